@@ -1,0 +1,259 @@
+"""Command-line interface: translates arguments, errors and output; all work is in the library."""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any, Callable, List, Optional
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from . import __version__
+from .corpus import Corpus
+from .errors import EvimapError
+from .settings import Settings
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="evimap: offline evidence mapping for migration-governance documents.",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+_state = {"debug": os.environ.get("EVIMAP_DEBUG") == "1"}
+
+StoreOpt = typer.Option("evimap.db", "--store", "-s", envvar="EVIMAP_STORE", help="Store file (SQLite).")
+JsonOpt = typer.Option(False, "--json", help="Machine-readable JSON output.")
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"evimap {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    debug: bool = typer.Option(False, "--debug", help="Show tracebacks for errors."),
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version."),
+) -> None:
+    if debug:
+        _state["debug"] = True
+
+
+def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Errors for users are one line; --debug shows the traceback."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except (typer.Exit, typer.Abort):
+            raise
+        except EvimapError as exc:
+            if _state["debug"]:
+                raise
+            err.print(f"[red]error:[/red] {escape(str(exc))}")
+            raise typer.Exit(1) from None
+        except KeyboardInterrupt:
+            err.print("[yellow]interrupted[/yellow] (documents already stored are kept; rerun to resume)")
+            raise typer.Exit(130) from None
+        except Exception as exc:
+            if _state["debug"]:
+                raise
+            err.print(f"[red]error:[/red] internal error ({type(exc).__name__}: {escape(str(exc))}); rerun with --debug")
+            raise typer.Exit(1) from None
+
+    return wrapper
+
+
+def _open(store: str, readonly: bool = False, settings: Settings | None = None) -> Corpus:
+    return Corpus(store, settings=settings, readonly=readonly)
+
+
+def _print_json(data: Any) -> None:
+    out.out(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+@app.command()
+@handle_errors
+def ingest(
+    paths: List[Path] = typer.Argument(..., help="Files or folders (searched recursively)."),
+    store: str = StoreOpt,
+    exclude: List[str] = typer.Option([], "--exclude", "-x", help="Glob of paths to skip (repeatable)."),
+    workers: Optional[int] = typer.Option(None, "--workers", "-j", help="Worker processes (default: one per core)."),
+    settings_file: Optional[Path] = typer.Option(None, "--settings", help="YAML file of ingest settings."),
+    max_file_mb: Optional[float] = typer.Option(None, "--max-file-mb", help="Skip files larger than this."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Only print failures."),
+    as_json: bool = JsonOpt,
+) -> None:
+    """Ingest documents (PDF, DOCX, HTML, TXT, MD, XLSX, CSV) into the store.
+
+    Exit status is 1 when any file failed (the others are stored), 0 otherwise.
+    """
+    settings = Settings.from_yaml(settings_file) if settings_file else Settings()
+    if max_file_mb is not None:
+        settings = Settings.from_dict({**settings.to_dict(), "max_file_mb": max_file_mb})
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with _open(store, settings=settings) as corpus:
+        progress = Progress(
+            TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+            TextColumn("{task.fields[current]}"), console=err, transient=True, disable=quiet or as_json,
+        )
+        task = progress.add_task("ingest", total=None, current="")
+
+        def on_event(kind: str, path: str, detail: str) -> None:
+            progress.update(task, advance=1, current=escape(Path(path).name[:40]))
+            if kind == "failed":
+                progress.console.print(f"[red]failed:[/red] {escape(path)}: {escape(detail)}")
+
+        with progress:
+            report = corpus.ingest(
+                [str(p) for p in paths], exclude=exclude, workers=workers, on_event=on_event,
+                on_total=lambda n: progress.update(task, total=n),
+            )
+        if as_json:
+            _print_json(report.to_dict())
+        elif not quiet:
+            dup = report.duplicates
+            out.print(
+                f"{report.added} added, {report.updated} updated, {report.skipped} unchanged, "
+                f"{report.aliases} identical copies, {len(report.failed)} failed · {report.passages:,} passages"
+                + (f" · {dup.get('duplicate_documents', 0)} near-duplicate documents" if dup else "")
+                + f" · {report.seconds:.1f}s · store {store}"
+            )
+    if report.failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+@handle_errors
+def search(
+    query: Optional[str] = typer.Argument(None, help='FTS5 query: words, "phrases", OR, AND, NOT, NEAR(a b, 5), prefix*.'),
+    store: str = StoreOpt,
+    any_terms: Optional[str] = typer.Option(None, "--any", help='Keyword family, comma-separated: "data, statistic*, research".'),
+    document: Optional[List[str]] = typer.Option(None, "--document", "-d", help="Document id, name or path."),
+    fmt: Optional[List[str]] = typer.Option(None, "--format", "-f", help="pdf, docx, html, txt, md, xlsx, csv."),
+    language: Optional[List[str]] = typer.Option(None, "--language", "-l", help="Language code, e.g. en, fr."),
+    year: Optional[str] = typer.Option(None, "--year", "-y", help="2017, 2010-2015, 2010- or -2015."),
+    kind: Optional[List[str]] = typer.Option(None, "--kind", help="paragraph, numbered, item, bullet, heading, table_row, footnote."),
+    limit: int = typer.Option(10, "--limit", "-n", min=1, max=1000),
+    offset: int = typer.Option(0, "--offset", min=0),
+    all_copies: bool = typer.Option(False, "--all-copies", help="Do not collapse duplicate passages."),
+    as_json: bool = JsonOpt,
+) -> None:
+    """Search passages, ranked by BM25, with highlighted snippets and citations."""
+    with _open(store, readonly=True) as corpus:
+        filters = dict(document=document, format=fmt, language=language, year=year, kind=kind,
+                       collapse=not all_copies)
+        hits = corpus.search(query, any_terms=any_terms, limit=limit, offset=offset, **filters)
+        total = corpus.count(query, any_terms=any_terms, **filters)
+    if as_json:
+        _print_json({"query": query, "any": any_terms, "total": total, "hits": [h.to_dict() for h in hits]})
+        return
+    if not hits:
+        out.print("no matches")
+        return
+    for i, h in enumerate(hits, offset + 1):
+        snippet = escape(h.highlighted("\x02", "\x03")).replace("\x02", "[bold yellow]").replace("\x03", "[/bold yellow]")
+        dup = f" [dim](+{h.duplicates} copies)[/dim]" if h.duplicates else ""
+        out.print(f"[bold]{i}.[/bold] [cyan]{escape(h.citation)}[/cyan]  [dim]{h.score:.2f} · {h.passage_id}[/dim]{dup}")
+        out.print(f"   {snippet}")
+    out.print(f"[dim]{len(hits)} of {total} matching passages[/dim]")
+
+
+@app.command()
+@handle_errors
+def status(store: str = StoreOpt, as_json: bool = JsonOpt) -> None:
+    """Counts, formats, languages, boilerplate removed, near-duplicates and failures."""
+    with _open(store, readonly=True) as corpus:
+        stats = corpus.status()
+    if as_json:
+        _print_json(stats)
+        return
+    out.print(f"[bold]{escape(stats['store'])}[/bold] (schema {stats['schema_version']})")
+    out.print(
+        f"{stats['documents']:,} documents · {stats['passages']:,} passages "
+        f"({stats['duplicate_passages']:,} duplicates collapsed) · {stats['pages']:,} PDF pages · "
+        f"{stats['tables']:,} tables · {stats['characters']:,} characters"
+    )
+    out.print("formats: " + ", ".join(f"{k} {v}" for k, v in sorted(stats["formats"].items())))
+    out.print("languages: " + ", ".join(f"{k} {v}" for k, v in list(stats["languages"].items())[:8]))
+    if stats["removed"]:
+        out.print("removed/repaired: " + ", ".join(f"{k.replace('_', ' ')} {v:,}" for k, v in sorted(stats["removed"].items())))
+    if stats["duplicates"]:
+        out.print(f"[bold]near-duplicate documents ({len(stats['duplicates'])})[/bold]")
+        for d in stats["duplicates"][:50]:
+            out.print(f"  {escape(d['name'])} ≈ {escape(d['duplicate_of_name'])} (containment {d['similarity']:.2f})")
+    if stats["failures"]:
+        out.print(f"[bold red]failures ({len(stats['failures'])})[/bold red]")
+        for f in stats["failures"]:
+            out.print(f"  {escape(f['path'])}: {escape(f['reason'])}")
+
+
+@app.command()
+@handle_errors
+def documents(store: str = StoreOpt, as_json: bool = JsonOpt) -> None:
+    """List stored documents."""
+    with _open(store, readonly=True) as corpus:
+        docs = corpus.documents()
+    if as_json:
+        _print_json([d.__dict__ for d in docs])
+        return
+    table = Table("id", "name", "format", "pages", "passages", "lang", "year", "title", box=None)
+    for d in docs:
+        table.add_row(d.id[:10], escape(d.name), d.format, str(d.pages or ""), str(d.n_passages), d.language or "",
+                      str(d.year or ""), escape(d.title[:60]))
+    out.print(table)
+
+
+@app.command()
+@handle_errors
+def show(
+    document: str = typer.Argument(..., help="Document id (or prefix), file name or path."),
+    store: str = StoreOpt,
+    as_json: bool = JsonOpt,
+    width: int = typer.Option(110, "--width", help="Characters of each passage to show."),
+) -> None:
+    """Show a document's metadata, sections and passages with their provenance."""
+    from .search.query import cite
+
+    with _open(store, readonly=True) as corpus:
+        doc = corpus.document(document)
+        passages = corpus.passages(doc.id)
+        sections = corpus.sections(doc.id)
+        dup_name = corpus.store.document(doc.duplicate_of).name if doc.duplicate_of else None
+    if as_json:
+        _print_json({"document": doc.__dict__, "sections": sections, "passages": passages})
+        return
+    out.print(f"[bold]{escape(doc.title)}[/bold]")
+    out.print(f"{escape(doc.name)} · {doc.format} · id {doc.id} · {doc.n_passages} passages"
+              + (f" · {doc.pages} pages" if doc.pages else "") + f" · {doc.language or '?'} · {doc.year or '?'}")
+    if doc.symbols:
+        out.print("symbols: " + ", ".join(doc.symbols[:20]))
+    if doc.removed:
+        out.print("removed/repaired: " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in doc.removed.items()))
+    if dup_name:
+        out.print(f"[yellow]near-duplicate of {escape(dup_name)} (containment {doc.duplicate_similarity:.2f})[/yellow]")
+    if sections:
+        out.print("[bold]sections[/bold]")
+        for s in sections:
+            out.print("  " * s["level"] + escape((f"{s['label']}. " if s["label"] else "") + s["title"]))
+    out.print("[bold]passages[/bold]")
+    for p in passages:
+        where = cite("", p["page"], p["section"], p["label"], p["kind"], p["part"], p["page_end"]).lstrip(" ·")
+        text = p["text"] if len(p["text"]) <= width else p["text"][: width - 1] + "…"
+        dup = " [dim](duplicate)[/dim]" if p["dup_of"] else ""
+        out.print(f"[dim]{p['seq']:>4} {p['kind'][:9]:<9} {escape(where):<22}[/dim] {escape(text)}{dup}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

@@ -1,0 +1,321 @@
+"""The Python API: ``evimap.open(path)`` returns a Corpus with ingest, search, documents, passages."""
+
+from __future__ import annotations
+
+import builtins
+import fnmatch
+import hashlib
+import os
+import time
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator
+
+from .errors import EvimapError, IngestError, QueryError
+from .ingest.pipeline import process_file
+from .records import ProcessedDocument
+from .search.query import Hit, any_of, escape_query, parse_years
+from .settings import Settings
+from .store import SearchQuery, SQLiteStore, StoredDocument
+
+# on_event(kind, path, detail): kind is added | updated | alias | skipped | failed
+EventCallback = Callable[[str, str, str], None]
+
+
+@dataclass
+class IngestReport:
+    added: int = 0
+    updated: int = 0
+    skipped: int = 0
+    aliases: int = 0
+    passages: int = 0
+    pages: int = 0
+    bytes: int = 0
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    duplicates: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "added": self.added, "updated": self.updated, "skipped": self.skipped, "aliases": self.aliases,
+            "passages": self.passages, "pages": self.pages, "bytes": self.bytes,
+            "failed": [{"path": p, "reason": r} for p, r in self.failed],
+            "duplicates": self.duplicates, "seconds": round(self.seconds, 3),
+        }
+
+
+def iter_files(paths: Iterable[str | Path], exclude: Iterable[str] = ()) -> Iterator[Path]:
+    """Files under ``paths`` (recursively, sorted), skipping hidden files and ``exclude`` globs."""
+    patterns = list(exclude)
+
+    def excluded(p: Path) -> bool:
+        s = str(p)
+        return any(fnmatch.fnmatch(s, pat) or fnmatch.fnmatch(p.name, pat) for pat in patterns)
+
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            for root, dirs, files in os.walk(p):
+                dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not excluded(Path(root) / d))
+                for name in sorted(files):
+                    fp = Path(root) / name
+                    if not name.startswith(".") and not excluded(fp):
+                        yield fp
+        elif not excluded(p):
+            yield p
+
+
+def _sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with builtins.open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _work(path: str, settings: Settings) -> tuple[str, Any]:
+    """Runs in a worker process: never raises, returns ("ok", doc) or ("failed", reason)."""
+    try:
+        return "ok", process_file(path, settings)
+    except IngestError as exc:
+        return "failed", exc.reason
+    except Exception as exc:  # last line of defence: one bad file must not stop the batch
+        return "failed", f"internal error while reading ({type(exc).__name__}: {str(exc)[:100]})"
+
+
+class Corpus:
+    """A store of documents and passages. Create with ``evimap.open(path)``."""
+
+    def __init__(self, path: str | Path = "evimap.db", settings: Settings | None = None, readonly: bool = False):
+        self.settings = settings or Settings()
+        self.store = SQLiteStore(path, readonly=readonly)
+        self.path = str(path)
+
+    # -- ingest -----------------------------------------------------------------------------
+    def ingest(
+        self,
+        paths: Iterable[str | Path] | str | Path,
+        exclude: Iterable[str] = (),
+        workers: int | None = None,
+        on_event: EventCallback | None = None,
+        on_total: Callable[[int], None] | None = None,
+    ) -> IngestReport:
+        """Ingest files and folders. Unchanged files (same SHA-256 at the same path) are skipped;
+        bad files are recorded as failures and the batch goes on."""
+        if isinstance(paths, (str, Path)):
+            paths = [paths]
+        started = time.perf_counter()
+        report = IngestReport()
+        emit = on_event or (lambda kind, path, detail: None)
+        limit = self.settings.max_file_mb * 1024 * 1024
+        todo: list[str] = []
+        missing = [str(p) for p in paths if not Path(p).exists()]
+        for m in missing:
+            reason = "no such file or folder"
+            report.failed.append((m, reason))
+            emit("failed", m, reason)
+        files = list(iter_files([p for p in paths if Path(p).exists()], [*self.settings.exclude, *exclude]))
+        if on_total:
+            on_total(len(files))
+        for f in files:
+            resolved = str(f.resolve())
+            try:
+                size = f.stat().st_size
+                sha = _sha256_file(f) if size <= limit else None
+            except OSError as exc:
+                self._fail(report, emit, resolved, f"cannot read file ({exc.strerror or exc})")
+                continue
+            if sha is not None and self.store.known_sha(resolved) == sha:
+                report.skipped += 1
+                emit("skipped", resolved, "unchanged")
+                continue
+            todo.append(resolved)
+        n_workers = workers if workers is not None else (self.settings.workers or os.cpu_count() or 1)
+        if n_workers <= 1 or len(todo) < 8:
+            for path in todo:
+                self._handle(report, emit, path, *_work(path, self.settings))
+        else:
+            self._run_pool(report, emit, todo, n_workers)
+        if report.added or report.updated or report.aliases:
+            report.duplicates = self.store.refresh_duplicates()
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def _run_pool(self, report: IngestReport, emit: EventCallback, todo: list[str], n_workers: int) -> None:
+        # spawn: workers never inherit the open SQLite connection or the progress thread.
+        in_flight_max = n_workers * 4  # bounded memory: at most this many parsed documents wait
+        with ProcessPoolExecutor(max_workers=n_workers, mp_context=get_context("spawn")) as pool:
+            pending: dict[Any, str] = {}
+            queue = iter(todo)
+            for path in queue:
+                pending[pool.submit(_work, path, self.settings)] = path
+                if len(pending) >= in_flight_max:
+                    break
+            while pending:
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for fut in done:
+                    path = pending.pop(fut)
+                    try:
+                        status, payload = fut.result()
+                    except Exception as exc:  # a worker died (e.g. killed by the OS for memory)
+                        status, payload = "failed", f"worker crashed ({type(exc).__name__})"
+                    self._handle(report, emit, path, status, payload)
+                    nxt = next(queue, None)
+                    if nxt is not None:
+                        pending[pool.submit(_work, nxt, self.settings)] = nxt
+
+    def _fail(self, report: IngestReport, emit: EventCallback, path: str, reason: str) -> None:
+        try:
+            size = Path(path).stat().st_size
+        except OSError:
+            size = None
+        self.store.record_failure(path, reason, None, size)
+        report.failed.append((path, reason))
+        emit("failed", path, reason)
+
+    def _handle(self, report: IngestReport, emit: EventCallback, path: str, status: str, payload: Any) -> None:
+        if status != "ok":
+            self._fail(report, emit, path, payload)
+            return
+        doc: ProcessedDocument = payload
+        outcome = self.store.put_document(doc)
+        if outcome == "alias":
+            report.aliases += 1
+            emit("alias", path, f"identical to a stored document ({doc.doc_id})")
+            return
+        report.added += outcome == "added"
+        report.updated += outcome == "updated"
+        report.passages += len(doc.passages)
+        report.pages += doc.pages or 0
+        report.bytes += doc.size
+        emit(outcome, path, f"{len(doc.passages)} passages")
+
+    # -- reading ----------------------------------------------------------------------------
+    def documents(self) -> list[StoredDocument]:
+        return self.store.documents()
+
+    def document(self, ref: str) -> StoredDocument:
+        """A document by id (or id prefix), file name or path. Raises EvimapError if none or ambiguous."""
+        found = self.store.find_documents(ref)
+        if not found:
+            raise EvimapError(f"no document matches {ref!r}")
+        exact = [d for d in found if ref in (d.id, d.name, d.path)]
+        if len(exact) == 1:
+            return exact[0]
+        if len(found) > 1:
+            names = ", ".join(d.name for d in found[:5])
+            raise EvimapError(f"{ref!r} matches {len(found)} documents ({names}); be more specific")
+        return found[0]
+
+    def passages(self, document: str | None = None) -> list[dict[str, Any]]:
+        doc_id = self.document(document).id if document else None
+        return list(self.store.passages(doc_id))
+
+    def passage(self, passage_id: str) -> dict[str, Any]:
+        p = self.store.passage(passage_id)
+        if p is None:
+            raise EvimapError(f"no passage with id {passage_id!r}")
+        return p
+
+    def sections(self, document: str) -> list[dict[str, Any]]:
+        return self.store.sections(self.document(document).id)
+
+    def tables(self, document: str | None = None) -> list[dict[str, Any]]:
+        return self.store.tables(self.document(document).id if document else None)
+
+    def text(self, document: str) -> str:
+        return self.store.document_text(self.document(document).id)
+
+    def _query(self, query: str | None, any_terms: str | list[str] | None, **filters: Any) -> SearchQuery:
+        parts = []
+        if query and query.strip():
+            parts.append(f"({query})" if any_terms else query)
+        if any_terms:
+            parts.append(f"({any_of(any_terms)})")
+        if not parts:
+            raise QueryError("empty query: give search words or --any terms")
+        years = parse_years(filters.pop("year", None))
+        docs = filters.pop("document", None)
+        doc_ids = []
+        for ref in ([docs] if isinstance(docs, str) else docs or []):
+            doc_ids.extend(d.id for d in self.store.find_documents(ref))
+            if not doc_ids:
+                raise EvimapError(f"no document matches {ref!r}")
+        as_list = lambda v: [v] if isinstance(v, str) else list(v or [])  # noqa: E731
+        return SearchQuery(
+            match=" AND ".join(parts),
+            limit=filters.pop("limit", 20),
+            offset=filters.pop("offset", 0),
+            documents=doc_ids,
+            formats=as_list(filters.pop("format", None)),
+            languages=as_list(filters.pop("language", None)),
+            kinds=as_list(filters.pop("kind", None)),
+            year_from=years[0],
+            year_to=years[1],
+            collapse_duplicates=filters.pop("collapse", True),
+        )
+
+    def search(
+        self,
+        query: str | None = None,
+        *,
+        any_terms: str | list[str] | None = None,
+        limit: int = 20,
+        offset: int = 0,
+        document: str | list[str] | None = None,
+        format: str | list[str] | None = None,
+        language: str | list[str] | None = None,
+        year: str | int | None = None,
+        kind: str | list[str] | None = None,
+        collapse: bool = True,
+    ) -> list[Hit]:
+        """Full-text search with the FTS5 query language (phrases, OR/AND/NOT, NEAR, prefix*).
+
+        Ranked by BM25. Duplicate passages (copies in near-duplicate documents, identical
+        paragraphs) are collapsed into the first stored copy unless ``collapse=False``.
+        A query that is not valid FTS5 syntax is retried with every word quoted.
+        """
+        q = self._query(query, any_terms, limit=limit, offset=offset, document=document, format=format,
+                        language=language, year=year, kind=kind, collapse=collapse)
+        try:
+            rows = self.store.search(q)
+        except QueryError:
+            if any_terms or not query:
+                raise
+            q.match = escape_query(query)
+            rows = self.store.search(q)
+        return [Hit.from_row(r) for r in rows]
+
+    def count(self, query: str | None = None, **filters: Any) -> int:
+        any_terms = filters.pop("any_terms", None)
+        q = self._query(query, any_terms, **filters)
+        try:
+            return self.store.count(q)
+        except QueryError:
+            if any_terms or not query:
+                raise
+            q.match = escape_query(query)
+            return self.store.count(q)
+
+    def status(self) -> dict[str, Any]:
+        return self.store.stats()
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> "Corpus":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def open(path: str | Path = "evimap.db", settings: Settings | None = None, readonly: bool = False) -> Corpus:  # noqa: A001
+    """Open (or create) an evimap store."""
+    return Corpus(path, settings=settings, readonly=readonly)

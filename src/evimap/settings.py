@@ -1,0 +1,72 @@
+"""Ingest settings: plain data, validated, loadable from a YAML file."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import EvimapError
+
+
+@dataclass
+class Settings:
+    max_file_mb: float = 100.0
+    # Refuse archives (DOCX/XLSX) that expand to more than this, or with a suspicious ratio.
+    max_unzipped_mb: float = 500.0
+    max_zip_ratio: float = 200.0
+    max_passages: int = 200_000
+    # Long paragraphs are split on sentence boundaries into parts of at most this many characters.
+    max_passage_chars: int = 1500
+    # Encodings tried in order for text files; the first that decodes strictly wins.
+    text_encodings: list[str] = field(default_factory=lambda: ["utf-8"])
+    # Header/footer lines must repeat on at least this share of pages (and >= 3 pages) to be removed.
+    header_min_share: float = 0.3
+    max_html_depth: int = 400
+    exclude: list[str] = field(default_factory=list)  # glob patterns of paths to skip
+    workers: int = 0  # 0 = one per core
+
+    def __post_init__(self) -> None:
+        problems = []
+        for name in ("max_file_mb", "max_unzipped_mb", "max_zip_ratio"):
+            if not isinstance(getattr(self, name), (int, float)) or getattr(self, name) <= 0:
+                problems.append(f"{name} must be a positive number")
+        for name in ("max_passages", "max_passage_chars", "max_html_depth"):
+            if not isinstance(getattr(self, name), int) or getattr(self, name) <= 0:
+                problems.append(f"{name} must be a positive integer")
+        if self.max_passage_chars < 200:
+            problems.append("max_passage_chars must be at least 200")
+        if not isinstance(self.workers, int) or self.workers < 0:
+            problems.append("workers must be 0 (auto) or a positive integer")
+        if not 0 < self.header_min_share <= 1:
+            problems.append("header_min_share must be in (0, 1]")
+        for enc in self.text_encodings:
+            try:
+                "".encode(enc)
+            except LookupError:
+                problems.append(f"unknown text encoding {enc!r}")
+        if problems:
+            raise EvimapError("invalid settings: " + "; ".join(problems))
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Settings":
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise EvimapError(f"invalid settings: unknown key(s) {', '.join(unknown)}")
+        return cls(**data)
+
+    @classmethod
+    def from_yaml(cls, path: str | Path) -> "Settings":
+        try:
+            data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+        except (OSError, yaml.YAMLError) as exc:
+            raise EvimapError(f"{path}: cannot read settings: {exc}") from None
+        if not isinstance(data, dict):
+            raise EvimapError(f"{path}: settings must be a mapping of key: value")
+        return cls.from_dict(data)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)

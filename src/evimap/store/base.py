@@ -1,0 +1,69 @@
+"""The store interface every backend implements (the SQLite store is the default)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterator, Protocol
+
+from ..records import ProcessedDocument
+
+
+@dataclass
+class StoredDocument:
+    id: str
+    path: str
+    name: str
+    sha256: str
+    format: str
+    title: str
+    pages: int | None
+    language: str | None
+    year: int | None
+    n_passages: int
+    size: int
+    symbols: list[str] = field(default_factory=list)
+    dates: list[str] = field(default_factory=list)
+    removed: dict[str, int] = field(default_factory=dict)
+    metadata: dict[str, Any] = field(default_factory=dict)
+    duplicate_of: str | None = None
+    duplicate_similarity: float | None = None
+    language_score: float | None = None
+    ingested_at: str | None = None
+
+
+@dataclass
+class SearchQuery:
+    """A full-text query plus filters. ``match`` uses the FTS5 query language."""
+
+    match: str
+    limit: int = 20
+    offset: int = 0
+    documents: list[str] = field(default_factory=list)  # document ids
+    formats: list[str] = field(default_factory=list)
+    languages: list[str] = field(default_factory=list)
+    year_from: int | None = None
+    year_to: int | None = None
+    kinds: list[str] = field(default_factory=list)
+    collapse_duplicates: bool = True
+
+
+class Store(Protocol):
+    """What the pipeline needs from storage. Each method is one transaction."""
+
+    path: str
+
+    def known_sha(self, path: str) -> str | None: ...
+    def put_document(self, doc: ProcessedDocument) -> str: ...
+    def record_failure(self, path: str, reason: str, sha256: str | None = None, size: int | None = None) -> None: ...
+    def clear_failure(self, path: str) -> None: ...
+    def failures(self) -> list[dict[str, Any]]: ...
+    def documents(self) -> list[StoredDocument]: ...
+    def document(self, doc_id: str) -> StoredDocument | None: ...
+    def find_documents(self, ref: str) -> list[StoredDocument]: ...
+    def passages(self, doc_id: str | None = None) -> Iterator[dict[str, Any]]: ...
+    def passage(self, passage_id: str) -> dict[str, Any] | None: ...
+    def search(self, query: SearchQuery) -> list[dict[str, Any]]: ...
+    def count(self, query: SearchQuery) -> int: ...
+    def refresh_duplicates(self) -> dict[str, int]: ...
+    def stats(self) -> dict[str, Any]: ...
+    def close(self) -> None: ...

@@ -1,0 +1,534 @@
+"""SQLite store: one file, WAL mode, FTS5 index (Porter-stemmed English) over passages.
+
+Every document is written in one transaction, so a crash or ``kill -9`` leaves every
+committed document intact; the next run skips unchanged files by their SHA-256.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+import numpy as np
+
+from ..enrich.duplicates import find_near_duplicates
+from ..errors import QueryError, StoreError
+from ..records import ProcessedDocument
+from .base import SearchQuery, StoredDocument
+
+SCHEMA_VERSION = 1
+
+
+def _migration_1(db: sqlite3.Connection) -> None:
+    db.executescript(
+        """
+        CREATE TABLE documents (
+            id TEXT PRIMARY KEY,
+            path TEXT NOT NULL UNIQUE,
+            name TEXT NOT NULL,
+            sha256 TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            format TEXT NOT NULL,
+            pages INTEGER,
+            title TEXT NOT NULL,
+            language TEXT,
+            language_score REAL,
+            year INTEGER,
+            symbols TEXT NOT NULL DEFAULT '[]',
+            dates TEXT NOT NULL DEFAULT '[]',
+            metadata TEXT NOT NULL DEFAULT '{}',
+            removed TEXT NOT NULL DEFAULT '{}',
+            warnings TEXT NOT NULL DEFAULT '[]',
+            n_passages INTEGER NOT NULL,
+            n_chars INTEGER NOT NULL,
+            text TEXT NOT NULL,
+            fingerprints BLOB NOT NULL,
+            duplicate_of TEXT,
+            duplicate_similarity REAL,
+            ingested_at TEXT NOT NULL
+        );
+        CREATE TABLE document_paths (
+            path TEXT PRIMARY KEY,
+            doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            sha256 TEXT NOT NULL
+        );
+        CREATE TABLE sections (
+            doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            seq INTEGER NOT NULL,
+            label TEXT,
+            title TEXT NOT NULL,
+            level INTEGER NOT NULL,
+            path TEXT NOT NULL,
+            start INTEGER NOT NULL,
+            page INTEGER,
+            PRIMARY KEY (doc_id, seq)
+        );
+        CREATE TABLE passages (
+            rowid INTEGER PRIMARY KEY,
+            id TEXT NOT NULL UNIQUE,
+            doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            seq INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            label TEXT,
+            part INTEGER NOT NULL DEFAULT 0,
+            page INTEGER,
+            page_end INTEGER,
+            section TEXT NOT NULL DEFAULT '',
+            section_title TEXT NOT NULL DEFAULT '',
+            section_path TEXT NOT NULL DEFAULT '[]',
+            start INTEGER NOT NULL,
+            end INTEGER NOT NULL,
+            text TEXT NOT NULL,
+            text_hash TEXT NOT NULL,
+            dup_of TEXT
+        );
+        CREATE INDEX passages_doc ON passages(doc_id, seq);
+        CREATE INDEX passages_hash ON passages(text_hash);
+        CREATE VIRTUAL TABLE passages_fts USING fts5(
+            text, content='passages', content_rowid='rowid',
+            tokenize='porter unicode61 remove_diacritics 2'
+        );
+        CREATE TRIGGER passages_ai AFTER INSERT ON passages BEGIN
+            INSERT INTO passages_fts(rowid, text) VALUES (new.rowid, new.text);
+        END;
+        CREATE TRIGGER passages_ad AFTER DELETE ON passages BEGIN
+            INSERT INTO passages_fts(passages_fts, rowid, text) VALUES ('delete', old.rowid, old.text);
+        END;
+        CREATE TABLE doc_tables (
+            doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            seq INTEGER NOT NULL,
+            name TEXT NOT NULL,
+            caption TEXT,
+            page INTEGER,
+            source TEXT,
+            n_rows INTEGER NOT NULL,
+            rows TEXT NOT NULL,
+            PRIMARY KEY (doc_id, seq)
+        );
+        CREATE TABLE failures (
+            path TEXT PRIMARY KEY,
+            reason TEXT NOT NULL,
+            sha256 TEXT,
+            size INTEGER,
+            at TEXT NOT NULL
+        );
+        """
+    )
+
+
+# Migration N brings a store from schema N-1 to N. Later issues append here.
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migration_1]
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+class SQLiteStore:
+    """The default store. Use as a context manager or call ``close()``."""
+
+    def __init__(self, path: str | Path, readonly: bool = False):
+        self.path = str(path)
+        p = Path(self.path)
+        if readonly and not p.exists():
+            raise StoreError(f"{self.path}: no such store (run `evimap ingest` first)")
+        if p.exists() and p.is_file() and p.stat().st_size > 0:
+            with open(p, "rb") as fh:
+                if fh.read(16) != b"SQLite format 3\x00":
+                    raise StoreError(f"{self.path}: not an evimap store (the file is not a SQLite database)")
+        elif p.exists() and not p.is_file():
+            raise StoreError(f"{self.path}: is a directory, not a store file")
+        try:
+            if readonly:
+                self.db = sqlite3.connect(f"file:{p.resolve()}?mode=ro", uri=True, check_same_thread=False)
+            else:
+                p.parent.mkdir(parents=True, exist_ok=True)
+                self.db = sqlite3.connect(self.path, check_same_thread=False)
+        except sqlite3.Error as exc:
+            raise StoreError(f"{self.path}: cannot open store ({exc})") from None
+        self.db.row_factory = sqlite3.Row
+        try:
+            self.db.execute("PRAGMA busy_timeout = 10000")
+            if not readonly:
+                self.db.execute("PRAGMA journal_mode = WAL")
+                self.db.execute("PRAGMA synchronous = NORMAL")
+            self.db.execute("PRAGMA foreign_keys = ON")
+            self.db.execute("PRAGMA cache_size = -65536")
+            self._migrate(readonly)
+        except sqlite3.DatabaseError as exc:
+            self.db.close()
+            raise StoreError(f"{self.path}: not a usable evimap store ({exc})") from None
+
+    # -- schema -----------------------------------------------------------------------------
+    def _migrate(self, readonly: bool) -> None:
+        self.db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)") if not readonly else None
+        try:
+            row = self.db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        except sqlite3.OperationalError:
+            raise StoreError(f"{self.path}: not an evimap store (no meta table)") from None
+        version = int(row[0]) if row else 0
+        if version == 0 and not readonly:
+            tables = {r[0] for r in self.db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            if tables - {"meta"}:
+                raise StoreError(f"{self.path}: a SQLite file that is not an evimap store")
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path}: made by a newer evimap (schema {version}, this version reads up to {SCHEMA_VERSION})"
+            )
+        if version < SCHEMA_VERSION:
+            if readonly:
+                raise StoreError(f"{self.path}: store needs migrating; open it once without read-only mode")
+            for number in range(version + 1, SCHEMA_VERSION + 1):
+                with self.db:
+                    MIGRATIONS[number - 1](self.db)
+                    self.db.execute(
+                        "INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', ?)", (str(number),)
+                    )
+
+    @property
+    def schema_version(self) -> int:
+        return int(self.db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0])
+
+    # -- writing ----------------------------------------------------------------------------
+    def known_sha(self, path: str) -> str | None:
+        row = self.db.execute("SELECT sha256 FROM document_paths WHERE path = ?", (path,)).fetchone()
+        return row[0] if row else None
+
+    def doc_id_for_sha(self, sha256: str) -> str | None:
+        row = self.db.execute("SELECT id FROM documents WHERE sha256 = ?", (sha256,)).fetchone()
+        return row[0] if row else None
+
+    def _delete_path(self, path: str) -> None:
+        row = self.db.execute("SELECT doc_id FROM document_paths WHERE path = ?", (path,)).fetchone()
+        if not row:
+            return
+        doc_id = row[0]
+        self.db.execute("DELETE FROM document_paths WHERE path = ?", (path,))
+        others = self.db.execute("SELECT path FROM document_paths WHERE doc_id = ? LIMIT 1", (doc_id,)).fetchone()
+        if others:
+            self.db.execute("UPDATE documents SET path = ? WHERE id = ? AND path = ?", (others[0], doc_id, path))
+            return
+        self.db.execute("UPDATE passages SET dup_of = NULL WHERE dup_of IN (SELECT id FROM passages WHERE doc_id = ?)", (doc_id,))
+        self.db.execute("UPDATE documents SET duplicate_of = NULL, duplicate_similarity = NULL WHERE duplicate_of = ?", (doc_id,))
+        self.db.execute("DELETE FROM passages WHERE doc_id = ?", (doc_id,))
+        self.db.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
+
+    def put_document(self, doc: ProcessedDocument) -> str:
+        """Store a processed document atomically, replacing any older version at the same path.
+
+        Returns "added", "updated" or "alias" (identical content already stored under another path).
+        """
+        with self.db:
+            replaced = self.known_sha(doc.path) is not None
+            if replaced:
+                self._delete_path(doc.path)
+            existing = self.db.execute("SELECT id FROM documents WHERE id = ?", (doc.doc_id,)).fetchone()
+            if existing:
+                self.db.execute(
+                    "INSERT OR REPLACE INTO document_paths(path, doc_id, sha256) VALUES (?, ?, ?)",
+                    (doc.path, doc.doc_id, doc.sha256),
+                )
+                self.db.execute("DELETE FROM failures WHERE path = ?", (doc.path,))
+                return "alias"
+            m = doc.meta
+            self.db.execute(
+                """INSERT INTO documents (id, path, name, sha256, size, format, pages, title, language,
+                   language_score, year, symbols, dates, metadata, removed, warnings, n_passages, n_chars, text,
+                   fingerprints, ingested_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+                (
+                    doc.doc_id, doc.path, doc.name, doc.sha256, doc.size, doc.format, doc.pages, m.title,
+                    m.language, m.language_score, m.year, json.dumps(m.symbols), json.dumps(m.dates),
+                    json.dumps(doc.metadata, default=str), json.dumps(doc.removed), json.dumps(doc.warnings),
+                    len(doc.passages), len(doc.text), doc.text, doc.fingerprints, _now(),
+                ),
+            )
+            self.db.execute(
+                "INSERT OR REPLACE INTO document_paths(path, doc_id, sha256) VALUES (?, ?, ?)",
+                (doc.path, doc.doc_id, doc.sha256),
+            )
+            self.db.executemany(
+                "INSERT INTO sections (doc_id, seq, label, title, level, path, start, page) VALUES (?,?,?,?,?,?,?,?)",
+                [(doc.doc_id, i, s.label, s.title, s.level, s.path, s.start, s.page) for i, s in enumerate(doc.sections)],
+            )
+            self.db.executemany(
+                """INSERT INTO passages (id, doc_id, seq, kind, label, part, page, page_end, section, section_title,
+                   section_path, start, end, text, text_hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+                [
+                    (p.id, p.doc_id, p.seq, p.kind, p.label, p.part, p.page, p.page_end, p.section, p.section_title,
+                     json.dumps(p.section_path), p.start, p.end, p.text, p.text_hash)
+                    for p in doc.passages
+                ],
+            )
+            self.db.executemany(
+                "INSERT INTO doc_tables (doc_id, seq, name, caption, page, source, n_rows, rows) VALUES (?,?,?,?,?,?,?,?)",
+                [(doc.doc_id, i, t.name, t.caption, t.page, t.source, len(t.rows), json.dumps(t.rows))
+                 for i, t in enumerate(doc.tables)],
+            )
+            self.db.execute("DELETE FROM failures WHERE path = ?", (doc.path,))
+        return "updated" if replaced else "added"
+
+    def record_failure(self, path: str, reason: str, sha256: str | None = None, size: int | None = None) -> None:
+        with self.db:
+            self.db.execute(
+                "INSERT OR REPLACE INTO failures (path, reason, sha256, size, at) VALUES (?,?,?,?,?)",
+                (path, reason, sha256, size, _now()),
+            )
+
+    def clear_failure(self, path: str) -> None:
+        with self.db:
+            self.db.execute("DELETE FROM failures WHERE path = ?", (path,))
+
+    def failures(self) -> list[dict[str, Any]]:
+        return [dict(r) for r in self.db.execute("SELECT * FROM failures ORDER BY path")]
+
+    # -- duplicates -------------------------------------------------------------------------
+    def refresh_duplicates(self, min_containment: float = 0.5) -> dict[str, int]:
+        """Recompute near-duplicate documents and duplicate passages for the whole store."""
+        rows = self.db.execute("SELECT id, fingerprints, n_chars FROM documents ORDER BY rowid").fetchall()
+        pairs = find_near_duplicates([(r[0], r[1], r[2]) for r in rows], min_containment=min_containment)
+        best: dict[str, tuple[str, float]] = {}
+        for pair in pairs:
+            if pair.doc_id not in best or pair.containment > best[pair.doc_id][1]:
+                best[pair.doc_id] = (pair.original_id, pair.containment)
+        # Follow chains so every copy points at a document that is not itself a copy.
+        resolved: dict[str, tuple[str, float]] = {}
+        for copy, (orig, sim) in best.items():
+            seen = {copy}
+            while orig in best and orig not in seen:
+                seen.add(orig)
+                orig = best[orig][0]
+            if orig != copy:
+                resolved[copy] = (orig, sim)
+        with self.db:
+            self.db.execute("UPDATE documents SET duplicate_of = NULL, duplicate_similarity = NULL")
+            self.db.executemany(
+                "UPDATE documents SET duplicate_of = ?, duplicate_similarity = ? WHERE id = ?",
+                [(orig, sim, copy) for copy, (orig, sim) in resolved.items()],
+            )
+            self.db.execute("UPDATE passages SET dup_of = NULL WHERE dup_of IS NOT NULL")
+            # Exact duplicates (same words) across documents: keep the earliest stored passage.
+            self.db.execute(
+                """
+                WITH ranked AS (
+                    SELECT p.text_hash, p.rowid AS rid, p.doc_id,
+                           ROW_NUMBER() OVER (PARTITION BY p.text_hash
+                               ORDER BY (d.duplicate_of IS NOT NULL), p.rowid) AS rn
+                    FROM passages p JOIN documents d ON d.id = p.doc_id
+                    WHERE length(p.text) >= 40 AND p.kind != 'heading'
+                      AND p.text_hash IN (SELECT text_hash FROM passages GROUP BY text_hash HAVING COUNT(*) > 1)
+                ),
+                firsts AS (SELECT text_hash, rid AS first_rowid FROM ranked WHERE rn = 1)
+                UPDATE passages SET dup_of = (SELECT p2.id FROM passages p2 JOIN firsts f ON p2.rowid = f.first_rowid
+                                              WHERE f.text_hash = passages.text_hash)
+                WHERE text_hash IN (SELECT text_hash FROM firsts)
+                  AND rowid NOT IN (SELECT first_rowid FROM firsts)
+                """
+            )
+            near = 0
+            for copy, (orig, _) in resolved.items():
+                near += self._link_near_duplicate_passages(copy, orig)
+        exact = self.db.execute("SELECT COUNT(*) FROM passages WHERE dup_of IS NOT NULL").fetchone()[0]
+        return {"duplicate_documents": len(resolved), "duplicate_passages": exact}
+
+    def _link_near_duplicate_passages(self, copy: str, original: str, min_share: float = 0.8) -> int:
+        """Within a near-duplicate document pair, mark each copy passage whose words mostly occur
+        in one original passage (differently wrapped or truncated copies of the same text)."""
+        from ..enrich.duplicates import _WORD_RE
+
+        def grams(text: str) -> set[tuple[str, ...]]:
+            words = _WORD_RE.findall(text.lower())
+            return {tuple(words[i : i + 3]) for i in range(max(1, len(words) - 2))}
+
+        originals = [(r["id"], grams(r["text"])) for r in
+                     self.db.execute("SELECT id, text FROM passages WHERE doc_id = ? AND kind != 'heading'", (original,))]
+        index: dict[tuple[str, ...], list[int]] = {}
+        for k, (_, g) in enumerate(originals):
+            for gram in g:
+                index.setdefault(gram, []).append(k)
+        updates = []
+        for r in self.db.execute(
+            "SELECT id, text FROM passages WHERE doc_id = ? AND dup_of IS NULL AND kind != 'heading'", (copy,)
+        ).fetchall():
+            g = grams(r["text"])
+            if len(g) < 5:
+                continue
+            counts: dict[int, int] = {}
+            for gram in g:
+                for k in index.get(gram, ()):
+                    counts[k] = counts.get(k, 0) + 1
+            if not counts:
+                continue
+            k, shared = max(counts.items(), key=lambda kv: kv[1])
+            if shared / len(g) >= min_share:
+                updates.append((originals[k][0], r["id"]))
+        self.db.executemany("UPDATE passages SET dup_of = ? WHERE id = ?", updates)
+        return len(updates)
+
+    # -- reading ----------------------------------------------------------------------------
+    @staticmethod
+    def _doc(row: sqlite3.Row) -> StoredDocument:
+        return StoredDocument(
+            id=row["id"], path=row["path"], name=row["name"], sha256=row["sha256"], format=row["format"],
+            title=row["title"], pages=row["pages"], language=row["language"], year=row["year"],
+            n_passages=row["n_passages"], size=row["size"], symbols=json.loads(row["symbols"]),
+            dates=json.loads(row["dates"]), removed=json.loads(row["removed"]), metadata=json.loads(row["metadata"]),
+            duplicate_of=row["duplicate_of"], duplicate_similarity=row["duplicate_similarity"],
+            language_score=row["language_score"], ingested_at=row["ingested_at"],
+        )
+
+    _DOC_COLUMNS = ("id, path, name, sha256, format, title, pages, language, year, n_passages, size, symbols, dates, "
+                    "removed, metadata, duplicate_of, duplicate_similarity, language_score, ingested_at")
+
+    def documents(self) -> list[StoredDocument]:
+        return [self._doc(r) for r in self.db.execute(f"SELECT {self._DOC_COLUMNS} FROM documents ORDER BY name, path")]
+
+    def document(self, doc_id: str) -> StoredDocument | None:
+        row = self.db.execute(f"SELECT {self._DOC_COLUMNS} FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        return self._doc(row) if row else None
+
+    def find_documents(self, ref: str) -> list[StoredDocument]:
+        """Documents whose id starts with ``ref``, or whose name or path equals or contains it."""
+        rows = self.db.execute(
+            f"""SELECT {self._DOC_COLUMNS} FROM documents WHERE id LIKE ? || '%' OR name = ? OR path = ?
+                OR id IN (SELECT doc_id FROM document_paths WHERE path = ?)""",
+            (ref, ref, ref, ref),
+        ).fetchall()
+        if not rows:
+            rows = self.db.execute(
+                f"SELECT {self._DOC_COLUMNS} FROM documents WHERE name LIKE '%' || ? || '%' ORDER BY name", (ref,)
+            ).fetchall()
+        return [self._doc(r) for r in rows]
+
+    def document_text(self, doc_id: str) -> str:
+        row = self.db.execute("SELECT text FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        return row[0] if row else ""
+
+    def sections(self, doc_id: str) -> list[dict[str, Any]]:
+        return [dict(r) for r in self.db.execute("SELECT * FROM sections WHERE doc_id = ? ORDER BY seq", (doc_id,))]
+
+    def tables(self, doc_id: str | None = None) -> list[dict[str, Any]]:
+        sql = "SELECT * FROM doc_tables" + (" WHERE doc_id = ?" if doc_id else "") + " ORDER BY doc_id, seq"
+        out = []
+        for r in self.db.execute(sql, (doc_id,) if doc_id else ()):
+            d = dict(r)
+            d["rows"] = json.loads(d["rows"])
+            out.append(d)
+        return out
+
+    @staticmethod
+    def _passage(row: sqlite3.Row) -> dict[str, Any]:
+        d = dict(row)
+        d.pop("rowid", None)
+        if "section_path" in d:
+            d["section_path"] = json.loads(d["section_path"])
+        return d
+
+    def passages(self, doc_id: str | None = None) -> Iterator[dict[str, Any]]:
+        if doc_id:
+            cur = self.db.execute("SELECT * FROM passages WHERE doc_id = ? ORDER BY seq", (doc_id,))
+        else:
+            cur = self.db.execute("SELECT * FROM passages ORDER BY doc_id, seq")
+        for row in cur:
+            yield self._passage(row)
+
+    def passage(self, passage_id: str) -> dict[str, Any] | None:
+        row = self.db.execute("SELECT * FROM passages WHERE id = ?", (passage_id,)).fetchone()
+        return self._passage(row) if row else None
+
+    def _where(self, q: SearchQuery) -> tuple[str, list[Any]]:
+        clauses = ["passages_fts MATCH ?"]
+        params: list[Any] = [q.match]
+        if q.collapse_duplicates:
+            clauses.append("p.dup_of IS NULL")
+        for column, values in (("p.doc_id", q.documents), ("d.format", q.formats), ("d.language", q.languages),
+                               ("p.kind", q.kinds)):
+            if values:
+                clauses.append(f"{column} IN ({','.join('?' * len(values))})")
+                params.extend(values)
+        if q.year_from is not None:
+            clauses.append("d.year >= ?")
+            params.append(q.year_from)
+        if q.year_to is not None:
+            clauses.append("d.year <= ?")
+            params.append(q.year_to)
+        return " AND ".join(clauses), params
+
+    def search(self, q: SearchQuery) -> list[dict[str, Any]]:
+        where, params = self._where(q)
+        sql = f"""
+            SELECT p.id, p.doc_id, p.seq, p.kind, p.label, p.part, p.page, p.page_end, p.section, p.section_title,
+                   p.start, p.end, p.text, p.text_hash,
+                   d.name AS doc_name, d.title AS doc_title, d.format, d.language, d.year,
+                   bm25(passages_fts) AS score,
+                   snippet(passages_fts, 0, char(2), char(3), '…', 32) AS snippet,
+                   (SELECT COUNT(*) FROM passages p3 WHERE p3.dup_of = p.id) AS duplicates
+            FROM passages_fts
+            JOIN passages p ON p.rowid = passages_fts.rowid
+            JOIN documents d ON d.id = p.doc_id
+            WHERE {where}
+            ORDER BY score, p.doc_id, p.seq
+            LIMIT ? OFFSET ?"""
+        try:
+            rows = self.db.execute(sql, [*params, q.limit, q.offset]).fetchall()
+        except sqlite3.OperationalError as exc:
+            raise QueryError(f"cannot parse query {q.match!r}: {exc}") from None
+        return [dict(r) for r in rows]
+
+    def count(self, q: SearchQuery) -> int:
+        where, params = self._where(q)
+        sql = f"""SELECT COUNT(*) FROM passages_fts JOIN passages p ON p.rowid = passages_fts.rowid
+                  JOIN documents d ON d.id = p.doc_id WHERE {where}"""
+        try:
+            return self.db.execute(sql, params).fetchone()[0]
+        except sqlite3.OperationalError as exc:
+            raise QueryError(f"cannot parse query {q.match!r}: {exc}") from None
+
+    def stats(self) -> dict[str, Any]:
+        one = lambda sql: self.db.execute(sql).fetchone()[0]  # noqa: E731
+        formats = {r[0]: r[1] for r in self.db.execute("SELECT format, COUNT(*) FROM documents GROUP BY format")}
+        languages = {r[0] or "unknown": r[1] for r in
+                     self.db.execute("SELECT language, COUNT(*) FROM documents GROUP BY language ORDER BY 2 DESC")}
+        duplicates = [
+            dict(r) for r in self.db.execute(
+                """SELECT c.name AS name, c.id AS id, o.name AS duplicate_of_name, c.duplicate_of AS duplicate_of,
+                          c.duplicate_similarity AS similarity
+                   FROM documents c JOIN documents o ON o.id = c.duplicate_of ORDER BY c.name""")
+        ]
+        removed: dict[str, int] = {}
+        for (blob,) in self.db.execute("SELECT removed FROM documents"):
+            for k, v in json.loads(blob).items():
+                removed[k] = removed.get(k, 0) + v
+        return {
+            "store": self.path,
+            "schema_version": self.schema_version,
+            "documents": one("SELECT COUNT(*) FROM documents"),
+            "passages": one("SELECT COUNT(*) FROM passages"),
+            "duplicate_passages": one("SELECT COUNT(*) FROM passages WHERE dup_of IS NOT NULL"),
+            "pages": one("SELECT COALESCE(SUM(pages), 0) FROM documents"),
+            "tables": one("SELECT COUNT(*) FROM doc_tables"),
+            "characters": one("SELECT COALESCE(SUM(n_chars), 0) FROM documents"),
+            "formats": formats,
+            "languages": languages,
+            "removed": removed,
+            "duplicates": duplicates,
+            "failures": self.failures(),
+        }
+
+    def close(self) -> None:
+        try:
+            self.db.close()
+        except sqlite3.Error:
+            pass
+
+    def __enter__(self) -> "SQLiteStore":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def fingerprint_array(blob: bytes) -> np.ndarray:
+    return np.frombuffer(blob, dtype="<u8")
