@@ -87,6 +87,7 @@ def _migration_1(db: sqlite3.Connection) -> None:
         );
         CREATE INDEX passages_doc ON passages(doc_id, seq);
         CREATE INDEX passages_hash ON passages(text_hash);
+        CREATE INDEX passages_dup ON passages(dup_of) WHERE dup_of IS NOT NULL;
         CREATE VIRTUAL TABLE passages_fts USING fts5(
             text, content='passages', content_rowid='rowid',
             tokenize='porter unicode61 remove_diacritics 2'
@@ -458,24 +459,40 @@ class SQLiteStore:
 
     def search(self, q: SearchQuery) -> list[dict[str, Any]]:
         where, params = self._where(q)
-        sql = f"""
-            SELECT p.id, p.doc_id, p.seq, p.kind, p.label, p.part, p.page, p.page_end, p.section, p.section_title,
-                   p.start, p.end, p.text, p.text_hash,
-                   d.name AS doc_name, d.title AS doc_title, d.format, d.language, d.year,
-                   bm25(passages_fts) AS score,
-                   snippet(passages_fts, 0, char(2), char(3), '…', 32) AS snippet,
-                   (SELECT COUNT(*) FROM passages p3 WHERE p3.dup_of = p.id) AS duplicates
+        # Rank first (bm25 only, native), then build snippets for the page of results alone:
+        # snippet() on every match before sorting costs seconds on common words.
+        ranked = f"""
+            SELECT passages_fts.rowid AS rid, bm25(passages_fts) AS score
             FROM passages_fts
             JOIN passages p ON p.rowid = passages_fts.rowid
             JOIN documents d ON d.id = p.doc_id
             WHERE {where}
-            ORDER BY score, p.doc_id, p.seq
+            ORDER BY score, passages_fts.rowid
             LIMIT ? OFFSET ?"""
         try:
-            rows = self.db.execute(sql, [*params, q.limit, q.offset]).fetchall()
+            top = self.db.execute(ranked, [*params, q.limit, q.offset]).fetchall()
+            if not top:
+                return []
+            scores = {r[0]: r[1] for r in top}
+            rowids = list(scores)
+            sql = f"""
+                SELECT p.rowid AS rid, p.id, p.doc_id, p.seq, p.kind, p.label, p.part, p.page, p.page_end, p.section,
+                       p.section_title, p.start, p.end, p.text, p.text_hash,
+                       d.name AS doc_name, d.title AS doc_title, d.format, d.language, d.year,
+                       snippet(passages_fts, 0, char(2), char(3), '…', 32) AS snippet,
+                       (SELECT COUNT(*) FROM passages p3 WHERE p3.dup_of = p.id) AS duplicates
+                FROM passages_fts
+                JOIN passages p ON p.rowid = passages_fts.rowid
+                JOIN documents d ON d.id = p.doc_id
+                WHERE passages_fts MATCH ? AND passages_fts.rowid IN ({",".join("?" * len(rowids))})"""
+            rows = self.db.execute(sql, [q.match, *rowids]).fetchall()
         except sqlite3.OperationalError as exc:
             raise QueryError(f"cannot parse query {q.match!r}: {exc}") from None
-        return [dict(r) for r in rows]
+        order = {rid: i for i, rid in enumerate(rowids)}
+        out = sorted((dict(r) for r in rows), key=lambda d: order[d["rid"]])
+        for d in out:
+            d["score"] = scores[d.pop("rid")]
+        return out
 
     def count(self, q: SearchQuery) -> int:
         where, params = self._where(q)
