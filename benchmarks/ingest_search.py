@@ -10,9 +10,8 @@ import argparse
 import os
 import platform
 import random
+import re
 import resource
-import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -71,8 +70,6 @@ def pct(values: list[float], q: float) -> float:
 
 def fts_to_bm25s(q: str) -> str:
     """bm25s has no query language: give it the plain words."""
-    import re
-
     return " ".join(w for w in re.findall(r"[A-Za-z]+", q) if w not in ("OR", "AND", "NOT", "NEAR"))
 
 
@@ -126,7 +123,6 @@ def main() -> None:
     bm = {}
     if not args.no_bm25s:
         import bm25s
-        import numpy as np
 
         texts = [r[0] for r in corpus.store.db.execute("SELECT text FROM passages WHERE dup_of IS NULL")]
         t0 = time.perf_counter()
@@ -151,7 +147,7 @@ def main() -> None:
     lines = [
         f"UNGDC files: {len(files):,} ({mb:.0f} MB) in {t_ungdc:.1f} s → {len(files) / t_ungdc:.0f} docs/s, "
         f"{mb / t_ungdc:.2f} MB/s (ingest + FTS5 index + near-duplicate pass, {os.cpu_count()} workers)",
-        f"failures: {len(rep.failed)}; near-duplicate documents: {stats['duplicates'].__len__()}",
+        f"failures: {len(rep.failed)}; near-duplicate documents: {len(stats['duplicates'])}",
         f"IOM PDFs: {len(pdfs)} files, {pages} pages ingested in {t_pdf:.1f} s; PDF pipeline alone "
         f"(1 process, read+repair+segment+metadata): {n_pages / t_pdf_only:.0f} pages/s",
         f"passages: {stats['passages']:,} ({stats['duplicate_passages']:,} collapsed as duplicates); "

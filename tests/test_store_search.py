@@ -142,3 +142,8 @@ def test_store_rejects_newer_schema(tmp_path):
 def test_store_is_wal(tmp_path):
     with evimap.open(tmp_path / "s.db") as corpus:
         assert corpus.store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_every_document_filter_must_match(example_corpus):
+    with pytest.raises(evimap.EvimapError, match="no document matches 'nope.pdf'"):
+        example_corpus.search("data", document=["veloria-gcm-review.pdf", "nope.pdf"])

@@ -230,7 +230,7 @@ def show(
         doc = corpus.document(document)
         passages = corpus.passages(doc.id)
         sections = corpus.sections(doc.id)
-        dup_name = corpus.store.document(doc.duplicate_of).name if doc.duplicate_of else None
+        dup_name = corpus.document(doc.duplicate_of).name if doc.duplicate_of else None
     if as_json:
         _print_json({"document": doc.__dict__, "sections": sections, "passages": passages})
         return

@@ -244,9 +244,10 @@ class Corpus:
         docs = filters.pop("document", None)
         doc_ids = []
         for ref in ([docs] if isinstance(docs, str) else docs or []):
-            doc_ids.extend(d.id for d in self.store.find_documents(ref))
-            if not doc_ids:
+            found = self.store.find_documents(ref)
+            if not found:
                 raise EvimapError(f"no document matches {ref!r}")
+            doc_ids.extend(d.id for d in found)
         as_list = lambda v: [v] if isinstance(v, str) else list(v or [])  # noqa: E731
         return SearchQuery(
             match=" AND ".join(parts),
@@ -283,25 +284,23 @@ class Corpus:
         """
         q = self._query(query, any_terms, limit=limit, offset=offset, document=document, format=format,
                         language=language, year=year, kind=kind, collapse=collapse)
-        try:
-            rows = self.store.search(q)
-        except QueryError:
-            if any_terms or not query:
-                raise
-            q.match = escape_query(query)
-            rows = self.store.search(q)
-        return [Hit.from_row(r) for r in rows]
+        return [Hit.from_row(r) for r in self._run(self.store.search, q, query, any_terms)]
 
     def count(self, query: str | None = None, **filters: Any) -> int:
+        """Number of passages ``search`` would find with the same query and filters."""
         any_terms = filters.pop("any_terms", None)
-        q = self._query(query, any_terms, **filters)
+        return self._run(self.store.count, self._query(query, any_terms, **filters), query, any_terms)
+
+    @staticmethod
+    def _run(execute: Callable[[SearchQuery], Any], q: SearchQuery, query: str | None, any_terms: Any) -> Any:
+        """Run a store query; a plain query that is not valid FTS5 is retried with its words quoted."""
         try:
-            return self.store.count(q)
+            return execute(q)
         except QueryError:
             if any_terms or not query:
                 raise
             q.match = escape_query(query)
-            return self.store.count(q)
+            return execute(q)
 
     def status(self) -> dict[str, Any]:
         return self.store.stats()

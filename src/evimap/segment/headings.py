@@ -102,12 +102,11 @@ class SectionStack:
         if h.family == "roman":
             self.stack = []
         else:
+            levelled = ("h", "docx")  # families whose level comes from the format
             for i, e in enumerate(self.stack):
-                same_family = e.family == h.family
-                if same_family and (h.family not in ("h", "docx") or e.level >= h.level):
-                    self.stack = self.stack[:i]
-                    break
-                if h.family in ("h", "docx") and e.family in ("h", "docx") and e.level >= h.level:
+                if (e.family == h.family and h.family not in levelled) or (
+                    h.family in levelled and e.family in levelled and e.level >= h.level
+                ):
                     self.stack = self.stack[:i]
                     break
         self.stack.append(h)

@@ -115,7 +115,6 @@ def split_sentences(text: str) -> list[str]:
     pieces: list[str] = []
     start = 0
     for m in _SPLIT_RE.finditer(text):
-        candidate = text[start : m.start()].rstrip()
         if _ABBREV_RE.search(text[max(0, m.start() - 12) : m.start()]):
             continue
         pieces.append(text[start : m.end()])

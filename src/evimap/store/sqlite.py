@@ -12,8 +12,6 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-import numpy as np
-
 from ..enrich.duplicates import find_near_duplicates
 from ..errors import QueryError, StoreError
 from ..records import ProcessedDocument
@@ -165,7 +163,8 @@ class SQLiteStore:
 
     # -- schema -----------------------------------------------------------------------------
     def _migrate(self, readonly: bool) -> None:
-        self.db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)") if not readonly else None
+        if not readonly:
+            self.db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
         try:
             row = self.db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
         except sqlite3.OperationalError:
@@ -439,6 +438,10 @@ class SQLiteStore:
         row = self.db.execute("SELECT * FROM passages WHERE id = ?", (passage_id,)).fetchone()
         return self._passage(row) if row else None
 
+    _FROM = """FROM passages_fts
+            JOIN passages p ON p.rowid = passages_fts.rowid
+            JOIN documents d ON d.id = p.doc_id"""
+
     def _where(self, q: SearchQuery) -> tuple[str, list[Any]]:
         clauses = ["passages_fts MATCH ?"]
         params: list[Any] = [q.match]
@@ -463,9 +466,7 @@ class SQLiteStore:
         # snippet() on every match before sorting costs seconds on common words.
         ranked = f"""
             SELECT passages_fts.rowid AS rid, bm25(passages_fts) AS score
-            FROM passages_fts
-            JOIN passages p ON p.rowid = passages_fts.rowid
-            JOIN documents d ON d.id = p.doc_id
+            {self._FROM}
             WHERE {where}
             ORDER BY score, passages_fts.rowid
             LIMIT ? OFFSET ?"""
@@ -477,13 +478,11 @@ class SQLiteStore:
             rowids = list(scores)
             sql = f"""
                 SELECT p.rowid AS rid, p.id, p.doc_id, p.seq, p.kind, p.label, p.part, p.page, p.page_end, p.section,
-                       p.section_title, p.start, p.end, p.text, p.text_hash,
+                       p.section_title, p.start, p.end, p.text,
                        d.name AS doc_name, d.title AS doc_title, d.format, d.language, d.year,
                        snippet(passages_fts, 0, char(2), char(3), '…', 32) AS snippet,
                        (SELECT COUNT(*) FROM passages p3 WHERE p3.dup_of = p.id) AS duplicates
-                FROM passages_fts
-                JOIN passages p ON p.rowid = passages_fts.rowid
-                JOIN documents d ON d.id = p.doc_id
+                {self._FROM}
                 WHERE passages_fts MATCH ? AND passages_fts.rowid IN ({",".join("?" * len(rowids))})"""
             rows = self.db.execute(sql, [q.match, *rowids]).fetchall()
         except sqlite3.OperationalError as exc:
@@ -496,8 +495,7 @@ class SQLiteStore:
 
     def count(self, q: SearchQuery) -> int:
         where, params = self._where(q)
-        sql = f"""SELECT COUNT(*) FROM passages_fts JOIN passages p ON p.rowid = passages_fts.rowid
-                  JOIN documents d ON d.id = p.doc_id WHERE {where}"""
+        sql = f"SELECT COUNT(*) {self._FROM} WHERE {where}"
         try:
             return self.db.execute(sql, params).fetchone()[0]
         except sqlite3.OperationalError as exc:
@@ -546,6 +544,3 @@ class SQLiteStore:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-
-def fingerprint_array(blob: bytes) -> np.ndarray:
-    return np.frombuffer(blob, dtype="<u8")
