@@ -122,3 +122,16 @@ def test_docx_reader_on_real_management_response(shared_corpus):
     kinds = {p["kind"] for p in shared_corpus.passages(doc.id)}
     assert "table_row" in kinds
     assert doc.n_passages > 20
+
+
+def test_unfiltered_ranking_matches_the_filtered_path(shared_corpus):
+    """Unfiltered searches rank in the FTS table alone and drop duplicates afterwards; a filter that
+    keeps every document takes the SQL join path. Both must give the same page and the same count."""
+    every_format = sorted({d.format for d in shared_corpus.documents()})
+    for query in ("data", '"disaggregated data"', "migra*", "data OR statistics OR research"):
+        for offset in (0, 5):
+            fast = shared_corpus.search(query, limit=10, offset=offset)
+            joined = shared_corpus.search(query, limit=10, offset=offset, format=every_format)
+            assert [h.passage_id for h in fast] == [h.passage_id for h in joined]
+        assert shared_corpus.count(query) == shared_corpus.count(query, format=every_format)
+        assert shared_corpus.count(query) < shared_corpus.count(query, collapse=False)

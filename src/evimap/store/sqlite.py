@@ -464,14 +464,8 @@ class SQLiteStore:
         where, params = self._where(q)
         # Rank first (bm25 only, native), then build snippets for the page of results alone:
         # snippet() on every match before sorting costs seconds on common words.
-        ranked = f"""
-            SELECT passages_fts.rowid AS rid, bm25(passages_fts) AS score
-            {self._FROM}
-            WHERE {where}
-            ORDER BY score, passages_fts.rowid
-            LIMIT ? OFFSET ?"""
         try:
-            top = self.db.execute(ranked, [*params, q.limit, q.offset]).fetchall()
+            top = self._ranked(q, where, params)
             if not top:
                 return []
             scores = {r[0]: r[1] for r in top}
@@ -493,11 +487,52 @@ class SQLiteStore:
             d["score"] = scores[d.pop("rid")]
         return out
 
+    # Above this many duplicate passages, collapsing is done in SQL instead of by over-fetching.
+    _MAX_OVERFETCH = 5000
+
+    def _fts_only(self, q: SearchQuery) -> set[int] | None:
+        """Rowids to drop when ``q`` can be answered from the FTS table alone, else None."""
+        if any((q.documents, q.formats, q.languages, q.kinds)) or q.year_from is not None or q.year_to is not None:
+            return None
+        if not q.collapse_duplicates:
+            return set()
+        dups = {r[0] for r in self.db.execute("SELECT rowid FROM passages WHERE dup_of IS NOT NULL")}
+        return dups if len(dups) <= self._MAX_OVERFETCH else None
+
+    def _ranked(self, q: SearchQuery, where: str, params: list[Any]) -> list[tuple[int, float]]:
+        """(rowid, bm25) of one page of results, best first.
+
+        With no filter but duplicate collapsing, rank in the FTS table alone: joining every match
+        to ``passages`` before sorting triples the cost of common words (10⁵ matches). Duplicates
+        are few, so fetching that many extra rows and dropping them here is exact.
+        """
+        dups = self._fts_only(q)
+        if dups is not None:
+            rows = self.db.execute(
+                """SELECT rowid, bm25(passages_fts) AS score FROM passages_fts WHERE passages_fts MATCH ?
+                   ORDER BY score, rowid LIMIT ?""", (q.match, q.offset + q.limit + len(dups))).fetchall()
+            kept = [(r[0], r[1]) for r in rows if r[0] not in dups]
+            return kept[q.offset: q.offset + q.limit]
+        ranked = f"""
+            SELECT passages_fts.rowid AS rid, bm25(passages_fts) AS score
+            {self._FROM}
+            WHERE {where}
+            ORDER BY score, passages_fts.rowid
+            LIMIT ? OFFSET ?"""
+        return [(r[0], r[1]) for r in self.db.execute(ranked, [*params, q.limit, q.offset])]
+
     def count(self, q: SearchQuery) -> int:
         where, params = self._where(q)
-        sql = f"SELECT COUNT(*) {self._FROM} WHERE {where}"
         try:
-            return self.db.execute(sql, params).fetchone()[0]
+            dups = self._fts_only(q)
+            if dups is not None:  # FTS5 counts its own matches without reading rows
+                fts = "FROM passages_fts WHERE passages_fts MATCH ?"
+                n = self.db.execute(f"SELECT COUNT(*) {fts}", (q.match,)).fetchone()[0]
+                if dups:
+                    n -= self.db.execute(f"SELECT COUNT(*) {fts} AND rowid IN ({','.join(map(str, dups))})",
+                                         (q.match,)).fetchone()[0]
+                return n
+            return self.db.execute(f"SELECT COUNT(*) {self._FROM} WHERE {where}", params).fetchone()[0]
         except sqlite3.OperationalError as exc:
             raise QueryError(f"cannot parse query {q.match!r}: {exc}") from None
 
