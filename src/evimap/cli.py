@@ -6,6 +6,7 @@ import functools
 import json
 import os
 import sys
+import time
 from pathlib import Path
 from typing import Any, Callable, List, Optional
 
@@ -148,12 +149,14 @@ def search(
     limit: int = typer.Option(10, "--limit", "-n", min=1, max=1000),
     offset: int = typer.Option(0, "--offset", min=0),
     all_copies: bool = typer.Option(False, "--all-copies", help="Do not collapse duplicate passages."),
+    label: Optional[List[str]] = typer.Option(None, "--label", help="Only passages with this label, e.g. gcm:1, sdg:10.7 (after `evimap map`)."),
+    min_score: Optional[float] = typer.Option(None, "--min-score", help="With --label: minimum score instead of 'assigned'."),
     as_json: bool = JsonOpt,
 ) -> None:
     """Search passages, ranked by BM25, with highlighted snippets and citations."""
     with _open(store, readonly=True) as corpus:
         filters = dict(document=document, format=fmt, language=language, year=year, kind=kind,
-                       collapse=not all_copies)
+                       collapse=not all_copies, label=label, min_score=min_score)
         hits = corpus.search(query, any_terms=any_terms, limit=limit, offset=offset, **filters)
         total = corpus.count(query, any_terms=any_terms, **filters)
     if as_json:
@@ -168,6 +171,145 @@ def search(
         out.print(f"[bold]{i}.[/bold] [cyan]{escape(h.citation)}[/cyan]  [dim]{h.score:.2f} · {h.passage_id}[/dim]{dup}")
         out.print(f"   {snippet}")
     out.print(f"[dim]{len(hits)} of {total} matching passages[/dim]")
+
+
+FrameworksOpt = typer.Option("gcm,sdg,themes,sg8", "--framework", "-F",
+                             help="Comma-separated built-in ids (gcm, sdg, themes, sg8) or framework YAML files.")
+ModelOpt = typer.Option("static", "--model", help="static (default, fast) or transformer (needs evimap[transformer]).")
+
+
+@app.command("map")
+@handle_errors
+def map_(store: str = StoreOpt, framework: str = FrameworksOpt, model: str = ModelOpt,
+         quiet: bool = typer.Option(False, "--quiet", "-q"), as_json: bool = JsonOpt) -> None:
+    """Score every passage not yet scored against the frameworks (incremental)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    t0 = time.perf_counter()
+    with _open(store) as corpus:
+        progress = Progress(TextColumn("[bold]map {task.fields[fw]}"), BarColumn(), MofNCompleteColumn(),
+                            TimeElapsedColumn(), console=err, transient=True, disable=quiet or as_json)
+        tasks: dict[str, Any] = {}
+
+        def on_progress(fw: str, n: int, total: int) -> None:
+            if fw not in tasks:
+                tasks[fw] = progress.add_task(fw, total=total, fw=fw)
+            progress.update(tasks[fw], completed=n)
+
+        with progress:
+            done = corpus.map(framework, model=model, progress=on_progress)
+    if as_json:
+        _print_json({"scored": done, "seconds": round(time.perf_counter() - t0, 2)})
+    elif not quiet:
+        out.print(", ".join(f"{k}: {v:,} passages scored" for k, v in done.items())
+                  + f" · {time.perf_counter() - t0:.1f}s · store {store}")
+
+
+@app.command()
+@handle_errors
+def classify(
+    framework: str = typer.Option(..., "--framework", "-F", help="One framework: gcm, sdg, themes, sg8 or a YAML file."),
+    level: Optional[str] = typer.Option(None, "--level", help="Framework level, e.g. goal or target for sdg."),
+    input_file: Path = typer.Option(..., "--input", "-i", help='JSON lines: {"id": …, "text": …} ("-" = stdin).'),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="JSON lines out (default: standard output)."),
+    all_scores: bool = typer.Option(False, "--all-scores", help="Every category's score, not only assigned labels."),
+    model: str = ModelOpt,
+) -> None:
+    """Classify arbitrary texts without a store (batch, JSON lines in and out)."""
+    from .map import classify as run
+
+    def records() -> Any:
+        src = sys.stdin if str(input_file) == "-" else open(input_file, encoding="utf-8")
+        with src:
+            for n, line in enumerate(src, 1):
+                if not line.strip():
+                    continue
+                try:
+                    rec = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    raise EvimapError(f"{input_file}:{n}: not JSON ({exc.msg})") from None
+                if not isinstance(rec, dict) or "text" not in rec:
+                    raise EvimapError(f'{input_file}:{n}: each line must be an object with "id" and "text"')
+                yield rec
+
+    if str(input_file) != "-" and not input_file.is_file():
+        raise EvimapError(f"{input_file}: no such file")
+    dst = open(output, "w", encoding="utf-8") if output else sys.stdout
+    try:
+        for row in run(records(), framework, level=level, all_scores=all_scores, model=model):
+            dst.write(json.dumps(row, ensure_ascii=False) + "\n")
+    finally:
+        if output:
+            dst.close()
+
+
+@app.command()
+@handle_errors
+def explain(
+    passage_id: str = typer.Argument(..., help="Passage id (from search or show)."),
+    store: str = StoreOpt, framework: str = FrameworksOpt, model: str = ModelOpt,
+    show_all: bool = typer.Option(False, "--all", help="List every category, not only the closest."),
+    as_json: bool = JsonOpt,
+) -> None:
+    """Why each label was (or was not) given to a passage."""
+    with _open(store, readonly=True) as corpus:
+        rows = corpus.explain(passage_id, framework, model=model)
+        text = corpus.passage(passage_id)["text"]
+    if as_json:
+        _print_json({"passage_id": passage_id, "text": text, "categories": rows})
+        return
+    out.print(f"[dim]{escape(text[:300])}[/dim]")
+    by_fw: dict[str, list[dict[str, Any]]] = {}
+    for r in rows:
+        by_fw.setdefault(r["framework"], []).append(r)
+    for fw, items in by_fw.items():
+        items.sort(key=lambda r: -r["score"])
+        out.print(f"\n[bold]{fw}[/bold]")
+        for r in items if show_all else items[:5]:
+            mark = "[green]assigned[/green]" if r["assigned"] else "[dim]not assigned[/dim]"
+            f = r["features"]
+            out.print(f"  {r['code']:>6} {r['score']:.2f} (threshold {r['threshold']:.2f}) {mark}  {escape(r['title'][:70])}")
+            out.print(f"         [dim]rules {f['rules']:.0f} · terms {f['terms']:.2f} · similarity {f['similarity']:.2f} "
+                      f"(relative {f['relative']:+.2f})[/dim]")
+            for ev in r["evidence"]:
+                if ev["type"] in ("rule", "term"):
+                    out.print(f"         {ev['type']} {escape(ev.get('rule') or ev.get('term'))}: "
+                              f"{escape(' | '.join(ev['quotes']))}")
+                else:
+                    out.print(f"         closest: {escape(ev['text'][:90])} ({ev['similarity']:.2f})")
+
+
+frameworks_app = typer.Typer(help="Framework files: list and validate.", no_args_is_help=True)
+app.add_typer(frameworks_app, name="frameworks")
+
+
+@frameworks_app.command("validate")
+@handle_errors
+def frameworks_validate(path: Path = typer.Argument(..., help="Framework YAML file.")) -> None:
+    """Check a framework file; errors name the line and the problem."""
+    from . import frameworks as fwmod
+
+    fw = fwmod.validate_file(path)
+    out.print(f"{path}: ok — framework {fw.id!r}, {len(fw.categories)} categories"
+              + (f", levels {', '.join(fw.levels)}" if fw.levels else ""))
+
+
+@frameworks_app.command("list")
+@handle_errors
+def frameworks_list(as_json: bool = JsonOpt) -> None:
+    """The built-in frameworks."""
+    from . import frameworks as fwmod
+
+    rows = []
+    for name in fwmod.BUILTIN:
+        fw = fwmod.load(name)
+        rows.append({"id": fw.id, "name": fw.name, "categories": len(fw.categories), "levels": fw.levels,
+                     "threshold": fw.threshold, "source": fw.source})
+    if as_json:
+        _print_json(rows)
+        return
+    for r in rows:
+        out.print(f"[bold]{r['id']}[/bold]  {r['name']} — {r['categories']} categories · threshold {r['threshold']}")
 
 
 @app.command()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import builtins
 import fnmatch
 import hashlib
+import json
 import os
 import time
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -260,7 +261,60 @@ class Corpus:
             year_from=years[0],
             year_to=years[1],
             collapse_duplicates=filters.pop("collapse", True),
+            labels=parse_labels(filters.pop("label", None), filters.pop("min_score", None)),
         )
+
+    # ---- mapping (issue 3) -----------------------------------------------------------------
+    def map(self, frameworks: str | list[str] = ("gcm", "sdg", "themes", "sg8"), *, model: str = "static",
+            batch: int = 2000, progress: Callable[[str, int, int], None] | None = None) -> dict[str, int]:
+        """Score every passage not yet scored against each framework; returns passages scored per framework.
+
+        Incremental: a passage is rescored only if the framework file or model changed (fingerprint)."""
+        from .map import Mapper, fingerprint, load_frameworks
+
+        done: dict[str, int] = {}
+        for fw in load_frameworks(frameworks):
+            mapper = Mapper(fw, model)
+            fp = fingerprint(fw, model)
+            total = self.store.count_unmapped(fw.id, fp)
+            n = 0
+            while rows := self.store.unmapped(fw.id, fp, batch):
+                labels = mapper.score([t for _, t in rows])
+                self.store.put_labels(fw.id, fp, [
+                    (pid, [(lab.code, lab.score, lab.assigned,
+                            json.dumps(lab.evidence[:4], ensure_ascii=False) if lab.assigned else None)
+                           for lab in labs]) for (pid, _), labs in zip(rows, labels)])
+                n += len(rows)
+                if progress:
+                    progress(fw.id, n, total)
+            done[fw.id] = n
+        return done
+
+    def labels(self, passage_id: str, framework: str | None = None, assigned_only: bool = True) -> list[dict[str, Any]]:
+        """Stored labels of a passage (after ``map``), best first per framework."""
+        rows = self.store.labels(passage_id, framework)
+        for r in rows:
+            r["evidence"] = json.loads(r["evidence"]) if r["evidence"] else []
+            r["assigned"] = bool(r["assigned"])
+        return [r for r in rows if r["assigned"] or not assigned_only]
+
+    def explain(self, passage_id: str, framework: str | list[str] = ("gcm", "sdg", "themes", "sg8"),
+                model: str = "static") -> list[dict[str, Any]]:
+        """Why each label was (not) given: every category's score, signals, threshold and evidence."""
+        from .map import Mapper, load_frameworks
+
+        p = self.passage(passage_id)
+        if p is None:
+            raise EvimapError(f"no passage {passage_id!r} in {self.path}")
+        out = []
+        for fw in load_frameworks(framework):
+            labs = Mapper(fw, model).score([p["text"]])[0]
+            for c, lab in zip(fw.categories, labs):
+                d = lab.to_dict(features=True)
+                d.update(framework=fw.id, title=c.title, threshold=fw.threshold_for(c), level=fw.level_of(c),
+                         facet=c.facet, parent=c.parent)
+                out.append(d)
+        return out
 
     def search(
         self,
@@ -275,6 +329,8 @@ class Corpus:
         year: str | int | None = None,
         kind: str | list[str] | None = None,
         collapse: bool = True,
+        label: str | list[str] | None = None,
+        min_score: float | None = None,
     ) -> list[Hit]:
         """Full-text search with the FTS5 query language (phrases, OR/AND/NOT, NEAR, prefix*).
 
@@ -283,7 +339,8 @@ class Corpus:
         A query that is not valid FTS5 syntax is retried with every word quoted.
         """
         q = self._query(query, any_terms, limit=limit, offset=offset, document=document, format=format,
-                        language=language, year=year, kind=kind, collapse=collapse)
+                        language=language, year=year, kind=kind, collapse=collapse, label=label,
+                        min_score=min_score)
         return [Hit.from_row(r) for r in self._run(self.store.search, q, query, any_terms)]
 
     def count(self, query: str | None = None, **filters: Any) -> int:
@@ -318,3 +375,16 @@ class Corpus:
 def open(path: str | Path = "evimap.db", settings: Settings | None = None, readonly: bool = False) -> Corpus:  # noqa: A001
     """Open (or create) an evimap store."""
     return Corpus(path, settings=settings, readonly=readonly)
+
+
+def parse_labels(refs: str | list[str] | None, min_score: float | None) -> list[tuple[str, str, float | None]]:
+    """"gcm:1" → ("gcm", "1", min_score). Without --min-score, only assigned labels match."""
+    out = []
+    for ref in [refs] if isinstance(refs, str) else refs or []:
+        fw, sep, code = ref.partition(":")
+        if not sep or not fw or not code:
+            raise QueryError(f"label {ref!r} must be FRAMEWORK:CODE, e.g. gcm:1 or sdg:10.7")
+        if min_score is not None and not 0 <= min_score <= 1:
+            raise QueryError(f"--min-score must be between 0 and 1, got {min_score}")
+        out.append((fw, code, min_score))
+    return out

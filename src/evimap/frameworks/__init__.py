@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 
 from ..errors import EvimapError
-from ..map.rules import Rule, RuleError, compile_rule, term_rule
+from .rules import Rule, RuleError, compile_rule, term_rule
 
 BUILTIN = ("gcm", "sdg", "themes", "sg8")
 _ID = re.compile(r"^[a-z][a-z0-9_-]*$")

@@ -1,0 +1,53 @@
+"""Mapping stage: score passages against frameworks (rules + embeddings, calibrated)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any, Iterable, Iterator
+
+from .. import __version__
+from ..frameworks import Framework, load
+from .engine import Label, Mapper, fit_calibration
+
+__all__ = ["Label", "Mapper", "classify", "fingerprint", "fit_calibration", "load_frameworks"]
+
+
+def load_frameworks(refs: str | Iterable[str]) -> list[Framework]:
+    """"gcm,sdg" or ["gcm", "my.yaml"] → frameworks."""
+    if isinstance(refs, str):
+        refs = [r for r in refs.split(",") if r.strip()]
+    return [load(r.strip()) for r in refs]
+
+
+def fingerprint(fw: Framework, model: str) -> str:
+    """Changes when the framework's content, the model or evimap's version changes (→ rescoring)."""
+    body = json.dumps([fw.id, fw.threshold, fw.calibration, [(c.code, c.title, c.description, c.terms, c.rules,
+                                                              c.exclude, c.examples, c.parent, c.threshold)
+                                                             for c in fw.categories]], sort_keys=True)
+    return hashlib.sha256(f"{body}|{model}|{__version__}".encode()).hexdigest()[:16]
+
+
+def classify(records: Iterable[dict[str, Any]], framework: str, *, level: str | None = None,
+             all_scores: bool = False, model: str = "static", batch: int = 1000) -> Iterator[dict[str, Any]]:
+    """Label arbitrary texts without a store: {"id", "text"} in, {"id", "labels": [...]} out."""
+    fw = load_frameworks(framework)[0]
+    if level and fw.levels and level not in fw.levels:
+        from ..errors import EvimapError
+        raise EvimapError(f"framework {fw.id!r} has levels {fw.levels}, not {level!r}")
+    mapper = Mapper(fw, model)
+    keep = {c.code for c in fw.at_level(level)}
+    buf: list[dict[str, Any]] = []
+
+    def flush() -> Iterator[dict[str, Any]]:
+        for rec, labs in zip(buf, mapper.score([str(r.get("text") or "") for r in buf])):
+            chosen = [lab for lab in labs if lab.code in keep and (all_scores or lab.assigned)]
+            chosen.sort(key=lambda lab: -lab.score)
+            yield {"id": rec.get("id"), "labels": [lab.to_dict() for lab in chosen]}
+        buf.clear()
+
+    for rec in records:
+        buf.append(rec)
+        if len(buf) >= batch:
+            yield from flush()
+    yield from flush()

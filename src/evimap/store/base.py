@@ -45,6 +45,7 @@ class SearchQuery:
     year_to: int | None = None
     kinds: list[str] = field(default_factory=list)
     collapse_duplicates: bool = True
+    labels: list[tuple[str, str, float | None]] = field(default_factory=list)  # (framework, code, min score)
 
 
 class Store(Protocol):

@@ -17,7 +17,7 @@ from ..errors import QueryError, StoreError
 from ..records import ProcessedDocument
 from .base import SearchQuery, StoredDocument
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 def _migration_1(db: sqlite3.Connection) -> None:
@@ -118,8 +118,33 @@ def _migration_1(db: sqlite3.Connection) -> None:
     )
 
 
+def _migration_2(db: sqlite3.Connection) -> None:
+    """Framework labels per passage (issue 3). Only scores >= LABEL_FLOOR are kept."""
+    db.executescript(
+        """
+        CREATE TABLE labels (
+            framework TEXT NOT NULL,
+            code TEXT NOT NULL,
+            passage_id TEXT NOT NULL,
+            score REAL NOT NULL,
+            assigned INTEGER NOT NULL,
+            evidence TEXT,
+            PRIMARY KEY (framework, code, passage_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX labels_passage ON labels(passage_id, framework);
+        CREATE TABLE mapped (
+            framework TEXT NOT NULL,
+            passage_id TEXT NOT NULL,
+            fingerprint TEXT NOT NULL,
+            PRIMARY KEY (framework, passage_id)
+        ) WITHOUT ROWID;
+        """
+    )
+
+
 # Migration N brings a store from schema N-1 to N. Later issues append here.
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migration_1]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migration_1, _migration_2]
+LABEL_FLOOR = 0.05
 
 
 def _now() -> str:
@@ -213,6 +238,9 @@ class SQLiteStore:
             return
         self.db.execute("UPDATE passages SET dup_of = NULL WHERE dup_of IN (SELECT id FROM passages WHERE doc_id = ?)", (doc_id,))
         self.db.execute("UPDATE documents SET duplicate_of = NULL, duplicate_similarity = NULL WHERE duplicate_of = ?", (doc_id,))
+        for table in ("labels", "mapped"):
+            self.db.execute(f"DELETE FROM {table} WHERE passage_id IN (SELECT id FROM passages WHERE doc_id = ?)",
+                            (doc_id,))
         self.db.execute("DELETE FROM passages WHERE doc_id = ?", (doc_id,))
         self.db.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
 
@@ -452,6 +480,10 @@ class SQLiteStore:
             if values:
                 clauses.append(f"{column} IN ({','.join('?' * len(values))})")
                 params.extend(values)
+        for framework, code, min_score in q.labels:
+            clauses.append("p.id IN (SELECT passage_id FROM labels WHERE framework = ? AND code = ? AND "
+                           + ("score >= ?)" if min_score is not None else "assigned = 1)"))
+            params.extend([framework, code] + ([min_score] if min_score is not None else []))
         if q.year_from is not None:
             clauses.append("d.year >= ?")
             params.append(q.year_from)
@@ -492,7 +524,7 @@ class SQLiteStore:
 
     def _fts_only(self, q: SearchQuery) -> set[int] | None:
         """Rowids to drop when ``q`` can be answered from the FTS table alone, else None."""
-        if any((q.documents, q.formats, q.languages, q.kinds)) or q.year_from is not None or q.year_to is not None:
+        if any((q.documents, q.formats, q.languages, q.kinds, q.labels)) or q.year_from is not None or q.year_to is not None:
             return None
         if not q.collapse_duplicates:
             return set()
@@ -520,6 +552,43 @@ class SQLiteStore:
             ORDER BY score, passages_fts.rowid
             LIMIT ? OFFSET ?"""
         return [(r[0], r[1]) for r in self.db.execute(ranked, [*params, q.limit, q.offset])]
+
+    # ---- labels (mapping) ------------------------------------------------------------------
+    def unmapped(self, framework: str, fingerprint: str, limit: int) -> list[tuple[str, str]]:
+        """(passage id, text) of passages not yet scored for ``framework`` with this fingerprint."""
+        return [(r[0], r[1]) for r in self.db.execute(
+            """SELECT p.id, p.text FROM passages p
+               LEFT JOIN mapped m ON m.framework = ? AND m.passage_id = p.id AND m.fingerprint = ?
+               WHERE m.passage_id IS NULL AND p.kind != 'heading' LIMIT ?""", (framework, fingerprint, limit))]
+
+    def count_unmapped(self, framework: str, fingerprint: str) -> int:
+        return self.db.execute(
+            """SELECT COUNT(*) FROM passages p
+               LEFT JOIN mapped m ON m.framework = ? AND m.passage_id = p.id AND m.fingerprint = ?
+               WHERE m.passage_id IS NULL AND p.kind != 'heading'""", (framework, fingerprint)).fetchone()[0]
+
+    def put_labels(self, framework: str, fingerprint: str,
+                   scored: list[tuple[str, list[tuple[str, float, bool, str | None]]]]) -> None:
+        """Replace the labels of each passage for ``framework`` in one transaction."""
+        with self.db:
+            for pid, labels in scored:
+                self.db.execute("DELETE FROM labels WHERE framework = ? AND passage_id = ?", (framework, pid))
+                self.db.executemany(
+                    "INSERT INTO labels(framework, code, passage_id, score, assigned, evidence) VALUES (?,?,?,?,?,?)",
+                    [(framework, code, pid, score, int(assigned), ev) for code, score, assigned, ev in labels
+                     if score >= LABEL_FLOOR])
+                self.db.execute("INSERT OR REPLACE INTO mapped(framework, passage_id, fingerprint) VALUES (?,?,?)",
+                                (framework, pid, fingerprint))
+
+    def labels(self, passage_id: str, framework: str | None = None) -> list[dict[str, Any]]:
+        sql = "SELECT * FROM labels WHERE passage_id = ?" + (" AND framework = ?" if framework else "")
+        sql += " ORDER BY framework, score DESC"
+        return [dict(r) for r in self.db.execute(sql, (passage_id, framework) if framework else (passage_id,))]
+
+    def label_counts(self, framework: str) -> list[dict[str, Any]]:
+        return [dict(r) for r in self.db.execute(
+            """SELECT code, SUM(assigned) AS passages, MAX(score) AS max_score FROM labels WHERE framework = ?
+               GROUP BY code""", (framework,))]
 
     def count(self, q: SearchQuery) -> int:
         where, params = self._where(q)

@@ -54,6 +54,14 @@ class Text:
     offsets: list[tuple[int, int]]
     by_stem: dict[str, list[int]]
     by_token: dict[str, list[int]]
+    _prefixes: set[str] | None = None
+
+    @property
+    def prefixes(self) -> set[str]:
+        """Every prefix (3 letters or more) of every token, for O(1) prefix gating."""
+        if self._prefixes is None:
+            self._prefixes = {tok[:k] for tok in self.by_token for k in range(3, len(tok) + 1)}
+        return self._prefixes
 
     @classmethod
     def of(cls, text: str) -> "Text":
@@ -100,8 +108,10 @@ class Prefix(Node):
     prefix: str
 
     def match(self, t: Text) -> list[Span] | None:
+        if self.prefix not in t.prefixes:
+            return None
         spans = [(p, p + 1) for tok, pos in t.by_token.items() if tok.startswith(self.prefix) for p in pos]
-        return sorted(spans) or None
+        return sorted(spans)
 
     def keys(self) -> set[str]:
         return {"*" + self.prefix}
@@ -332,7 +342,7 @@ class Rule:
     def _may_match(self, t: Text) -> bool:
         for k in self.keys or ():
             if k[0] == "*":
-                if any(tok.startswith(k[1:]) for tok in t.by_token):
+                if k[1:] in t.prefixes:
                     return True
             elif k in t.by_stem:
                 return True

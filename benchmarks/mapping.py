@@ -1,0 +1,148 @@
+"""Mapping quality and speed on held-out, hand-annotated data (benchmarks/data/).
+
+    python benchmarks/mapping.py                # evaluate on the test split, measure throughput
+    python benchmarks/mapping.py --fit          # fit GCM calibration + threshold on the DEV split only
+    python benchmarks/mapping.py --transformer  # also the full transformer model
+
+GCM: multi-label, objectives 1–23; per-category and micro/macro precision, recall, F1, and
+calibration (reliability by score bin). Throughput: passages/s mapping UNGDC passages (from a store
+given with --store) against each built-in framework, default static model.
+Results are appended to benchmarks/RESULTS.md unless --no-write.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
+
+from evimap import frameworks  # noqa: E402
+from evimap.map.engine import Mapper, fit_calibration  # noqa: E402
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def load(name: str) -> list[dict]:
+    return [json.loads(line) for line in open(DATA / name, encoding="utf-8")]
+
+
+def objectives(fw) -> list[int]:
+    return [i for i, c in enumerate(fw.categories) if c.facet == "objective"]
+
+
+def truth(rows: list[dict], codes: list[str]) -> np.ndarray:
+    return np.array([[c in r["labels"] for c in codes] for r in rows], dtype=bool)
+
+
+def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def fit(mapper: Mapper, rows: list[dict]) -> tuple[dict, float]:
+    idx = objectives(mapper.fw)
+    codes = [mapper.fw.categories[i].code for i in idx]
+    x = mapper.features([r["text"] for r in rows])[:, idx, :]
+    y = truth(rows, codes)
+    w = fit_calibration(x.reshape(-1, x.shape[-1]), y.reshape(-1).astype(float))
+    z = w["bias"] + x @ np.array([w[k] for k in ("rules", "terms", "similarity", "relative", "classifier")])
+    s = 1 / (1 + np.exp(-z))
+    best = max(((prf(int((s >= t)[y].sum()), int((s >= t)[~y].sum()), int((s < t)[y].sum()))[2], t)
+                for t in np.arange(0.02, 0.9, 0.01)))
+    return w, float(round(best[1], 2))
+
+
+def evaluate(mapper: Mapper, rows: list[dict]) -> dict:
+    idx = objectives(mapper.fw)
+    codes = [mapper.fw.categories[i].code for i in idx]
+    labs = mapper.score([r["text"] for r in rows], evidence=False)
+    s = np.array([[row[i].score for i in idx] for row in labs])
+    pred = np.array([[row[i].assigned for i in idx] for row in labs])
+    y = truth(rows, codes)
+    per = {}
+    for j, c in enumerate(codes):
+        tp, fp, fn = int((pred[:, j] & y[:, j]).sum()), int((pred[:, j] & ~y[:, j]).sum()), int((~pred[:, j] & y[:, j]).sum())
+        if tp + fp + fn:
+            per[c] = (*prf(tp, fp, fn), int(y[:, j].sum()))
+    micro = prf(int((pred & y).sum()), int((pred & ~y).sum()), int((~pred & y).sum()))
+    macro = tuple(float(np.mean([v[k] for v in per.values() if v[3]])) for k in range(3))
+    none_ok = float(np.mean([(not p.any()) for p, t in zip(pred, y) if not t.any()])) if (~y.any(1)).any() else float("nan")
+    bins = []
+    for lo in np.arange(0, 1, 0.2):
+        m = (s >= lo) & (s < lo + 0.2 if lo < 0.8 else s <= 1)
+        if m.sum():
+            bins.append((f"{lo:.1f}–{lo + 0.2:.1f}", int(m.sum()), float(s[m].mean()), float(y[m].mean())))
+    exact = float(np.mean([(p == t).all() for p, t in zip(pred, y)]))
+    return {"n": len(rows), "micro": micro, "macro": macro, "per": per, "bins": bins, "none_ok": none_ok,
+            "exact": exact}
+
+
+def throughput(store: str, fw_names: list[str], n: int, model: str) -> dict[str, float]:
+    import sqlite3
+
+    db = sqlite3.connect(store)
+    texts = [r[0] for r in db.execute("SELECT text FROM passages WHERE kind != 'heading' ORDER BY rowid LIMIT ?", (n,))]
+    out = {}
+    for name in fw_names:
+        m = Mapper(frameworks.load(name), model)
+        m.score(texts[:200])
+        t0 = time.perf_counter()
+        m.score(texts, evidence=False)
+        out[name] = len(texts) / (time.perf_counter() - t0)
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--fit", action="store_true")
+    ap.add_argument("--store", default=None, help="a store with UNGDC passages for the throughput run")
+    ap.add_argument("--n", type=int, default=20000)
+    ap.add_argument("--transformer", action="store_true")
+    ap.add_argument("--no-write", action="store_true")
+    args = ap.parse_args()
+    gcm = frameworks.load("gcm")
+    if args.fit:
+        w, t = fit(Mapper(gcm), load("gcm-dev.jsonl"))
+        print("calibration:", {k: round(v, 3) for k, v in w.items()}, "threshold:", t)
+        return
+    lines = [f"\n## mapping.py — {date.today()}\n",
+             f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+             f"{platform.system()}.\n"]
+    for model in ["static"] + (["transformer"] if args.transformer else []):
+        r = evaluate(Mapper(gcm, model), load("gcm-test.jsonl"))
+        lines.append(f"GCM objectives, test split ({r['n']} passages, hand-annotated), model `{model}`: "
+                     f"micro P/R/F1 {r['micro'][0]:.3f} / {r['micro'][1]:.3f} / **{r['micro'][2]:.3f}**; "
+                     f"macro F1 {r['macro'][2]:.3f}; exact-match {r['exact']:.2f}; "
+                     f"passages with no objective left unlabelled {r['none_ok']:.2f}\n")
+        if model == "static":
+            lines.append("| objective | P | R | F1 | support |\n|---|---|---|---|---|\n" + "".join(
+                f"| {c} | {p:.2f} | {rc:.2f} | {f:.2f} | {n} |\n" for c, (p, rc, f, n) in
+                sorted(r["per"].items(), key=lambda kv: int(kv[0]))))
+            lines.append("Reliability (score bin: pairs, mean score, observed share positive): " + "; ".join(
+                f"{b} n={n} {ms:.2f}→{obs:.2f}" for b, n, ms, obs in r["bins"]) + "\n")
+    if args.store:
+        tp = throughput(args.store, list(frameworks.BUILTIN), args.n, "static")
+        lines.append(f"Throughput, static model, {args.n:,} UNGDC passages, one process: " +
+                     ", ".join(f"{k} {v:,.0f} passages/s" for k, v in tp.items()) + "\n")
+        if args.transformer:
+            tt = throughput(args.store, ["gcm"], 500, "transformer")
+            lines.append(f"Throughput, transformer model, 500 passages: gcm {tt['gcm']:,.0f} passages/s\n")
+    text = "\n".join(lines)
+    print(text)
+    if not args.no_write:
+        with open(Path(__file__).resolve().parent / "RESULTS.md", "a", encoding="utf-8") as f:
+            f.write(text)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,191 @@
+"""Issue 3: rule language, framework files, scoring engine, map/classify/explain, label search."""
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from evimap import frameworks
+from evimap.cli import app
+from evimap.frameworks import FrameworkError
+from evimap.frameworks.rules import RuleError, Text, compile_rule
+from evimap.map import Mapper, classify
+
+T = Text.of("Migrants paid high recruitment fees to agencies; remittances to families cost 7 per cent. "
+            "Evidence-based policy needs disaggregated data. Drug trafficking is a separate issue.")
+
+
+def quotes(rule: str) -> list[str] | None:
+    m = compile_rule(rule).match(T)
+    return None if m is None else [T.quote(s) for s in m]
+
+
+@pytest.mark.parametrize("rule, expect", [
+    ("remittance", ["remittances"]),                      # stemming
+    ("migra*", ["Migrants"]),                             # prefix
+    ('"recruitment fees"', ["recruitment fees"]),         # phrase
+    ('"fees recruitment"', None),                         # phrase order matters
+    ("evidence-based", ["Evidence-based"]),               # hyphen = phrase
+    ("recruit* NEAR/2 agenc*", ["recruitment fees to agencies"]),
+    ("recruit* NEAR/1 agenc*", None),                     # proximity limit
+    ("remit* AND cost*", ["remittances", "cost"]),
+    ("remit* NOT migra*", None),                          # exclusion
+    ("traffick* AND NOT (drug* NEAR/3 traffick*)", None),
+    ("smuggl* OR remit*", ["remittances"]),
+])
+def test_rule_language(rule, expect):
+    assert quotes(rule) == expect
+
+
+@pytest.mark.parametrize("rule, column", [("(a OR", 6), ('"abc', 1), ("NEAR/2 x", 1), ("mi*", 1), ("a )", 3)])
+def test_rule_errors_name_the_column(rule, column):
+    with pytest.raises(RuleError) as e:
+        compile_rule(rule)
+    assert e.value.column == column
+
+
+def test_builtin_frameworks_load():
+    gcm = frameworks.load("gcm")
+    assert [c.code for c in gcm.categories if c.facet == "objective"] == [str(i) for i in range(1, 24)]
+    assert len([c for c in gcm.categories if c.facet == "principle"]) == 10
+    assert gcm.category("21").title.startswith("Cooperate in facilitating safe and dignified return")
+    sdg = frameworks.load("sdg")
+    assert len(sdg.at_level("goal")) == 17 and len(sdg.at_level("target")) == 169
+    assert sdg.category("10.7").parent == "10"
+    assert any(i["code"] == "17.18.1" for i in sdg.category("17.18").indicators)
+    assert len(frameworks.load("sg8").categories) == 8
+    themes = frameworks.load("themes")
+    assert {c.code for c in themes.at_level("theme")} == {"data", "research", "capacity"}
+
+
+@pytest.mark.parametrize("text, message", [
+    ("id: x\nname: y\ncategories:\n  - code: a\n    title: t\n    rules: ['(a OR']\n", "f.yaml:6: rule '(a OR'"),
+    ("id: x\nname: y\ncategories:\n  - code: a\n    title: t\n  - code: a\n    title: u\n", "f.yaml:6: code 'a' is already used at line 4"),
+    ("id: x\nnmae: y\n", "f.yaml:2: unknown key 'nmae'"),
+    ("id: x\nname: y\ncategories:\n  - code: a\n    titel: t\n", "f.yaml:5: unknown category key 'titel'"),
+    ("id: x\nname: y\ncategories:\n  - code: b\n    title: t\n    parent: zz\n", "f.yaml:4: category 'b' has parent 'zz'"),
+    ("id: x\nname: y\nthreshold: 2\ncategories:\n  - {code: a, title: t}\n", "f.yaml:3: threshold must be between 0 and 1"),
+    ("id: [x\n", "f.yaml:2: not valid YAML"),
+    ("", "f.yaml:1: the file is empty"),
+])
+def test_malformed_framework_names_line_and_problem(text, message):
+    with pytest.raises(FrameworkError) as e:
+        frameworks.parse(text, "f.yaml")
+    assert str(e.value).startswith(message)
+
+
+def test_cli_validate(tmp_path):
+    good = tmp_path / "mine.yaml"
+    good.write_text("id: mine\nname: Mine\ncategories:\n  - code: heat\n    title: Heat waves\n"
+                    "    rules: ['heat* NEAR/3 wave*']\n", encoding="utf-8")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("id: mine\nname: Mine\ncategories:\n  - code: heat\n    title: Heat\n    rules: ['(heat']\n")
+    r = CliRunner().invoke(app, ["frameworks", "validate", str(good)])
+    assert r.exit_code == 0 and "ok" in r.output
+    r = CliRunner().invoke(app, ["frameworks", "validate", str(bad)])
+    assert r.exit_code == 1 and "bad.yaml:6" in r.output and "Traceback" not in r.output
+
+
+def test_user_framework_works_like_builtin(tmp_path):
+    f = tmp_path / "heat.yaml"
+    f.write_text("id: heat\nname: Heat\ncategories:\n  - code: heat\n    title: Extreme heat and workers\n"
+                 "    rules: ['heat* NEAR/4 (wave* OR stress)']\n    terms: [heatwave, heat stress]\n")
+    out = list(classify([{"id": 1, "text": "Heat stress during the heat wave hit migrant farm workers hard."},
+                         {"id": 2, "text": "The committee approved its agenda."}], str(f)))
+    assert out[0]["labels"][0]["code"] == "heat" and out[1]["labels"] == []
+
+
+TEXTS = [
+    "Remittance transfer costs remain high, and migrant workers pay recruitment fees of several months' wages.",
+    "The meeting was opened by the Chair, who welcomed the participants and adopted the agenda.",
+    "",
+    "x" * 1_000_000,
+    "Les envois de fonds des migrants restent coûteux.",
+]
+
+
+def test_scores_are_bounded_deterministic_and_robust():
+    m = Mapper(frameworks.load("gcm"))
+    a = m.score(TEXTS)
+    b = m.score(TEXTS)
+    assert [[lab.score for lab in row] for row in a] == [[lab.score for lab in row] for row in b]
+    for row in a:
+        for lab in row:
+            assert 0.0 <= lab.score <= 1.0
+    assert all(lab.score == 0.0 and not lab.assigned for lab in a[2])  # empty text
+    assert not any(lab.assigned for lab in a[3])  # 1 MB of nothing
+
+
+def test_procedural_passage_maps_to_no_objective():
+    (row,) = Mapper(frameworks.load("gcm")).score([TEXTS[1]])
+    assert [lab.code for lab in row if lab.assigned] == []
+
+
+def test_evidence_names_rules_and_closest_definition():
+    (row,) = Mapper(frameworks.load("gcm")).score([TEXTS[0]])
+    labs = {lab.code: lab for lab in row if lab.assigned}
+    assert {"20", "6"} <= set(labs)
+    kinds = {e["type"] for e in labs["20"].evidence}
+    assert {"rule", "closest"} <= kinds
+    assert any("Remittance" in q for e in labs["20"].evidence if e["type"] == "rule" for q in e["quotes"])
+
+
+def test_classify_cli_jsonl(tmp_path):
+    src = tmp_path / "in.jsonl"
+    src.write_text("\n".join(json.dumps({"id": i, "text": t}) for i, t in enumerate(TEXTS[:2])), encoding="utf-8")
+    dst = tmp_path / "out.jsonl"
+    r = CliRunner().invoke(app, ["classify", "--framework", "sdg", "--level", "target", "--input", str(src),
+                                 "--output", str(dst)])
+    assert r.exit_code == 0, r.output
+    rows = [json.loads(line) for line in dst.read_text().splitlines()]
+    assert rows[0]["id"] == 0 and "10.c" in [lab["code"] for lab in rows[0]["labels"]]
+    assert rows[1]["labels"] == []
+    r = CliRunner().invoke(app, ["classify", "--framework", "sdg", "--level", "goal", "--input", str(src),
+                                 "--all-scores", "--output", str(dst)])
+    rows = [json.loads(line) for line in dst.read_text().splitlines()]
+    assert [lab["code"] for lab in rows[1]["labels"]] and len(rows[1]["labels"]) == 17
+    src.write_text("not json\n")
+    r = CliRunner().invoke(app, ["classify", "--framework", "sdg", "--input", str(src)])
+    assert r.exit_code == 1 and "in.jsonl:1" in r.output
+
+
+# ---- integration on the seeds ------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def mapped(shared_corpus):
+    shared_corpus.map()
+    return shared_corpus
+
+
+def _passage(corpus, query, doc_prefix):
+    hits = corpus.search(query, limit=20, collapse=False)
+    return next(h for h in hits if h.doc_name.startswith(doc_prefix))
+
+
+def test_seed_001_objective_1_actions_map_to_gcm1_and_data(mapped):
+    h = _passage(mapped, '"national censuses" AND "country of birth"', "001")
+    codes = {(r["framework"], r["code"]) for r in mapped.labels(h.passage_id)}
+    assert ("gcm", "1") in codes and ("themes", "data") in codes
+
+
+def test_seed_004_section_III_B_maps_to_gcm_20_6_and_sdg_10c(mapped):
+    doc = next(d for d in mapped.documents() if d.name.startswith("004"))
+    section = [p for p in mapped.passages(doc.id) if (p["section"] or "").startswith("III.B")]
+    assert len(section) >= 4
+    codes = {(r["framework"], r["code"]) for p in section for r in mapped.labels(p["id"])}
+    assert {("gcm", "20"), ("gcm", "6"), ("sdg", "10.c"), ("sg8", "B")} <= codes
+
+
+def test_map_is_incremental_and_search_filters_by_label(mapped):
+    assert mapped.map() == {"gcm": 0, "sdg": 0, "themes": 0, "sg8": 0}
+    hits = mapped.search("data", label="gcm:1", limit=50)
+    assert hits and all(any(r["code"] == "1" for r in mapped.labels(h.passage_id, "gcm")) for h in hits)
+    loose = mapped.count("data", label="gcm:1", min_score=0.01)
+    assert loose >= mapped.count("data", label="gcm:1")
+
+
+def test_explain_lists_every_category_with_threshold(mapped):
+    h = _passage(mapped, '"disaggregated data"', "001")
+    rows = mapped.explain(h.passage_id, "gcm")
+    assert len(rows) == 33 and all("threshold" in r and "features" in r for r in rows)
+    assert any(r["code"] == "1" and r["assigned"] for r in rows)
