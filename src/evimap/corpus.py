@@ -303,9 +303,7 @@ class Corpus:
         """Why each label was (not) given: every category's score, signals, threshold and evidence."""
         from .map import Mapper, load_frameworks
 
-        p = self.passage(passage_id)
-        if p is None:
-            raise EvimapError(f"no passage {passage_id!r} in {self.path}")
+        p = self.passage(passage_id)  # raises for an unknown id
         out = []
         for fw in load_frameworks(framework):
             labs = Mapper(fw, model).score([p["text"]])[0]

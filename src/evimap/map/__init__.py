@@ -7,6 +7,7 @@ import json
 from typing import Any, Iterable, Iterator
 
 from .. import __version__
+from ..errors import EvimapError
 from ..frameworks import Framework, load
 from .engine import Label, Mapper, fit_calibration
 
@@ -33,7 +34,6 @@ def classify(records: Iterable[dict[str, Any]], framework: str, *, level: str | 
     """Label arbitrary texts without a store: {"id", "text"} in, {"id", "labels": [...]} out."""
     fw = load_frameworks(framework)[0]
     if level and fw.levels and level not in fw.levels:
-        from ..errors import EvimapError
         raise EvimapError(f"framework {fw.id!r} has levels {fw.levels}, not {level!r}")
     mapper = Mapper(fw, model)
     keep = {c.code for c in fw.at_level(level)}
