@@ -66,7 +66,7 @@ def main() -> None:
             "# Statistics Division); descriptions, terms, rules and examples are evimap's (scripts/sdg_vocab.yaml).\n")
     body = {"id": "sdg", "name": "Sustainable Development Goals", "version": "2030 Agenda",
             "source": "A/RES/70/1; global indicator framework A/RES/71/313", "levels": ["goal", "target"],
-            "categories": cats}
+            **vocab.get("settings", {}), "categories": cats}
     OUT.write_text(head + yaml.safe_dump(body, sort_keys=False, allow_unicode=True, width=110), encoding="utf-8")
     print(f"{len(goals)} goals, {n_t} targets, {n_i} indicators → {OUT}")
 

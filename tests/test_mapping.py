@@ -189,3 +189,97 @@ def test_explain_lists_every_category_with_threshold(mapped):
     rows = mapped.explain(h.passage_id, "gcm")
     assert len(rows) == 33 and all("threshold" in r and "features" in r for r in rows)
     assert any(r["code"] == "1" and r["assigned"] for r in rows)
+
+
+# ---- shared preparation, hierarchy, supervised layer, language flag, parallel map -------------
+
+FRENCH = ("Les envois de fonds des travailleurs migrants restent trop coûteux et les frais de recrutement "
+          "pèsent sur les familles qui dépendent de ces transferts pour vivre.")
+SPANISH = ("Los migrantes y sus familias dependen de las remesas, pero los costos de envío siguen siendo "
+           "demasiado altos para los trabajadores que las envían.")
+
+
+def test_prepared_batch_gives_the_same_scores_as_raw_texts():
+    from evimap.map import prepare
+
+    m = Mapper(frameworks.load("sdg"))
+    a = m.score(TEXTS[:2])
+    b = m.score(prepare(TEXTS[:2]))
+    assert [[(x.code, x.score, x.assigned) for x in row] for row in a] == \
+           [[(x.code, x.score, x.assigned) for x in row] for row in b]
+    floored = m.score(prepare(TEXTS[:2]), floor=0.05, evidence="assigned")
+    assert all(lab.score >= 0.05 or lab.assigned for row in floored for lab in row)
+    assert all(bool(lab.evidence) == lab.assigned for row in floored for lab in row)
+
+
+def test_goal_inherits_target_matches_and_targets_need_their_goal():
+    (row,) = Mapper(frameworks.load("sdg")).score([TEXTS[0]])
+    labs = {lab.code: lab for lab in row}
+    assert labs["10.c"].assigned and labs["10"].assigned
+    # the remittance-cost rule is written on target 10.c; goal 10 shows it as its own evidence
+    assert any(e["type"] == "rule" and "remit" in e["rule"] for e in labs["10"].evidence)
+    for lab in row:
+        c = frameworks.load("sdg").category(lab.code)
+        if c.parent and lab.assigned:
+            assert labs[c.parent].assigned
+
+
+def test_sdg_classifier_is_shipped_and_used():
+    m = Mapper(frameworks.load("sdg"))
+    assert m.classifier is not None and m.classifier.model == "static" and len(m.classifier.codes) == 17
+    (row,) = m.score(["Carbon emissions must fall to net zero to keep global warming below 1.5 degrees."])
+    labs = {lab.code: lab for lab in row}
+    assert labs["13"].assigned and labs["13"].features["classifier"] > 0.5
+    assert labs["13.2"].features["classifier"] == labs["13"].features["classifier"]  # targets take the goal's
+
+
+def test_user_classifier_file_and_missing_file(tmp_path):
+    import numpy as np
+
+    from evimap.errors import EvimapError
+    from evimap.map.classifier import Classifier
+
+    Classifier(["heat"], np.ones((1, 256)), np.array([0.0]), "static").save(tmp_path / "heat.npz")
+    f = tmp_path / "heat.yaml"
+    f.write_text("id: heat2\nname: Heat\nclassifier: heat.npz\ncategories:\n  - code: heat\n    title: Extreme heat\n")
+    assert Mapper(frameworks.load(str(f))).classifier.codes == ["heat"]
+    g = tmp_path / "nope.yaml"
+    g.write_text("id: heat3\nname: Heat\nclassifier: missing.npz\ncategories:\n  - code: heat\n    title: Extreme heat\n")
+    with pytest.raises(EvimapError, match="missing.npz"):
+        Mapper(frameworks.load(str(g)))
+
+
+@pytest.mark.parametrize("text, language", [(FRENCH, "French"), (SPANISH, "Spanish")])
+def test_non_english_passages_are_flagged_with_a_reason(text, language):
+    out = list(classify([{"id": 1, "text": text}, {"id": 2, "text": TEXTS[0]}], "gcm", all_scores=True))
+    assert language in out[0]["flag"] and "English-only" in out[0]["flag"]
+    assert "flag" not in out[1]
+    assert out[0]["labels"][0]["evidence"][0]["type"] == "flag"
+
+
+def test_list_of_objective_titles_does_not_crash_and_maps_to_those_objectives():
+    gcm = frameworks.load("gcm")
+    titles = "; ".join(gcm.category(c).title for c in ("1", "20", "23"))
+    (row,) = Mapper(gcm).score([titles])
+    assigned = {lab.code for lab in row if lab.assigned}
+    assert {"1", "20", "23"} <= assigned
+
+
+def test_parallel_map_writes_the_same_labels_as_serial(tmp_path):
+    import evimap
+
+    texts = [f"Paragraph {i}. " + t for i in range(60) for t in TEXTS[:2]]
+    stores = []
+    for name, workers in (("serial", 1), ("parallel", 2)):
+        c = evimap.open(tmp_path / f"{name}.db")
+        src = tmp_path / f"{name}.txt"
+        src.write_text("\n\n".join(texts), encoding="utf-8")
+        c.ingest([src])
+        done = c.map(["gcm", "sg8"], workers=workers, batch=10)
+        assert done["gcm"] == done["sg8"] > 0
+        stores.append(c)
+    rows = [sorted(tuple(r) for r in c.store.db.execute(
+        "SELECT framework, code, passage_id, round(score, 6), assigned FROM labels")) for c in stores]
+    assert rows[0] == rows[1] and rows[0]
+    for c in stores:
+        c.close()

@@ -181,6 +181,7 @@ ModelOpt = typer.Option("static", "--model", help="static (default, fast) or tra
 @app.command("map")
 @handle_errors
 def map_(store: str = StoreOpt, framework: str = FrameworksOpt, model: str = ModelOpt,
+         workers: Optional[int] = typer.Option(None, "--workers", "-j", help="Worker processes (default: one per core)."),
          quiet: bool = typer.Option(False, "--quiet", "-q"), as_json: bool = JsonOpt) -> None:
     """Score every passage not yet scored against the frameworks (incremental)."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -197,7 +198,7 @@ def map_(store: str = StoreOpt, framework: str = FrameworksOpt, model: str = Mod
             progress.update(tasks[fw], completed=n)
 
         with progress:
-            done = corpus.map(framework, model=model, progress=on_progress)
+            done = corpus.map(framework, model=model, workers=workers, progress=on_progress)
     if as_json:
         _print_json({"scored": done, "seconds": round(time.perf_counter() - t0, 2)})
     elif not quiet:

@@ -20,6 +20,7 @@ from .records import ProcessedDocument
 from .search.query import Hit, any_of, escape_query, parse_years
 from .settings import Settings
 from .store import SearchQuery, SQLiteStore, StoredDocument
+from .frameworks import BUILTIN as BUILTIN_FRAMEWORKS
 
 # on_event(kind, path, detail): kind is added | updated | alias | skipped | failed
 EventCallback = Callable[[str, str, str], None]
@@ -266,28 +267,52 @@ class Corpus:
 
     # ---- mapping (issue 3) -----------------------------------------------------------------
     def map(self, frameworks: str | list[str] = ("gcm", "sdg", "themes", "sg8"), *, model: str = "static",
-            batch: int = 2000, progress: Callable[[str, int, int], None] | None = None) -> dict[str, int]:
+            batch: int = 2000, workers: int | None = None,
+            progress: Callable[[str, int, int], None] | None = None) -> dict[str, int]:
         """Score every passage not yet scored against each framework; returns passages scored per framework.
 
-        Incremental: a passage is rescored only if the framework file or model changed (fingerprint)."""
-        from .map import Mapper, fingerprint, load_frameworks
+        Incremental: a passage is rescored only if the framework file or model changed (fingerprint).
+        Each batch is tokenised and embedded once and shared by all frameworks. With more than one
+        worker (default: one per core) and enough passages, batches are scored in worker processes
+        while this process writes to the store."""
+        from .map import fingerprint, load_frameworks
 
-        done: dict[str, int] = {}
-        for fw in load_frameworks(frameworks):
-            mapper = Mapper(fw, model)
-            fp = fingerprint(fw, model)
-            total = self.store.count_unmapped(fw.id, fp)
-            n = 0
-            while rows := self.store.unmapped(fw.id, fp, batch):
-                labels = mapper.score([t for _, t in rows])
-                self.store.put_labels(fw.id, fp, [
-                    (pid, [(lab.code, lab.score, lab.assigned,
-                            json.dumps(lab.evidence[:4], ensure_ascii=False) if lab.assigned else None)
-                           for lab in labs]) for (pid, _), labs in zip(rows, labels)])
-                n += len(rows)
+        fws = load_frameworks(frameworks)
+        fps = {fw.id: fingerprint(fw, model) for fw in fws}
+        refs = [fw.path if fw.id not in BUILTIN_FRAMEWORKS else fw.id for fw in fws]
+        totals = {fid: self.store.count_unmapped(fid, fp) for fid, fp in fps.items()}
+        done = dict.fromkeys(fps, 0)
+        n_workers = workers if workers is not None else (self.settings.workers or os.cpu_count() or 1)
+
+        def write(rows: list[tuple[int, str, str, list[str]]], result: dict[str, list[tuple[int, list[Any]]]]) -> None:
+            for fid, scored in result.items():
+                self.store.put_labels(fid, fps[fid], [(rows[i][1], labs) for i, labs in scored])
+                done[fid] += len(scored)
                 if progress:
-                    progress(fw.id, n, total)
-            done[fw.id] = n
+                    progress(fid, done[fid], totals[fid])
+
+        targets = list(fps.items())
+        if n_workers <= 1 or max(totals.values(), default=0) < 4 * batch:
+            _map_init(refs, model)
+            last = 0
+            while rows := self.store.unmapped_any(targets, batch, after=last):
+                last = rows[-1][0]
+                write(rows, _map_batch(rows))
+            return done
+        # Workers score; this process pages through the store by rowid and writes results.
+        in_flight: dict[Any, list[tuple[int, str, str, list[str]]]] = {}
+        last = 0
+        with ProcessPoolExecutor(max_workers=n_workers, mp_context=get_context("spawn"), initializer=_map_init,
+                                 initargs=(refs, model)) as pool:
+            while True:
+                while len(in_flight) < n_workers * 2 and (rows := self.store.unmapped_any(targets, batch, after=last)):
+                    last = rows[-1][0]
+                    in_flight[pool.submit(_map_batch, rows)] = rows
+                if not in_flight:
+                    break
+                finished, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+                for fut in finished:
+                    write(in_flight.pop(fut), fut.result())
         return done
 
     def labels(self, passage_id: str, framework: str | None = None, assigned_only: bool = True) -> list[dict[str, Any]]:
@@ -385,4 +410,38 @@ def parse_labels(refs: str | list[str] | None, min_score: float | None) -> list[
         if min_score is not None and not 0 <= min_score <= 1:
             raise QueryError(f"--min-score must be between 0 and 1, got {min_score}")
         out.append((fw, code, min_score))
+    return out
+
+
+# ---- mapping workers (module level so that spawned processes can import them) --------------------
+_MAPPERS: dict[str, Any] = {}
+
+
+def _map_init(refs: list[str], model: str) -> None:
+    from .map import Mapper, load_frameworks
+
+    _MAPPERS.clear()
+    for fw in load_frameworks(refs):
+        _MAPPERS[fw.id] = Mapper(fw, model)
+
+
+def _map_batch(rows: list[tuple[int, str, str, list[str]]]) -> dict[str, list[tuple[int, list[Any]]]]:
+    """Score one batch for the frameworks each passage still needs: {framework: [(row, label tuples)]}."""
+    from .map import prepare
+    from .store.sqlite import LABEL_FLOOR
+
+    mappers = list(_MAPPERS.values())
+    prepared = prepare([r[2] for r in rows], mappers[0].embedder)
+    out: dict[str, list[tuple[int, list[Any]]]] = {}
+    for fid, mapper in _MAPPERS.items():
+        pick = [i for i, r in enumerate(rows) if fid in r[3]]
+        if not pick:
+            continue
+        sub = prepared if len(pick) == len(rows) else prepared.subset(pick)
+        # keep assigned labels and near misses (at least half the threshold) for --min-score searches
+        floor = max(LABEL_FLOOR, float(mapper.thresholds.min()) / 2)
+        labels = mapper.score(sub, floor=floor, evidence="assigned")
+        out[fid] = [(i, [(lab.code, lab.score, lab.assigned,
+                          json.dumps(lab.evidence[:5], ensure_ascii=False) if lab.assigned else None)
+                         for lab in labs]) for i, labs in zip(pick, labels)]
     return out

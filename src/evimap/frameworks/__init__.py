@@ -24,7 +24,7 @@ _ID = re.compile(r"^[a-z][a-z0-9_-]*$")
 _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 TOP_KEYS = {"id": str, "name": str, "version": str, "source": str, "description": str, "levels": list,
-            "facets": dict, "threshold": float, "calibration": dict, "categories": list}
+            "facets": dict, "threshold": float, "calibration": dict, "classifier": str, "categories": list}
 CATEGORY_KEYS = {"code": str, "title": str, "description": str, "level": str, "facet": str, "parent": str,
                  "terms": list, "rules": list, "exclude": list, "examples": list, "indicators": list,
                  "threshold": float}
@@ -76,6 +76,7 @@ class Framework:
     facets: dict[str, str] = field(default_factory=dict)
     threshold: float = 0.5
     calibration: dict[str, float] = field(default_factory=dict)
+    classifier: str = ""
     path: str = ""
 
     def category(self, code: str) -> Category:

@@ -18,7 +18,6 @@ is the phrase "evidence based"). A match returns the token spans that support it
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -47,14 +46,15 @@ def stem(word: str) -> str:
 
 @dataclass
 class Text:
-    """A passage prepared for rule matching: lowercased tokens, their stems and character offsets."""
+    """A passage prepared for rule matching: lowercased tokens and their stems (character offsets are
+    computed only when a quote is needed)."""
 
     text: str
     tokens: list[str]
-    offsets: list[tuple[int, int]]
     by_stem: dict[str, list[int]]
     by_token: dict[str, list[int]]
     _prefixes: set[str] | None = None
+    _offsets: list[tuple[int, int]] | None = None
 
     @property
     def prefixes(self) -> set[str]:
@@ -63,21 +63,40 @@ class Text:
             self._prefixes = {tok[:k] for tok in self.by_token for k in range(3, len(tok) + 1)}
         return self._prefixes
 
+    @property
+    def offsets(self) -> list[tuple[int, int]]:
+        if self._offsets is None:
+            self._offsets = [m.span() for m in _WORD.finditer(self.text)]
+        return self._offsets
+
     @classmethod
     def of(cls, text: str) -> "Text":
-        tokens, offsets = [], []
-        by_stem: dict[str, list[int]] = defaultdict(list)
-        by_token: dict[str, list[int]] = defaultdict(list)
-        for i, m in enumerate(_WORD.finditer(text)):
-            t = m.group().lower()
-            tokens.append(t)
-            offsets.append(m.span())
-            by_token[t].append(i)
-            by_stem[stem(t)].append(i)
-        return cls(text, tokens, offsets, by_stem, by_token)
+        tokens = [w.lower() for w in _WORD.findall(text)]
+        by_token: dict[str, list[int]] = {}
+        for i, t in enumerate(tokens):
+            pos = by_token.get(t)
+            if pos is None:
+                by_token[t] = [i]
+            else:
+                pos.append(i)
+        by_stem: dict[str, list[int]] = {}
+        merged = False
+        for t, pos in by_token.items():  # stem each distinct token once
+            s = stem(t)
+            have = by_stem.get(s)
+            if have is None:
+                by_stem[s] = pos
+            else:
+                by_stem[s] = have + pos
+                merged = True
+        if merged:
+            for s, pos in by_stem.items():
+                pos.sort()
+        return cls(text, tokens, by_stem, by_token)
 
     def quote(self, span: Span) -> str:
-        return self.text[self.offsets[span[0]][0]: self.offsets[span[1] - 1][1]]
+        off = self.offsets
+        return self.text[off[span[0]][0]: off[span[1] - 1][1]]
 
 
 # ---- syntax tree -------------------------------------------------------------------------------

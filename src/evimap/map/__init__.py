@@ -1,4 +1,4 @@
-"""Mapping stage: score passages against frameworks (rules + embeddings, calibrated)."""
+"""Mapping stage: score passages against frameworks (rules + embeddings + classifier, calibrated)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,10 @@ from typing import Any, Iterable, Iterator
 from .. import __version__
 from ..errors import EvimapError
 from ..frameworks import Framework, load
-from .engine import Label, Mapper, fit_calibration
+from .classifier import _resolve
+from .engine import Label, Mapper, Prepared, fit_calibration, prepare
 
-__all__ = ["Label", "Mapper", "classify", "fingerprint", "fit_calibration", "load_frameworks"]
+__all__ = ["Label", "Mapper", "Prepared", "classify", "fingerprint", "fit_calibration", "load_frameworks", "prepare"]
 
 
 def load_frameworks(refs: str | Iterable[str]) -> list[Framework]:
@@ -22,16 +23,19 @@ def load_frameworks(refs: str | Iterable[str]) -> list[Framework]:
 
 
 def fingerprint(fw: Framework, model: str) -> str:
-    """Changes when the framework's content, the model or evimap's version changes (→ rescoring)."""
+    """Changes when the framework's content, its classifier, the model or evimap's version changes (→ rescoring)."""
     body = json.dumps([fw.id, fw.threshold, fw.calibration, [(c.code, c.title, c.description, c.terms, c.rules,
                                                               c.exclude, c.examples, c.parent, c.threshold)
                                                              for c in fw.categories]], sort_keys=True)
-    return hashlib.sha256(f"{body}|{model}|{__version__}".encode()).hexdigest()[:16]
+    clf = _resolve(fw)
+    digest = hashlib.sha256(clf.read_bytes()).hexdigest() if clf else ""
+    return hashlib.sha256(f"{body}|{digest}|{model}|{__version__}".encode()).hexdigest()[:16]
 
 
 def classify(records: Iterable[dict[str, Any]], framework: str, *, level: str | None = None,
              all_scores: bool = False, model: str = "static", batch: int = 1000) -> Iterator[dict[str, Any]]:
-    """Label arbitrary texts without a store: {"id", "text"} in, {"id", "labels": [...]} out."""
+    """Label arbitrary texts without a store: {"id", "text"} in, {"id", "labels": [...]} out (plus "flag"
+    when the text is not English and its scores are unreliable)."""
     fw = load_frameworks(framework)[0]
     if level and fw.levels and level not in fw.levels:
         raise EvimapError(f"framework {fw.id!r} has levels {fw.levels}, not {level!r}")
@@ -40,14 +44,19 @@ def classify(records: Iterable[dict[str, Any]], framework: str, *, level: str | 
     buf: list[dict[str, Any]] = []
 
     def flush() -> Iterator[dict[str, Any]]:
-        for rec, labs in zip(buf, mapper.score([str(r.get("text") or "") for r in buf])):
+        batch_ = prepare([str(r.get("text") or "") for r in buf], mapper.embedder)
+        for rec, labs, flag in zip(buf, mapper.score(batch_), batch_.flags):
             chosen = [lab for lab in labs if lab.code in keep and (all_scores or lab.assigned)]
             chosen.sort(key=lambda lab: -lab.score)
-            yield {"id": rec.get("id"), "labels": [lab.to_dict() for lab in chosen]}
+            out = {"id": rec.get("id"), "labels": [lab.to_dict() for lab in chosen]}
+            if flag:
+                out["flag"] = flag
+            yield out
         buf.clear()
 
     for rec in records:
         buf.append(rec)
         if len(buf) >= batch:
             yield from flush()
-    yield from flush()
+    if buf:
+        yield from flush()

@@ -1,4 +1,5 @@
-"""Score passages against a framework: rules + semantic similarity, combined into a calibrated 0–1 score.
+"""Score passages against a framework: rules + semantic similarity (+ a supervised classifier where one
+is shipped), combined into a calibrated 0–1 score.
 
 For each passage and category five signals are computed:
 
@@ -9,32 +10,86 @@ For each passage and category five signals are computed:
   defining texts (title, description, examples, term list);
 - ``relative``: that similarity minus the passage's mean similarity over the framework's
   categories at the same level (a passage close to everything is close to nothing);
-- ``classifier``: reserved for supervised models (0 when none is loaded).
+- ``classifier``: the probability from the framework's supervised model (``classifier:`` in the
+  framework file; 0 when it has none).
+
+A parent category (an SDG goal) also counts the rule and term matches and the defining texts of its
+children (its targets): a passage that addresses target 10.7 addresses goal 10.
 
 The score is a logistic function of these with per-framework weights (``calibration``), fitted on
 annotated development data (``fit_calibration``), so scores are calibrated probabilities. A
-category is assigned when its score reaches the framework threshold; a target-level category
-only when its parent is assigned too. Evidence: the matched rule/term spans and the closest
-defining text.
+category is assigned when its score reaches the framework threshold; a child category only when its
+parent is assigned too. Evidence: the matched rule/term spans and the closest defining text.
+
+Work that does not depend on the framework — tokenising, stemming, embedding, language check — is
+done once per passage by :func:`prepare` and shared by every framework's ``Mapper``.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any, Iterable, Sequence
 
 import numpy as np
 
 from ..frameworks import CALIBRATION_KEYS, Category, Framework
-from .embed import Embedder, get_embedder
 from ..frameworks.rules import Span, Text
+from .classifier import Classifier, load_classifier
+from .embed import Embedder, get_embedder
 
-# Weights used when a framework file carries no calibration of its own (fitted on the GCM
-# development split; see benchmarks/mapping.py --fit).
+# Weights used when a framework file carries no calibration of its own.
 DEFAULT_CALIBRATION = {"bias": -5.2, "rules": 2.2, "terms": 1.6, "similarity": 4.0, "relative": 9.0,
                        "classifier": 0.0}
+SIGNALS = tuple(k for k in CALIBRATION_KEYS if k != "bias")
 MAX_CHARS = 20_000  # a passage longer than this is scored on its first MAX_CHARS characters
+
+# Frequent English function words: a passage where they are rare is checked with the language
+# identifier and, if it is not English, flagged (rules and the embedding model are English).
+_ENGLISH = frozenset("the of and to in a is that for on are with as be by this it from which have has was "
+                     "were not or their its an at all we our".split())
+_LANG_NAMES = {"fr": "French", "es": "Spanish", "ar": "Arabic", "ru": "Russian", "zh": "Chinese", "pt": "Portuguese",
+               "de": "German", "it": "Italian"}
+
+
+@dataclass
+class Prepared:
+    """Passages made ready for scoring: cleaned text, tokens/stems, embeddings and language flags."""
+
+    texts: list[str]
+    parsed: list[Text]
+    vecs: np.ndarray
+    flags: list[str | None]
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    def subset(self, rows: Sequence[int]) -> "Prepared":
+        return Prepared([self.texts[i] for i in rows], [self.parsed[i] for i in rows], self.vecs[list(rows)],
+                        [self.flags[i] for i in rows])
+
+
+def language_flag(t: Text) -> str | None:
+    """None for English (or too short to tell); otherwise a one-line reason the scores are unreliable."""
+    n = len(t.tokens)
+    if n < 8 or sum(len(t.by_token.get(w, ())) for w in _ENGLISH) / n >= 0.12:
+        return None
+    from ..enrich.metadata import detect_language
+
+    lang, prob = detect_language(t.text)
+    if lang is None or lang == "en" or (prob or 0) < 0.7:
+        return None
+    name = _LANG_NAMES.get(lang, lang)
+    return (f"passage appears to be {name} ({lang}, p={prob:.2f}); evimap's rules, vocabulary and embedding "
+            f"model are English-only, so its scores are unreliable — translate it or review by hand")
+
+
+def prepare(texts: Sequence[str], embedder: Embedder | str = "static") -> Prepared:
+    """Tokenise, stem, embed and language-check passages once, for any number of frameworks."""
+    emb = get_embedder(embedder) if isinstance(embedder, str) else embedder
+    clean = [(t or "")[:MAX_CHARS] for t in texts]
+    parsed = [Text.of(t) for t in clean]
+    vecs = emb.encode([t if t.strip() else "." for t in clean])
+    return Prepared(clean, parsed, vecs, [language_flag(t) for t in parsed])
 
 
 @dataclass
@@ -54,8 +109,18 @@ class Label:
         return d
 
 
-def _sigmoid(x: float) -> float:
-    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, x))))
+Hits = tuple[list[tuple[str, list[Span]]], list[tuple[str, list[Span]]]]
+
+
+@dataclass
+class Scores:
+    """Every signal and score of a batch as arrays (passages × categories)."""
+
+    features: np.ndarray  # passages × categories × signals (SIGNALS order)
+    score: np.ndarray
+    assigned: np.ndarray
+    closest: np.ndarray  # index into Mapper.def_texts
+    hits: list[dict[int, Hits]]  # per passage: category index → (rules, terms) matched
 
 
 class Mapper:
@@ -65,36 +130,65 @@ class Mapper:
         self.fw = framework
         self.embedder = get_embedder(embedder) if isinstance(embedder, str) else embedder
         self.weights = {**DEFAULT_CALIBRATION, **framework.calibration}
+        self.w = np.array([self.weights[k] for k in SIGNALS])
         self.cats = framework.categories
+        k = len(self.cats)
+        index = {c.code: i for i, c in enumerate(self.cats)}
+        self.parent = np.array([index[c.parent] if c.parent else -1 for c in self.cats])
+        # a category's family: itself and every descendant
+        self.family: list[list[int]] = [[j] for j in range(k)]
+        for j in range(k):
+            p = self.parent[j]
+            while p >= 0:
+                self.family[p].append(j)
+                p = self.parent[p]
         texts, owner = [], []
         for i, c in enumerate(self.cats):
             for t in c.texts():
                 texts.append(t)
                 owner.append(i)
         self.def_texts = texts
-        self.def_owner = np.array(owner)
+        owner_arr = np.array(owner)
         self.def_vecs = self.embedder.encode(texts)
+        self.def_cols = [np.flatnonzero(np.isin(owner_arr, fam)) for fam in self.family]
+        self.thresholds = np.array([framework.threshold_for(c) for c in self.cats])
         self.groups: dict[tuple[str, str], list[int]] = {}
         for i, c in enumerate(self.cats):
             self.groups.setdefault((framework.level_of(c), c.facet), []).append(i)
+        self.depth_order = [int(j) for j in np.argsort([len(self._ancestors(j)) for j in range(k)], kind="stable")]
+        self.classifier: Classifier | None = load_classifier(framework, self.embedder.name)
+        self._build_gate()
 
-    # ---- signals --------------------------------------------------------------------------
-    def _similarities(self, vecs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(best similarity, index of the closest defining text) per passage × category."""
-        sims = vecs @ self.def_vecs.T  # passages × defining texts
-        n, k = len(vecs), len(self.cats)
-        best = np.full((n, k), -1.0, dtype=np.float32)
-        arg = np.zeros((n, k), dtype=np.int64)
-        for j in range(k):
-            cols = np.flatnonzero(self.def_owner == j)
-            sub = sims[:, cols]
-            a = sub.argmax(axis=1)
-            best[:, j] = sub[np.arange(n), a]
-            arg[:, j] = cols[a]
-        return best, arg
+    # ---- rule gating ----------------------------------------------------------------------
+    def _build_gate(self) -> None:
+        """Index categories by the stems/prefixes one of which must occur for any of their rules to match."""
+        self.by_stem: dict[str, set[int]] = {}
+        self.by_prefix: dict[str, set[int]] = {}
+        self.always: set[int] = set()
+        for j, c in enumerate(self.cats):
+            for r in (*c.compiled_rules, *c.compiled_terms):
+                if r.keys is None:
+                    self.always.add(j)
+                    continue
+                for key in r.keys:
+                    if key[0] == "*":
+                        self.by_prefix.setdefault(key[1:], set()).add(j)
+                    else:
+                        self.by_stem.setdefault(key, set()).add(j)
+
+    def _candidates(self, t: Text) -> set[int]:
+        out = set(self.always)
+        for s in t.by_stem.keys() & self.by_stem.keys():
+            out |= self.by_stem[s]
+        if self.by_prefix:
+            pre = t.prefixes
+            for p, cats in self.by_prefix.items():
+                if p in pre:
+                    out |= cats
+        return out
 
     @staticmethod
-    def _rule_hits(c: Category, t: Text) -> tuple[list[tuple[str, list[Span]]], list[tuple[str, list[Span]]]]:
+    def _rule_hits(c: Category, t: Text) -> Hits:
         excluded: list[Span] = []
         for r in c.compiled_exclude:
             m = r.match(t)
@@ -120,58 +214,121 @@ class Mapper:
         return rules, terms
 
     # ---- scoring --------------------------------------------------------------------------
-    def score(self, texts: list[str], *, evidence: bool = True, vecs: np.ndarray | None = None) -> list[list[Label]]:
-        """Labels for every category, per text (in framework order)."""
-        texts = [(t or "")[:MAX_CHARS] for t in texts]
-        if vecs is None:
-            vecs = self.embedder.encode([t if t.strip() else "." for t in texts])
-        best, arg = self._similarities(vecs)
+    def compute(self, batch: Prepared) -> Scores:
+        """All signals, scores and assignments for a prepared batch, as arrays."""
+        n, k = len(batch), len(self.cats)
+        sims = batch.vecs @ self.def_vecs.T
+        best = np.empty((n, k), dtype=np.float64)
+        closest = np.empty((n, k), dtype=np.int64)
+        for j, cols in enumerate(self.def_cols):
+            sub = sims[:, cols]
+            a = sub.argmax(axis=1)
+            best[:, j] = sub[np.arange(n), a]
+            closest[:, j] = cols[a]
         rel = np.zeros_like(best)
         for idx in self.groups.values():
             block = best[:, idx]
             rel[:, idx] = block - block.mean(axis=1, keepdims=True)
-        w = self.weights
-        out: list[list[Label]] = []
-        for i, text in enumerate(texts):
-            empty = not text.strip()
-            t = Text.of(text)
-            labels = []
-            for j, c in enumerate(self.cats):
-                rules, terms = self._rule_hits(c, t)
-                f = {"rules": min(len(rules), 2), "terms": min(len(terms), 3) / 3,
-                     "similarity": float(best[i, j]), "relative": float(rel[i, j]), "classifier": 0.0}
-                z = w["bias"] + sum(w[k] * f[k] for k in CALIBRATION_KEYS if k != "bias")
-                s = 0.0 if empty else _sigmoid(z)
-                ev: list[dict[str, Any]] = []
-                if evidence and not empty:
-                    ev = [{"type": "rule", "rule": src, "quotes": sorted({t.quote(sp) for sp in spans})[:3]}
-                          for src, spans in rules]
-                    ev += [{"type": "term", "term": term, "quotes": sorted({t.quote(sp) for sp in spans})[:3]}
-                           for term, spans in terms]
-                    ev.append({"type": "closest", "text": self.def_texts[arg[i, j]],
-                               "similarity": round(float(best[i, j]), 4)})
-                labels.append(Label(self.fw.id, c.code, s, s >= self.fw.threshold_for(c), f, ev))
-            self._enforce_hierarchy(labels)
-            out.append(labels)
+        nrules = np.zeros((n, k))
+        nterms = np.zeros((n, k))
+        hits: list[dict[int, Hits]] = []
+        for i, t in enumerate(batch.parsed):
+            own: dict[int, Hits] = {}
+            for j in self._candidates(t):
+                h = self._rule_hits(self.cats[j], t)
+                if h[0] or h[1]:
+                    own[j] = h
+            fam: dict[int, Hits] = {}
+            for j, h in own.items():  # a parent inherits its descendants' matches
+                p = j
+                while p >= 0:
+                    r, tm = fam.setdefault(p, ([], []))
+                    r.extend(h[0])
+                    tm.extend(h[1])
+                    p = self.parent[p]
+            for j, (r, tm) in fam.items():
+                nrules[i, j] = min(len({s for s, _ in r}), 2)
+                nterms[i, j] = min(len({s for s, _ in tm}), 3) / 3
+            hits.append(fam)
+        clf = np.zeros((n, k))
+        if self.classifier:
+            clf = self.classifier.predict(batch.vecs, [c.code for c in self.cats])
+            for j in self.depth_order:  # a category the classifier does not know takes its parent's probability
+                if self.parent[j] >= 0 and self.cats[j].code not in self.classifier.codes:
+                    clf[:, j] = clf[:, self.parent[j]]
+        feats = np.stack([nrules, nterms, best, rel, clf], axis=-1)
+        z = self.weights["bias"] + feats @ self.w
+        score = 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
+        empty = np.array([not t.strip() for t in batch.texts], dtype=bool)
+        score[empty] = 0.0
+        assigned = score >= self.thresholds
+        for j in self.depth_order:
+            if self.parent[j] >= 0:  # ancestors are settled before their children
+                assigned[:, j] &= assigned[:, self.parent[j]]
+        return Scores(feats, score, assigned, closest, hits)
+
+    def _ancestors(self, j: int) -> list[int]:
+        out, p = [], self.parent[j]
+        while p >= 0:
+            out.append(p)
+            p = self.parent[p]
         return out
 
-    def _enforce_hierarchy(self, labels: list[Label]) -> None:
-        by_code = {lab.code: lab for lab in labels}
-        for c, lab in zip(self.cats, labels):
-            if c.parent and lab.assigned and not by_code[c.parent].assigned:
-                lab.assigned = False
+    def score(self, texts: Sequence[str] | Prepared, *, evidence: bool | str = True, floor: float = 0.0,
+              vecs: np.ndarray | None = None) -> list[list[Label]]:
+        """Labels per text, in framework order: every category, or with ``floor`` > 0 only those scoring at
+        least ``floor`` or assigned. Accepts raw texts or a :func:`prepare`d batch. ``evidence``: True (every
+        label), False, or "assigned" (only assigned labels carry evidence — what a store keeps)."""
+        batch = texts if isinstance(texts, Prepared) else prepare(texts, self.embedder)
+        if vecs is not None:
+            batch.vecs = vecs
+        s = self.compute(batch)
+        out: list[list[Label]] = []
+        for i in range(len(batch)):
+            keep = range(len(self.cats)) if floor <= 0 else \
+                np.flatnonzero((s.score[i] >= floor) | s.assigned[i])
+            row = []
+            for j in keep:
+                f = dict(zip(SIGNALS, s.features[i, j].tolist()))
+                ev: list[dict[str, Any]] = []
+                if evidence and batch.texts[i].strip() and (evidence != "assigned" or s.assigned[i, j]):
+                    ev = self._evidence(batch, s, i, j)
+                row.append(Label(self.fw.id, self.cats[j].code, float(s.score[i, j]), bool(s.assigned[i, j]), f, ev))
+            out.append(row)
+        return out
 
-    def features(self, texts: list[str]) -> np.ndarray:
+    def _evidence(self, batch: Prepared, s: Scores, i: int, j: int) -> list[dict[str, Any]]:
+        t = batch.parsed[i]
+        rules, terms = s.hits[i].get(j, ([], []))
+        ev: list[dict[str, Any]] = [{"type": "flag", "reason": batch.flags[i]}] if batch.flags[i] else []
+        seen: set[str] = set()
+        for src, spans in rules:
+            if src not in seen:
+                seen.add(src)
+                ev.append({"type": "rule", "rule": src, "quotes": sorted({t.quote(sp) for sp in spans})[:3]})
+        for term, spans in terms:
+            if term not in seen:
+                seen.add(term)
+                ev.append({"type": "term", "term": term, "quotes": sorted({t.quote(sp) for sp in spans})[:3]})
+        ev.append({"type": "closest", "text": self.def_texts[s.closest[i, j]],
+                   "similarity": round(float(s.features[i, j, SIGNALS.index("similarity")]), 4)})
+        if s.features[i, j, SIGNALS.index("classifier")] > 0:
+            ev.append({"type": "classifier", "probability": round(float(s.features[i, j, SIGNALS.index("classifier")]), 4)})
+        return ev
+
+    def features(self, texts: Sequence[str] | Prepared) -> np.ndarray:
         """Signals as an array (texts × categories × signals), for calibration."""
-        labs = self.score(texts, evidence=False)
-        keys = [k for k in CALIBRATION_KEYS if k != "bias"]
-        return np.array([[[lab.features[k] for k in keys] for lab in row] for row in labs], dtype=np.float64)
+        batch = texts if isinstance(texts, Prepared) else prepare(texts, self.embedder)
+        return self.compute(batch).features
 
 
-def fit_calibration(x: np.ndarray, y: np.ndarray, l2: float = 1e-3, iterations: int = 50) -> dict[str, float]:
-    """Logistic regression (Newton's method, numpy) of labels ``y`` on signals ``x`` (n × signals)."""
-    keys = [k for k in CALIBRATION_KEYS if k != "bias"]
-    xb = np.hstack([np.ones((len(x), 1)), x])
+def fit_calibration(x: np.ndarray, y: np.ndarray, l2: float = 1e-3, iterations: int = 50,
+                    use: Iterable[str] = SIGNALS) -> dict[str, float]:
+    """Logistic regression (Newton's method, numpy) of labels ``y`` on signals ``x`` (n × signals).
+    Signals not in ``use`` get weight 0."""
+    use = list(use)
+    cols = [SIGNALS.index(k) for k in use]
+    xb = np.hstack([np.ones((len(x), 1)), x[:, cols]])
     w = np.zeros(xb.shape[1])
     reg = l2 * np.eye(xb.shape[1])
     reg[0, 0] = 0.0
@@ -183,8 +340,12 @@ def fit_calibration(x: np.ndarray, y: np.ndarray, l2: float = 1e-3, iterations: 
         w -= step
         if np.abs(step).max() < 1e-8:
             break
-    return {"bias": float(w[0]), **{k: float(v) for k, v in zip(keys, w[1:])}}
+    out = {"bias": float(w[0]), **{k: 0.0 for k in SIGNALS}}
+    out.update({k: float(v) for k, v in zip(use, w[1:])})
+    return out
 
 
 def assigned_codes(labels: Iterable[Label]) -> list[str]:
     return [lab.code for lab in labels if lab.assigned]
+
+

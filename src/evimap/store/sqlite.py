@@ -561,6 +561,21 @@ class SQLiteStore:
                LEFT JOIN mapped m ON m.framework = ? AND m.passage_id = p.id AND m.fingerprint = ?
                WHERE m.passage_id IS NULL AND p.kind != 'heading' LIMIT ?""", (framework, fingerprint, limit))]
 
+    def unmapped_any(self, targets: list[tuple[str, str]], limit: int,
+                     after: int = 0) -> list[tuple[int, str, str, list[str]]]:
+        """(rowid, passage id, text, frameworks that still need it) for passages after rowid ``after`` not yet
+        scored with the given fingerprint by at least one of ``targets`` [(framework, fingerprint)], in
+        rowid order — pass the last rowid back as ``after`` to page through without rescanning."""
+        joins = "".join(f" LEFT JOIN mapped m{i} ON m{i}.framework = ? AND m{i}.passage_id = p.id AND "
+                        f"m{i}.fingerprint = ?" for i in range(len(targets)))
+        flags = ", ".join(f"m{i}.passage_id IS NULL" for i in range(len(targets)))
+        where = " OR ".join(f"m{i}.passage_id IS NULL" for i in range(len(targets)))
+        params = [v for t in targets for v in t] + [after, limit]
+        rows = self.db.execute(f"SELECT p.rowid, p.id, p.text, {flags} FROM passages p{joins} "
+                               f"WHERE p.rowid > ? AND p.kind != 'heading' AND ({where}) ORDER BY p.rowid LIMIT ?",
+                               params)
+        return [(r[0], r[1], r[2], [fw for (fw, _), need in zip(targets, r[3:]) if need]) for r in rows]
+
     def count_unmapped(self, framework: str, fingerprint: str) -> int:
         return self.db.execute(
             """SELECT COUNT(*) FROM passages p
@@ -571,14 +586,14 @@ class SQLiteStore:
                    scored: list[tuple[str, list[tuple[str, float, bool, str | None]]]]) -> None:
         """Replace the labels of each passage for ``framework`` in one transaction."""
         with self.db:
-            for pid, labels in scored:
-                self.db.execute("DELETE FROM labels WHERE framework = ? AND passage_id = ?", (framework, pid))
-                self.db.executemany(
-                    "INSERT INTO labels(framework, code, passage_id, score, assigned, evidence) VALUES (?,?,?,?,?,?)",
-                    [(framework, code, pid, score, int(assigned), ev) for code, score, assigned, ev in labels
-                     if score >= LABEL_FLOOR])
-                self.db.execute("INSERT OR REPLACE INTO mapped(framework, passage_id, fingerprint) VALUES (?,?,?)",
-                                (framework, pid, fingerprint))
+            self.db.executemany("DELETE FROM labels WHERE passage_id = ? AND framework = ?",
+                                [(pid, framework) for pid, _ in scored])
+            self.db.executemany(
+                "INSERT INTO labels(framework, code, passage_id, score, assigned, evidence) VALUES (?,?,?,?,?,?)",
+                [(framework, code, pid, score, int(assigned), ev) for pid, labels in scored
+                 for code, score, assigned, ev in labels if score >= LABEL_FLOOR])
+            self.db.executemany("INSERT OR REPLACE INTO mapped(framework, passage_id, fingerprint) VALUES (?,?,?)",
+                                [(framework, pid, fingerprint) for pid, _ in scored])
 
     def labels(self, passage_id: str, framework: str | None = None) -> list[dict[str, Any]]:
         sql = "SELECT * FROM labels WHERE passage_id = ?" + (" AND framework = ?" if framework else "")

@@ -1,0 +1,127 @@
+"""Train the supervised layer of a framework: a one-vs-rest logistic regression over the static
+embeddings, written to src/evimap/map/model/classifiers/NAME.npz (needs scikit-learn; applying the
+model at run time needs only numpy).
+
+    python scripts/train_classifier.py sdg [--no-scopus] [--self-train STORE]
+
+Training data for ``sdg`` (goal level):
+- research abstracts grouped by SDG (../shared/train/sdg-scopus, weak labels; there is no goal-10 file);
+- the framework's own defining texts: each goal's and target's title, description, examples, terms
+  and indicator titles, labelled with the goal (this is what covers goal 10);
+- with --self-train STORE: passages from STORE that the rules+embedding mapper (no classifier)
+  labels with exactly one goal at score ≥ 0.9, up to 300 per goal (self-training on in-domain text).
+Never the benchmarks/data passages (excluded by id and text, even unlabelled).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import glob
+import json
+import os
+import random
+import sqlite3
+import sys
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+
+from evimap import frameworks  # noqa: E402
+from evimap.map.classifier import Classifier  # noqa: E402
+from evimap.map.embed import get_embedder  # noqa: E402
+
+SHARED = ROOT.parent / "shared"
+csv.field_size_limit(10_000_000)
+
+
+def goal_of(fw, c) -> str:
+    while c.parent:
+        c = fw.category(c.parent)
+    return c.code
+
+
+def framework_texts(fw) -> list[tuple[str, str]]:
+    out = []
+    for c in fw.categories:
+        g = goal_of(fw, c)
+        out += [(t, g) for t in c.texts()]
+        out += [(i["title"], g) for i in c.indicators if i.get("title")]
+    return out
+
+
+def scopus() -> list[tuple[str, str]]:
+    out = []
+    for f in glob.glob(str(SHARED / "train" / "sdg-scopus" / "sdg-*.csv")):
+        goal = os.path.basename(f)[4:-4]
+        for r in csv.DictReader(open(f, encoding="utf-8-sig")):
+            text = f"{r.get('Title', '')}. {r.get('Abstract', '')}".strip()
+            if len(text) > 100:
+                out.append((text[:3000], goal))
+    return out
+
+
+def self_train(fw, store: str, per_goal: int = 300) -> list[tuple[str, str]]:
+    from evimap.map.engine import Mapper, prepare
+
+    plain = frameworks.Framework(**{**fw.__dict__, "classifier": "", "calibration": {}})  # rules + embeddings only
+    m = Mapper(plain)
+    db = sqlite3.connect(store)
+    held_out = set()  # never self-train on evaluation passages, not even unlabelled
+    for f in (ROOT / "benchmarks" / "data").glob("*.jsonl"):
+        for line in open(f, encoding="utf-8"):
+            r = json.loads(line)
+            held_out |= {r["id"], r["text"]}
+    ids = [r[0] for r in db.execute("SELECT rowid, id, text FROM passages WHERE kind IN ('paragraph','item','numbered') "
+                                    "AND length(text) BETWEEN 200 AND 1500 AND dup_of IS NULL ORDER BY rowid")
+           if r[1] not in held_out and r[2] not in held_out]
+    ids = sorted(random.Random(7).sample(ids, min(60000, len(ids))))
+    rows = [db.execute("SELECT text FROM passages WHERE rowid = ?", (i,)).fetchone()[0] for i in ids]
+    goals = [j for j, c in enumerate(fw.categories) if not c.parent]
+    picked: dict[str, list[str]] = {}
+    for i in range(0, len(rows), 5000):
+        s = m.compute(prepare(rows[i:i + 5000]))
+        for r, text in enumerate(rows[i:i + 5000]):
+            hit = [j for j in goals if s.score[r, j] >= 0.9]
+            if len(hit) == 1:
+                picked.setdefault(fw.categories[hit[0]].code, []).append(text)
+    rng = random.Random(3)
+    return [(t, g) for g, ts in picked.items() for t in rng.sample(ts, min(per_goal, len(ts)))]
+
+
+def main() -> None:
+    from sklearn.linear_model import LogisticRegression
+
+    ap = argparse.ArgumentParser()
+    ap.add_argument("framework")
+    ap.add_argument("--no-scopus", action="store_true")
+    ap.add_argument("--self-train", default=None)
+    ap.add_argument("--C", type=float, default=4.0)
+    ap.add_argument("--out", default=None)
+    args = ap.parse_args()
+    fw = frameworks.load(args.framework)
+    data = framework_texts(fw)
+    if args.framework == "sdg" and not args.no_scopus:
+        data += scopus()
+    if args.self_train:
+        data += self_train(fw, args.self_train)
+    codes = sorted({g for _, g in data}, key=lambda c: [int(x) if x.isdigit() else x for x in c.split(".")])
+    emb = get_embedder("static")
+    x = emb.encode([t for t, _ in data])
+    coef, icpt = [], []
+    for code in codes:
+        y = np.array([g == code for _, g in data])
+        lr = LogisticRegression(C=args.C, class_weight="balanced", max_iter=2000).fit(x, y)
+        coef.append(lr.coef_[0])
+        icpt.append(lr.intercept_[0])
+    clf = Classifier(codes, np.array(coef), np.array(icpt), emb.name)
+    out = args.out or str(ROOT / "src" / "evimap" / "map" / "model" / "classifiers" / f"{args.framework}.npz")
+    clf.save(out)
+    print(f"{len(data)} training texts, {len(codes)} classes → {out} ({os.path.getsize(out) // 1024} KB)")
+
+
+if __name__ == "__main__":
+    main()
