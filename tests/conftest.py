@@ -41,3 +41,10 @@ def example_corpus(tmp_path):
     assert report.failed == [], report.failed
     yield corpus
     corpus.close()
+
+
+@pytest.fixture(scope="session")
+def mapped_corpus(shared_corpus):
+    """The seeds and IOM evaluations, mapped to every built-in framework (incremental: once)."""
+    shared_corpus.map()
+    return shared_corpus

@@ -313,6 +313,97 @@ def frameworks_list(as_json: bool = JsonOpt) -> None:
         out.print(f"[bold]{r['id']}[/bold]  {r['name']} — {r['categories']} categories · threshold {r['threshold']}")
 
 
+report_app = typer.Typer(help="Reports: evidence maps, thematic syntheses, document profiles.", no_args_is_help=True)
+app.add_typer(report_app, name="report")
+FormatOpt = typer.Option("md", "--format", "-f", help="Output format (see the command's help).")
+OutputOpt = typer.Option(None, "--output", "-o", help="Output file (text formats default to standard output; "
+                                                      "xlsx, docx, png, svg need a file).")
+
+
+def _write(report: Any, fmt: str, output: Optional[Path]) -> None:
+    report.write(output, fmt)
+    if output is not None:
+        err.print(f"{report.kind} report ({fmt}) → {output}")
+
+
+@report_app.command("map")
+@handle_errors
+def report_map(
+    store: str = StoreOpt,
+    framework: str = typer.Option("gcm", "--framework", "-F", help="One framework: gcm, sdg, themes, sg8 or a file."),
+    by: str = typer.Option("document", "--by", help="document, year, format, language or country."),
+    theme: Optional[str] = typer.Option(None, "--theme", help="Only passages with this label: data, research, "
+                                                              "capacity (themes) or FRAMEWORK:CODE."),
+    level: Optional[str] = typer.Option(None, "--level", help="Framework level (default: the first, e.g. goal)."),
+    fmt: str = typer.Option("md", "--format", "-f", help="md, html, json, csv, xlsx, png, svg or eppi "
+                                                         "(EPPI-Mapper JSON)."),
+    output: Optional[Path] = OutputOpt,
+) -> None:
+    """Evidence map: categories × groups with passage/document counts, gaps, chart and exports."""
+    from .report import coverage_map
+
+    with _open(store, readonly=True) as corpus:
+        _write(coverage_map(corpus, framework, by, theme=theme, level=level), fmt, output)
+
+
+@report_app.command("synthesis")
+@handle_errors
+def report_synthesis(
+    store: str = StoreOpt,
+    theme: str = typer.Option(..., "--theme", help="data, research, capacity (themes) or FRAMEWORK:CODE, e.g. gcm:1."),
+    framework: Optional[str] = typer.Option(None, "--framework", "-F", help="Also tag quotes with these frameworks' "
+                                                                           "labels, e.g. gcm."),
+    by: str = typer.Option("document", "--by", help="document, year, format, language or country."),
+    per_group: int = typer.Option(8, "--per-group", help="Quotes per group."),
+    fmt: str = typer.Option("md", "--format", "-f", help="md, html, json or docx."),
+    output: Optional[Path] = OutputOpt,
+) -> None:
+    """Thematic synthesis: cited verbatim quotes per source, then recurring recommendations."""
+    from .report import synthesis
+
+    with _open(store, readonly=True) as corpus:
+        _write(synthesis(corpus, theme, framework=framework, by=by, per_group=per_group), fmt, output)
+
+
+@report_app.command("document")
+@handle_errors
+def report_document(
+    document: str = typer.Argument(..., help="Document name, id or path."),
+    store: str = StoreOpt,
+    framework: str = typer.Option("gcm,sdg,themes", "--framework", "-F"),
+    fmt: str = typer.Option("md", "--format", "-f", help="md, html, json, png or svg (profile chart)."),
+    output: Optional[Path] = OutputOpt,
+) -> None:
+    """A document's framework profile, top passages per category, duplicates and similar documents."""
+    from .report import document_profile
+
+    with _open(store) as corpus:  # writable: caches document embeddings on first use
+        _write(document_profile(corpus, document, framework), fmt, output)
+
+
+@app.command()
+@handle_errors
+def similar(
+    document: str = typer.Argument(..., help="Document name, id or path."),
+    store: str = StoreOpt,
+    limit: int = typer.Option(10, "--limit", "-n"),
+    as_json: bool = JsonOpt,
+) -> None:
+    """The most similar documents in the store (embeddings and shared shingles)."""
+    from .report import similar_documents
+
+    with _open(store) as corpus:
+        rows = similar_documents(corpus, document, limit)
+    if as_json:
+        _print_json(rows)
+        return
+    table = Table("document", "title", "score", "cosine", "shingles", box=None)
+    for r in rows:
+        table.add_row(escape(r["document"]), escape((r["title"] or "")[:60]), f"{r['score']:.2f}", f"{r['cosine']:.2f}",
+                      f"{r['containment']:.2f}" + (" (duplicate)" if r["duplicate"] else ""))
+    out.print(table)
+
+
 @app.command()
 @handle_errors
 def status(store: str = StoreOpt, as_json: bool = JsonOpt) -> None:

@@ -17,7 +17,7 @@ from ..errors import QueryError, StoreError
 from ..records import ProcessedDocument
 from .base import SearchQuery, StoredDocument
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 def _migration_1(db: sqlite3.Connection) -> None:
@@ -142,8 +142,23 @@ def _migration_2(db: sqlite3.Connection) -> None:
     )
 
 
+def _migration_3(db: sqlite3.Connection) -> None:
+    """Document embeddings for similar-document search (issue 4), computed on first use and cached."""
+    db.executescript(
+        """
+        CREATE TABLE doc_vectors (
+            doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            model TEXT NOT NULL,
+            sha256 TEXT NOT NULL,
+            vec BLOB NOT NULL,
+            PRIMARY KEY (doc_id, model)
+        ) WITHOUT ROWID;
+        """
+    )
+
+
 # Migration N brings a store from schema N-1 to N. Later issues append here.
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migration_1, _migration_2]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migration_1, _migration_2, _migration_3]
 LABEL_FLOOR = 0.05
 
 
@@ -599,6 +614,87 @@ class SQLiteStore:
         sql = "SELECT * FROM labels WHERE passage_id = ?" + (" AND framework = ?" if framework else "")
         sql += " ORDER BY framework, score DESC"
         return [dict(r) for r in self.db.execute(sql, (passage_id, framework) if framework else (passage_id,))]
+
+    # ---- reports (issue 4) --------------------------------------------------------------------
+    def _report_filter(self, theme: tuple[str, str] | None, doc_ids: list[str] | None) -> tuple[str, list[Any]]:
+        sql, params = " AND p.dup_of IS NULL AND d.duplicate_of IS NULL", []
+        if theme:
+            sql += (" AND p.id IN (SELECT passage_id FROM labels WHERE framework = ? AND code = ? AND assigned = 1)")
+            params += list(theme)
+        if doc_ids is not None:
+            sql += f" AND d.id IN ({','.join('?' * len(doc_ids))})"
+            params += doc_ids
+        return sql, params
+
+    def coverage(self, framework: str, group_sql: str, *, theme: tuple[str, str] | None = None,
+                 doc_ids: list[str] | None = None) -> list[dict[str, Any]]:
+        """Assigned labels of ``framework`` per (code, group): passages, distinct documents, mean score.
+        Duplicate passages and near-duplicate documents are counted once (their original)."""
+        where, params = self._report_filter(theme, doc_ids)
+        return [dict(r) for r in self.db.execute(
+            f"""SELECT l.code AS code, {group_sql} AS grp, COUNT(*) AS passages, COUNT(DISTINCT p.doc_id) AS documents,
+                       AVG(l.score) AS mean_score
+                FROM labels l JOIN passages p ON p.id = l.passage_id JOIN documents d ON d.id = p.doc_id
+                WHERE l.framework = ? AND l.assigned = 1 {where}
+                GROUP BY l.code, grp""", [framework, *params])]
+
+    def group_sizes(self, group_sql: str, *, theme: tuple[str, str] | None = None,
+                    doc_ids: list[str] | None = None) -> list[dict[str, Any]]:
+        """Passages and documents per group (the denominators of a coverage map)."""
+        where, params = self._report_filter(theme, doc_ids)
+        return [dict(r) for r in self.db.execute(
+            f"""SELECT {group_sql} AS grp, COUNT(*) AS passages, COUNT(DISTINCT p.doc_id) AS documents
+                FROM passages p JOIN documents d ON d.id = p.doc_id
+                WHERE p.kind != 'heading' {where} GROUP BY grp""", params)]
+
+    def cell_passages(self, framework: str, group_sql: str, per_cell: int, *, theme: tuple[str, str] | None = None,
+                      doc_ids: list[str] | None = None) -> list[dict[str, Any]]:
+        """The best ``per_cell`` passages behind each (code, group) cell, with provenance."""
+        where, params = self._report_filter(theme, doc_ids)
+        return [dict(r) for r in self.db.execute(
+            f"""SELECT * FROM (
+                  SELECT l.code AS code, {group_sql} AS grp, l.score AS score, p.id AS passage_id, d.name AS document,
+                         d.title AS title, p.page AS page, p.section AS section, p.label AS paragraph, p.seq AS seq,
+                         p.text AS text,
+                         ROW_NUMBER() OVER (PARTITION BY l.code, {group_sql} ORDER BY l.score DESC, p.id) AS rank
+                  FROM labels l JOIN passages p ON p.id = l.passage_id JOIN documents d ON d.id = p.doc_id
+                  WHERE l.framework = ? AND l.assigned = 1 {where})
+                WHERE rank <= ? ORDER BY code, grp, rank""", [framework, *params, per_cell])]
+
+    def labelled_passages(self, framework: str, code: str, *, limit: int, doc_ids: list[str] | None = None,
+                          group_sql: str = "d.name") -> list[dict[str, Any]]:
+        """Passages assigned ``framework:code``, best first, with provenance and document metadata."""
+        where, params = self._report_filter(None, doc_ids)
+        return [dict(r) for r in self.db.execute(
+            f"""SELECT l.score AS score, p.id AS passage_id, p.doc_id AS doc_id, d.name AS document, d.title AS title,
+                       d.year AS year, d.format AS format, p.page AS page, p.section AS section,
+                       p.section_title AS section_title, p.label AS paragraph, p.seq AS seq, p.kind AS kind,
+                       p.text AS text, p.text_hash AS text_hash, {group_sql} AS grp
+                FROM labels l JOIN passages p ON p.id = l.passage_id JOIN documents d ON d.id = p.doc_id
+                WHERE l.framework = ? AND l.code = ? AND l.assigned = 1 {where}
+                ORDER BY l.score DESC, p.id LIMIT ?""", [framework, code, *params, limit])]
+
+    def assigned_codes(self, passage_ids: list[str], framework: str) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for i in range(0, len(passage_ids), 900):
+            chunk = passage_ids[i:i + 900]
+            for pid, code in self.db.execute(
+                    f"SELECT passage_id, code FROM labels WHERE framework = ? AND assigned = 1 AND passage_id IN "
+                    f"({','.join('?' * len(chunk))}) ORDER BY score DESC", [framework, *chunk]):
+                out.setdefault(pid, []).append(code)
+        return out
+
+    def doc_vectors(self, model: str) -> dict[str, tuple[str, bytes]]:
+        return {r[0]: (r[1], r[2]) for r in self.db.execute("SELECT doc_id, sha256, vec FROM doc_vectors WHERE model = ?",
+                                                            (model,))}
+
+    def put_doc_vectors(self, model: str, rows: list[tuple[str, str, bytes]]) -> None:
+        with self.db:
+            self.db.executemany("INSERT OR REPLACE INTO doc_vectors(doc_id, model, sha256, vec) VALUES (?,?,?,?)",
+                                [(d, model, sha, vec) for d, sha, vec in rows])
+
+    def doc_fingerprints(self) -> list[tuple[str, bytes]]:
+        return [(r[0], r[1]) for r in self.db.execute("SELECT id, fingerprints FROM documents ORDER BY rowid")]
 
     def label_counts(self, framework: str) -> list[dict[str, Any]]:
         return [dict(r) for r in self.db.execute(

@@ -1,0 +1,149 @@
+"""Issue 4: evidence maps, thematic syntheses, similar documents, document profiles."""
+
+import json
+import struct
+
+import pytest
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from evimap.cli import app
+from evimap.errors import EvimapError
+from evimap.report import coverage_map, document_profile, similar_documents, synthesis
+
+
+@pytest.fixture(scope="module")
+def iom_map(mapped_corpus):
+    iom = [d.name for d in mapped_corpus.documents() if not d.name[:3].isdigit()]
+    return coverage_map(mapped_corpus, "gcm", "document", documents=iom)
+
+
+def test_gcm_map_over_iom_evaluations_ranks_return_and_reintegration_high(iom_map):
+    top = [code for code, _ in iom_map.ranking()[:3]]
+    assert "21" in top
+    assert len(iom_map.categories) == 23  # objectives only, not the guiding principles
+    assert all(not g["name"][:3].isdigit() for g in iom_map.groups)  # only the IOM documents
+
+
+def test_map_cells_count_each_passage_once_and_gaps_name_silent_groups(mapped_corpus):
+    m = coverage_map(mapped_corpus, "gcm", "document")
+    names = {g["name"] for g in m.groups}
+    assert not any(n.startswith("000_") for n in names)  # 000 is a near-duplicate of 001: counted once, as 001
+    for gap in m.gaps:
+        assert gap["status"] in ("no evidence", "weak evidence")
+        assert set(gap["silent_groups"]) <= names
+    d = json.loads(m.to_json())
+    assert d["provenance"]["frameworks"][0]["id"] == "gcm" and d["provenance"]["evimap_version"]
+    assert "threshold" in d["provenance"]["frameworks"][0]
+
+
+def test_xlsx_counts_equal_json_counts(iom_map, tmp_path):
+    path = tmp_path / "map.xlsx"
+    iom_map.to_xlsx(path)
+    wb = load_workbook(path)
+    assert {"passages", "documents", "mean score", "gaps", "cell passages", "about"} <= set(wb.sheetnames)
+    ws = wb["passages"]
+    assert ws.freeze_panes == "C2"
+    header = [c.value for c in ws[1]]
+    cells = {(c["code"], c["group"]): c["passages"] for c in json.loads(iom_map.to_json())["cells"]}
+    seen = 0
+    for row in ws.iter_rows(min_row=2, values_only=True):
+        for group, value in zip(header[2:-1], row[2:-1]):
+            assert value == cells.get((str(row[0]), group), 0)
+            seen += value
+    assert seen == sum(cells.values()) > 0
+    behind = list(wb["cell passages"].iter_rows(min_row=2, values_only=True))
+    assert behind and all((str(r[0]), r[1]) in cells for r in behind)
+
+
+def test_png_chart_is_a_real_image(iom_map, tmp_path):
+    path = tmp_path / "map.png"
+    iom_map.to_png(path)
+    head = path.read_bytes()[:24]
+    assert head[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = struct.unpack(">II", head[16:24])
+    assert width >= 600 and height >= 23 * 25  # one readable row per objective
+    svg = tmp_path / "map.svg"
+    iom_map.to_svg(svg)
+    assert b"<svg" in svg.read_bytes()[:500]
+
+
+def test_csv_and_eppi_exports(iom_map):
+    lines = iom_map.to_csv().splitlines()
+    assert lines[0] == "code,category,group,passages,documents,mean_score" and len(lines) == len(iom_map.cells) + 1
+    eppi = json.loads(iom_map.to_eppi())
+    ids = {a["AttributeId"] for s in eppi["CodeSets"] for a in s["Attributes"]["AttributesList"]}
+    assert eppi["References"] and all(c["AttributeId"] in ids for r in eppi["References"] for c in r["Codes"])
+
+
+def test_data_synthesis_quotes_seed_001_and_004_with_citations_once(mapped_corpus):
+    s = synthesis(mapped_corpus, "data", framework="gcm")
+    quotes = s.quotes()
+    texts = [q.passage["text"] for q in quotes]
+    assert len(texts) == len(set(texts))  # no passage twice
+    assert len({q.passage["passage_id"] for q in quotes}) == len(quotes)
+    census_001 = [q for q in quotes if q.passage["document"].startswith("001_") and "national censuses" in q.passage["text"]]
+    assert census_001 and census_001[0].cite.startswith("Common Understanding (001_")
+    assert "GCM 1" in census_001[0].codes
+    census_004 = [q for q in quotes if q.passage["document"].startswith("004_") and "census" in q.passage["text"]]
+    assert census_004 and "§ III.G" in census_004[0].cite and "para. 6" in census_004[0].cite
+    assert not any(q.passage["document"].startswith("000_") for q in quotes)  # the 000/001 duplication
+    md = s.to_markdown()
+    assert "## Recurring recommendations" in md and s.clusters
+    for c in s.clusters:
+        assert c["terms"] and c["sources"] >= 1 and c["members"]
+
+
+def test_synthesis_docx_and_html(mapped_corpus, tmp_path):
+    from docx import Document
+
+    s = synthesis(mapped_corpus, "data", per_group=2)
+    s.to_docx(tmp_path / "s.docx")
+    text = "\n".join(p.text for p in Document(str(tmp_path / "s.docx")).paragraphs)
+    assert "Thematic synthesis" in text and "Recurring recommendations" in text and "Made with evimap" in text
+    assert "<blockquote" in s.to_html()
+
+
+def test_similar_documents_put_the_near_duplicate_first(mapped_corpus):
+    rows = similar_documents(mapped_corpus, "000_5a62786061d95433.txt", 3)
+    assert rows[0]["document"].startswith("001_") and rows[0]["duplicate"]
+    assert rows[0]["score"] >= rows[1]["score"]
+
+
+def test_document_profile(mapped_corpus, tmp_path):
+    p = document_profile(mapped_corpus, "004_d0bcea0985ff6701.txt")
+    gcm = {r["code"]: r for r in p.profiles["gcm"]}
+    assert gcm["20"]["passages"] > 0 and 0 < gcm["20"]["share"] < 1 and gcm["20"]["top"]
+    assert p.similar and "Similar documents" in p.to_markdown()
+    p.to_png(tmp_path / "profile.png")
+    assert (tmp_path / "profile.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_report_cli_formats_and_errors(mapped_corpus, tmp_path):
+    store = str(mapped_corpus.path)
+    r = CliRunner().invoke(app, ["report", "map", "--store", store, "--by", "year", "--format", "json"])
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.output)["by"] == "year"
+    r = CliRunner().invoke(app, ["report", "map", "--store", store, "--format", "xlsx"])
+    assert r.exit_code == 1 and "--output" in r.output
+    r = CliRunner().invoke(app, ["report", "map", "--store", store, "--by", "actor-type"])
+    assert r.exit_code == 1 and "attribution" in r.output
+    out = tmp_path / "syn.md"
+    r = CliRunner().invoke(app, ["report", "synthesis", "--store", store, "--theme", "research", "-o", str(out)])
+    assert r.exit_code == 0 and out.read_text().startswith("# Thematic synthesis")
+    r = CliRunner().invoke(app, ["similar", "001_6b80504aa3e240fa.txt", "--store", store, "--json"])
+    assert r.exit_code == 0 and json.loads(r.output)[0]["document"].startswith("000_")
+
+
+def test_reports_need_a_mapped_store(tmp_path):
+    import evimap
+
+    with evimap.open(tmp_path / "empty.db") as c:
+        with pytest.raises(EvimapError, match="evimap map"):
+            coverage_map(c, "gcm")
+
+
+def test_to_dataframe(iom_map):
+    pd = pytest.importorskip("pandas")
+    df = iom_map.to_dataframe()
+    assert isinstance(df, pd.DataFrame) and int(df["passages"].sum()) == sum(c.passages for c in iom_map.cells.values())
