@@ -342,7 +342,7 @@ def report_map(
     """Evidence map: categories × groups with passage/document counts, gaps, chart and exports."""
     from .report import coverage_map
 
-    with _open(store, readonly=True) as corpus:
+    with _open(store) as corpus:  # not read-only: an older store is migrated on open
         _write(coverage_map(corpus, framework, by, theme=theme, level=level), fmt, output)
 
 
@@ -361,7 +361,7 @@ def report_synthesis(
     """Thematic synthesis: cited verbatim quotes per source, then recurring recommendations."""
     from .report import synthesis
 
-    with _open(store, readonly=True) as corpus:
+    with _open(store) as corpus:
         _write(synthesis(corpus, theme, framework=framework, by=by, per_group=per_group), fmt, output)
 
 
