@@ -108,7 +108,7 @@ def main() -> None:
         data += scopus()
     if args.self_train:
         data += self_train(fw, args.self_train)
-    codes = sorted({g for _, g in data}, key=lambda c: [int(x) if x.isdigit() else x for x in c.split(".")])
+    codes = sorted({g for _, g in data}, key=lambda c: [(0, int(x), "") if x.isdigit() else (1, 0, x) for x in c.split(".")])
     emb = get_embedder("static")
     x = emb.encode([t for t, _ in data])
     coef, icpt = [], []
