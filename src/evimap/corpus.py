@@ -267,7 +267,7 @@ class Corpus:
 
     # ---- mapping (issue 3) -----------------------------------------------------------------
     def map(self, frameworks: str | list[str] = ("gcm", "sdg", "themes", "sg8"), *, model: str = "static",
-            batch: int = 2000, workers: int | None = None,
+            batch: int = 4000, workers: int | None = None,
             progress: Callable[[str, int, int], None] | None = None) -> dict[str, int]:
         """Score every passage not yet scored against each framework; returns passages scored per framework.
 
@@ -281,12 +281,13 @@ class Corpus:
         fps = {fw.id: fingerprint(fw, model) for fw in fws}
         refs = [fw.path if fw.id not in BUILTIN_FRAMEWORKS else fw.id for fw in fws]
         totals = {fid: self.store.count_unmapped(fid, fp) for fid, fp in fps.items()}
+        fresh = {fid for fid in fps if not self.store.has_labels(fid)}  # first mapping: nothing to replace
         done = dict.fromkeys(fps, 0)
         n_workers = workers if workers is not None else (self.settings.workers or os.cpu_count() or 1)
 
         def write(rows: list[tuple[int, str, str, list[str]]], result: dict[str, list[tuple[int, list[Any]]]]) -> None:
             for fid, scored in result.items():
-                self.store.put_labels(fid, fps[fid], [(rows[i][1], labs) for i, labs in scored])
+                self.store.put_labels(fid, fps[fid], [(rows[i][1], labs) for i, labs in scored], replace=fid not in fresh)
                 done[fid] += len(scored)
                 if progress:
                     progress(fid, done[fid], totals[fid])

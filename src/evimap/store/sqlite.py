@@ -591,6 +591,9 @@ class SQLiteStore:
                                params)
         return [(r[0], r[1], r[2], [fw for (fw, _), need in zip(targets, r[3:]) if need]) for r in rows]
 
+    def has_labels(self, framework: str) -> bool:
+        return self.db.execute("SELECT 1 FROM mapped WHERE framework = ? LIMIT 1", (framework,)).fetchone() is not None
+
     def count_unmapped(self, framework: str, fingerprint: str) -> int:
         return self.db.execute(
             """SELECT COUNT(*) FROM passages p
@@ -598,11 +601,13 @@ class SQLiteStore:
                WHERE m.passage_id IS NULL AND p.kind != 'heading'""", (framework, fingerprint)).fetchone()[0]
 
     def put_labels(self, framework: str, fingerprint: str,
-                   scored: list[tuple[str, list[tuple[str, float, bool, str | None]]]]) -> None:
-        """Replace the labels of each passage for ``framework`` in one transaction."""
+                   scored: list[tuple[str, list[tuple[str, float, bool, str | None]]]], replace: bool = True) -> None:
+        """Replace the labels of each passage for ``framework`` in one transaction (``replace=False``: the
+        caller knows the passages have no labels for it yet, so no deletes are needed)."""
         with self.db:
-            self.db.executemany("DELETE FROM labels WHERE passage_id = ? AND framework = ?",
-                                [(pid, framework) for pid, _ in scored])
+            if replace:
+                self.db.executemany("DELETE FROM labels WHERE passage_id = ? AND framework = ?",
+                                    [(pid, framework) for pid, _ in scored])
             self.db.executemany(
                 "INSERT INTO labels(framework, code, passage_id, score, assigned, evidence) VALUES (?,?,?,?,?,?)",
                 [(framework, code, pid, score, int(assigned), ev) for pid, labels in scored
