@@ -127,8 +127,6 @@ def throughput(store: str, fw_names: list[str], n: int, model: str) -> dict[str,
     sharing one prepare, as ``Corpus.map`` does."""
     import sqlite3
 
-    from evimap.store.sqlite import LABEL_FLOOR
-
     db = sqlite3.connect(store)
     texts = [r[0] for r in db.execute("SELECT text FROM passages WHERE kind != 'heading' ORDER BY rowid LIMIT ?", (n,))]
     mappers = {name: Mapper(frameworks.load(name), model) for name in fw_names}
@@ -137,13 +135,13 @@ def throughput(store: str, fw_names: list[str], n: int, model: str) -> dict[str,
     for name, m in mappers.items():
         m.score(texts[:200])
         t0 = time.perf_counter()
-        m.score(prepare(texts, model), evidence="assigned", floor=max(LABEL_FLOOR, m.thresholds.min() / 2))
+        m.score(prepare(texts, model), evidence="assigned", floor=m.store_floor)
         out[f"{name} alone"] = len(texts) / (time.perf_counter() - t0)
     if len(mappers) > 1:
         t0 = time.perf_counter()
         batch = prepare(texts, model)
         for m in mappers.values():
-            m.score(batch, evidence="assigned", floor=max(LABEL_FLOOR, m.thresholds.min() / 2))
+            m.score(batch, evidence="assigned", floor=m.store_floor)
         out[" + ".join(mappers) + " together"] = len(texts) / (time.perf_counter() - t0)
     return out
 

@@ -191,6 +191,13 @@ def test_explain_lists_every_category_with_threshold(mapped):
     assert any(r["code"] == "1" and r["assigned"] for r in rows)
 
 
+def test_explain_cli_shows_classifier_evidence(mapped):
+    h = _passage(mapped, '"disaggregated data"', "001")
+    r = CliRunner().invoke(app, ["explain", h.passage_id, "--store", str(mapped.path), "--framework", "sdg"])
+    assert r.exit_code == 0, r.output
+    assert "classifier" in r.output and "closest:" in r.output
+
+
 # ---- shared preparation, hierarchy, supervised layer, language flag, parallel map -------------
 
 FRENCH = ("Les envois de fonds des travailleurs migrants restent trop coûteux et les frais de recrutement "

@@ -271,13 +271,15 @@ def explain(
             f = r["features"]
             out.print(f"  {r['code']:>6} {r['score']:.2f} (threshold {r['threshold']:.2f}) {mark}  {escape(r['title'][:70])}")
             out.print(f"         [dim]rules {f['rules']:.0f} · terms {f['terms']:.2f} · similarity {f['similarity']:.2f} "
-                      f"(relative {f['relative']:+.2f})[/dim]")
+                      f"(relative {f['relative']:+.2f}) · classifier {f['classifier']:.2f}[/dim]")
             for ev in r["evidence"]:
                 if ev["type"] in ("rule", "term"):
                     out.print(f"         {ev['type']} {escape(ev.get('rule') or ev.get('term'))}: "
                               f"{escape(' | '.join(ev['quotes']))}")
-                else:
+                elif ev["type"] == "closest":
                     out.print(f"         closest: {escape(ev['text'][:90])} ({ev['similarity']:.2f})")
+                elif ev["type"] == "flag":
+                    out.print(f"         [yellow]flag: {escape(ev['reason'])}[/yellow]")
 
 
 frameworks_app = typer.Typer(help="Framework files: list and validate.", no_args_is_help=True)
@@ -315,7 +317,6 @@ def frameworks_list(as_json: bool = JsonOpt) -> None:
 
 report_app = typer.Typer(help="Reports: evidence maps, thematic syntheses, document profiles.", no_args_is_help=True)
 app.add_typer(report_app, name="report")
-FormatOpt = typer.Option("md", "--format", "-f", help="Output format (see the command's help).")
 OutputOpt = typer.Option(None, "--output", "-o", help="Output file (text formats default to standard output; "
                                                       "xlsx, docx, png, svg need a file).")
 

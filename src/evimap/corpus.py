@@ -429,7 +429,6 @@ def _map_init(refs: list[str], model: str) -> None:
 def _map_batch(rows: list[tuple[int, str, str, list[str]]]) -> dict[str, list[tuple[int, list[Any]]]]:
     """Score one batch for the frameworks each passage still needs: {framework: [(row, label tuples)]}."""
     from .map import prepare
-    from .store.sqlite import LABEL_FLOOR
 
     mappers = list(_MAPPERS.values())
     prepared = prepare([r[2] for r in rows], mappers[0].embedder)
@@ -439,9 +438,7 @@ def _map_batch(rows: list[tuple[int, str, str, list[str]]]) -> dict[str, list[tu
         if not pick:
             continue
         sub = prepared if len(pick) == len(rows) else prepared.subset(pick)
-        # keep assigned labels and near misses (at least half the threshold) for --min-score searches
-        floor = max(LABEL_FLOOR, float(mapper.thresholds.min()) / 2)
-        labels = mapper.score(sub, floor=floor, evidence="assigned")
+        labels = mapper.score(sub, floor=mapper.store_floor, evidence="assigned")
         out[fid] = [(i, [(lab.code, lab.score, lab.assigned,
                           json.dumps(lab.evidence[:5], ensure_ascii=False) if lab.assigned else None)
                          for lab in labs]) for i, labs in zip(pick, labels)]

@@ -267,6 +267,14 @@ class Mapper:
                 assigned[:, j] &= assigned[:, self.parent[j]]
         return Scores(feats, score, assigned, closest, hits)
 
+    @property
+    def store_floor(self) -> float:
+        """Lowest score a store keeps: assigned labels and near misses at half the (lowest) threshold, for
+        --min-score searches and coverage maxima."""
+        from ..store.sqlite import LABEL_FLOOR
+
+        return max(LABEL_FLOOR, float(self.thresholds.min()) / 2)
+
     def _ancestors(self, j: int) -> list[int]:
         out, p = [], self.parent[j]
         while p >= 0:

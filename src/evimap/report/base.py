@@ -67,15 +67,11 @@ class Report:
     def to_html(self) -> str:
         raise NotImplementedError
 
-    def render(self, fmt: str) -> str | None:
-        """Text formats as a string (None for binary formats)."""
-        fn = {"md": self.to_markdown, "html": self.to_html, "json": self.to_json}.get(fmt) or \
-            getattr(self, f"to_{fmt}", None)
-        if fmt in BINARY_FORMATS:
-            return None
-        if fn is None:
-            raise EvimapError(f"{self.kind} report has no {fmt!r} format (choose from: {', '.join(self.formats)})")
-        return fn()
+    def render(self, fmt: str) -> str:
+        """A text format (md, html, json, csv, eppi) as a string."""
+        if fmt not in self.formats or fmt in BINARY_FORMATS:
+            raise EvimapError(f"{self.kind} report has no text format {fmt!r} (choose from: {', '.join(self.formats)})")
+        return getattr(self, "to_markdown" if fmt == "md" else f"to_{fmt}")()
 
     def write(self, path: str | Path | None, fmt: str) -> None:
         if fmt not in self.formats:
@@ -86,7 +82,6 @@ class Report:
             getattr(self, f"to_{fmt}")(Path(path))
             return
         text = self.render(fmt)
-        assert text is not None
         if path is None:
             sys.stdout.write(text if text.endswith("\n") else text + "\n")
         else:
@@ -99,6 +94,11 @@ _XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 def xml_safe(s: Any) -> Any:
     """Strings without the characters XML (XLSX, DOCX) cannot hold — e.g. U+FFFE left by PDF extraction."""
     return _XML_BAD.sub("", s) if isinstance(s, str) else s
+
+
+def require_mapped(store: Any, framework: str) -> None:
+    if not store.has_labels(framework):
+        raise EvimapError(f"no passages are mapped to {framework!r} yet: run `evimap map --framework {framework}` first")
 
 
 def esc(s: Any) -> str:

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import EvimapError
-from .base import HTML_HEAD, Provenance, Report, esc, md_cell, xml_safe
+from .base import HTML_HEAD, Provenance, Report, esc, md_cell, require_mapped, xml_safe
 
 # Group dimensions → SQL over documents d / passages p. Actor dimensions come with attribution.
 GROUPS = {
@@ -254,9 +254,8 @@ def build(corpus: Any, framework: str = "gcm", by: str = "document", *, theme: s
     main_facet = next(iter(fw.facets), None) if fw.facets else None
     cats = [c for c in fw.at_level(level) if main_facet is None or c.facet == main_facet]
     store = corpus.store
-    if not store.db.execute("SELECT 1 FROM mapped WHERE framework = ? LIMIT 1", (fw.id,)).fetchone():
-        raise EvimapError(f"no passages are mapped to {fw.id!r} yet: run `evimap map --framework {fw.id}` first")
-    theme_key = _theme(theme)
+    require_mapped(store, fw.id)
+    theme_key = parse_theme(theme)
     doc_ids = [corpus.document(d).id for d in documents] if documents else None
     wanted = {c.code for c in cats}
     cells = {(r["code"], str(r["grp"]) if r["grp"] is not None else "(none)"): Cell(r["passages"], r["documents"], r["mean_score"])
@@ -289,7 +288,7 @@ def build(corpus: Any, framework: str = "gcm", by: str = "document", *, theme: s
     return cmap
 
 
-def _theme(theme: str | None) -> tuple[str, str] | None:
+def parse_theme(theme: str | None) -> tuple[str, str] | None:
     """"data" → ("themes", "data"); "gcm:1" → ("gcm", "1")."""
     if not theme:
         return None

@@ -166,20 +166,12 @@ def document_profile(corpus: Any, ref: str, frameworks: str = "gcm,sdg,themes", 
         level = fw.levels[0] if fw.levels else None
         main = next(iter(fw.facets), None) if fw.facets else None
         cats = [c for c in fw.at_level(level) if main is None or c.facet == main]
-        rows = {r["code"]: r for r in store.db.execute(
-            """SELECT l.code AS code, SUM(l.assigned) AS passages, MAX(l.score) AS max_score
-               FROM labels l JOIN passages p ON p.id = l.passage_id WHERE p.doc_id = ? AND l.framework = ?
-               GROUP BY l.code""", (doc.id, fw.id)).fetchall()}
+        rows = store.document_label_summary(doc.id, fw.id)
         prof = []
         for c in cats:
             r = rows.get(c.code)
             cnt = int(r["passages"] or 0) if r else 0
-            tops = [dict(x) for x in store.db.execute(
-                """SELECT l.score AS score, p.id AS passage_id, d.name AS document, d.title AS title, p.page AS page,
-                          p.section AS section, p.label AS paragraph, p.seq AS seq, p.text AS text
-                   FROM labels l JOIN passages p ON p.id = l.passage_id JOIN documents d ON d.id = p.doc_id
-                   WHERE p.doc_id = ? AND l.framework = ? AND l.code = ? AND l.assigned = 1
-                   ORDER BY l.score DESC LIMIT ?""", (doc.id, fw.id, c.code, top))] if cnt else []
+            tops = store.labelled_passages(fw.id, c.code, limit=top, doc_ids=[doc.id], originals=False) if cnt else []
             prof.append({"code": c.code, "title": c.title, "passages": cnt, "share": cnt / n if n else 0.0,
                          "max_score": round(float(r["max_score"]), 4) if r else 0.0, "top": tops})
         prof.sort(key=lambda x: (-x["passages"], -x["max_score"]))

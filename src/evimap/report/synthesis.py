@@ -15,10 +15,9 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import EvimapError
 from ..frameworks.rules import _WORD, stem
-from .base import HTML_HEAD, Provenance, Report, citation, esc, framework_info, xml_safe
-from .coverage import _theme, group_sql
+from .base import HTML_HEAD, Provenance, Report, citation, esc, framework_info, require_mapped, xml_safe
+from .coverage import parse_theme, group_sql
 
 RECOMMENDATION = re.compile(
     r"\b(should|must|recommend\w*|call(?:s|ed)? (?:for|on|upon)|urg(?:e|es|ed)|need(?:s|ed)? to|encourag\w+|"
@@ -221,12 +220,11 @@ def build(corpus: Any, theme: str = "data", *, framework: str | None = None, by:
     from ..map import load_frameworks
     from ..map.embed import get_embedder
 
-    fw_id, code = _theme(theme)
+    fw_id, code = parse_theme(theme)
     fw = load_frameworks(fw_id)[0]
     cat = fw.category(code)
     store = corpus.store
-    if not store.db.execute("SELECT 1 FROM mapped WHERE framework = ? LIMIT 1", (fw.id,)).fetchone():
-        raise EvimapError(f"no passages are mapped to {fw.id!r} yet: run `evimap map --framework {fw.id}` first")
+    require_mapped(store, fw.id)
     rows = [r for r in store.labelled_passages(fw.id, code, limit=max_passages * 3, group_sql=group_sql(by))
             if len(r["text"]) >= min_chars][:max_passages]
     emb = get_embedder(model)
@@ -247,7 +245,7 @@ def build(corpus: Any, theme: str = "data", *, framework: str | None = None, by:
     for i in kept:
         g = rows[i]["grp"]
         by_group.setdefault(str(g) if g is not None else "(unknown)", []).append(i)
-    titles = {d.name: d.title for d in corpus.documents()} if by == "document" else {}
+    titles = {r["document"]: r["title"] for r in rows} if by == "document" else {}
     groups = [{"name": f"{titles.get(g, g)} ({g})" if titles.get(g) and titles[g] != g else g,
                "passages": len(ix), "quotes": [quotes[i] for i in ix[:per_group]]}
               for g, ix in sorted(by_group.items(), key=lambda kv: (-len(kv[1]), kv[0]))]

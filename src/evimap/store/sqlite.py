@@ -569,13 +569,6 @@ class SQLiteStore:
         return [(r[0], r[1]) for r in self.db.execute(ranked, [*params, q.limit, q.offset])]
 
     # ---- labels (mapping) ------------------------------------------------------------------
-    def unmapped(self, framework: str, fingerprint: str, limit: int) -> list[tuple[str, str]]:
-        """(passage id, text) of passages not yet scored for ``framework`` with this fingerprint."""
-        return [(r[0], r[1]) for r in self.db.execute(
-            """SELECT p.id, p.text FROM passages p
-               LEFT JOIN mapped m ON m.framework = ? AND m.passage_id = p.id AND m.fingerprint = ?
-               WHERE m.passage_id IS NULL AND p.kind != 'heading' LIMIT ?""", (framework, fingerprint, limit))]
-
     def unmapped_any(self, targets: list[tuple[str, str]], limit: int,
                      after: int = 0) -> list[tuple[int, str, str, list[str]]]:
         """(rowid, passage id, text, frameworks that still need it) for passages after rowid ``after`` not yet
@@ -621,8 +614,9 @@ class SQLiteStore:
         return [dict(r) for r in self.db.execute(sql, (passage_id, framework) if framework else (passage_id,))]
 
     # ---- reports (issue 4) --------------------------------------------------------------------
-    def _report_filter(self, theme: tuple[str, str] | None, doc_ids: list[str] | None) -> tuple[str, list[Any]]:
-        sql, params = " AND p.dup_of IS NULL AND d.duplicate_of IS NULL", []
+    def _report_filter(self, theme: tuple[str, str] | None, doc_ids: list[str] | None,
+                       originals: bool = True) -> tuple[str, list[Any]]:
+        sql, params = (" AND p.dup_of IS NULL AND d.duplicate_of IS NULL" if originals else ""), []
         if theme:
             sql += (" AND p.id IN (SELECT passage_id FROM labels WHERE framework = ? AND code = ? AND assigned = 1)")
             params += list(theme)
@@ -667,9 +661,10 @@ class SQLiteStore:
                 WHERE rank <= ? ORDER BY code, grp, rank""", [framework, *params, per_cell])]
 
     def labelled_passages(self, framework: str, code: str, *, limit: int, doc_ids: list[str] | None = None,
-                          group_sql: str = "d.name") -> list[dict[str, Any]]:
-        """Passages assigned ``framework:code``, best first, with provenance and document metadata."""
-        where, params = self._report_filter(None, doc_ids)
+                          group_sql: str = "d.name", originals: bool = True) -> list[dict[str, Any]]:
+        """Passages assigned ``framework:code``, best first, with provenance and document metadata
+        (``originals``: leave out duplicate passages and near-duplicate documents)."""
+        where, params = self._report_filter(None, doc_ids, originals)
         return [dict(r) for r in self.db.execute(
             f"""SELECT l.score AS score, p.id AS passage_id, p.doc_id AS doc_id, d.name AS document, d.title AS title,
                        d.year AS year, d.format AS format, p.page AS page, p.section AS section,
@@ -689,6 +684,13 @@ class SQLiteStore:
                 out.setdefault(pid, []).append(code)
         return out
 
+    def document_label_summary(self, doc_id: str, framework: str) -> dict[str, dict[str, Any]]:
+        """Per code: passages of the document assigned it, and its best score there."""
+        return {r["code"]: dict(r) for r in self.db.execute(
+            """SELECT l.code AS code, SUM(l.assigned) AS passages, MAX(l.score) AS max_score
+               FROM labels l JOIN passages p ON p.id = l.passage_id WHERE p.doc_id = ? AND l.framework = ?
+               GROUP BY l.code""", (doc_id, framework))}
+
     def doc_vectors(self, model: str) -> dict[str, tuple[str, bytes]]:
         return {r[0]: (r[1], r[2]) for r in self.db.execute("SELECT doc_id, sha256, vec FROM doc_vectors WHERE model = ?",
                                                             (model,))}
@@ -700,11 +702,6 @@ class SQLiteStore:
 
     def doc_fingerprints(self) -> list[tuple[str, bytes]]:
         return [(r[0], r[1]) for r in self.db.execute("SELECT id, fingerprints FROM documents ORDER BY rowid")]
-
-    def label_counts(self, framework: str) -> list[dict[str, Any]]:
-        return [dict(r) for r in self.db.execute(
-            """SELECT code, SUM(assigned) AS passages, MAX(score) AS max_score FROM labels WHERE framework = ?
-               GROUP BY code""", (framework,))]
 
     def count(self, q: SearchQuery) -> int:
         where, params = self._where(q)
