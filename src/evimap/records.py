@@ -40,6 +40,7 @@ class Table:
     caption: str | None = None
     page: int | None = None
     source: str | None = None  # e.g. sheet name or "docx table 3"
+    structure: dict[str, Any] | None = None  # header/label columns/values (attribute.tables.structure_table)
 
 
 @dataclass
@@ -120,3 +121,4 @@ class ProcessedDocument:
     warnings: list[str]
     fingerprints: bytes  # sampled word-shingle hashes (uint64, little-endian) for near-duplicates
     metadata: dict[str, Any] = field(default_factory=dict)
+    attribution: Any = None  # evimap.attribute.Attribution (None when attribution is switched off)

@@ -27,6 +27,8 @@ class Settings:
     max_html_depth: int = 400
     exclude: list[str] = field(default_factory=list)  # glob patterns of paths to skip
     workers: int = 0  # 0 = one per core
+    # Attribute passages while ingesting: countries, organisations, speakers, figures, events (issue 5).
+    attribute: bool = True
 
     def __post_init__(self) -> None:
         problems = []
@@ -38,6 +40,8 @@ class Settings:
                 problems.append(f"{name} must be a positive integer")
         if self.max_passage_chars < 200:
             problems.append("max_passage_chars must be at least 200")
+        if not isinstance(self.attribute, bool):
+            problems.append("attribute must be true or false")
         if not isinstance(self.workers, int) or self.workers < 0:
             problems.append("workers must be 0 (auto) or a positive integer")
         if not 0 < self.header_min_share <= 1:

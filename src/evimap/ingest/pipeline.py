@@ -103,6 +103,14 @@ def process_file(path: str | Path, settings: Settings | None = None, data: bytes
         dates=dates,
         year=guess_year(raw.date, path.stem, dates),
     )
+    attribution = None
+    if settings.attribute:
+        from ..attribute import attribute_document
+        from ..attribute.tables import structure_table
+
+        attribution = attribute_document(path.name, passages, text)
+        for t in raw.tables:
+            t.structure = structure_table(t.rows)
     metadata = dict(raw.metadata)
     if raw.date:
         metadata["date"] = raw.date
@@ -123,4 +131,5 @@ def process_file(path: str | Path, settings: Settings | None = None, data: bytes
         warnings=raw.warnings,
         fingerprints=fingerprints(text),
         metadata=metadata,
+        attribution=attribution,
     )

@@ -17,7 +17,7 @@ from ..errors import QueryError, StoreError
 from ..records import ProcessedDocument
 from .base import SearchQuery, StoredDocument
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 
 def _migration_1(db: sqlite3.Connection) -> None:
@@ -157,8 +157,91 @@ def _migration_3(db: sqlite3.Connection) -> None:
     )
 
 
+def _migration_4(db: sqlite3.Connection) -> None:
+    """Attribution (issue 5): mentions, claims (who said it), people, figures, events, abbreviations,
+    and the structure of each stored table. Stores made before it are filled by `evimap attribute`."""
+    db.executescript(
+        """
+        CREATE TABLE mentions (
+            doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            passage_id TEXT NOT NULL,
+            kind TEXT NOT NULL,          -- country | region | org | indicator
+            code TEXT NOT NULL,
+            text TEXT NOT NULL,
+            offset INTEGER NOT NULL
+        );
+        CREATE INDEX mentions_code ON mentions(kind, code);
+        CREATE INDEX mentions_passage ON mentions(passage_id);
+        CREATE INDEX mentions_doc ON mentions(doc_id);
+        CREATE TABLE claims (
+            doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            passage_id TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            actor_type TEXT NOT NULL,
+            country TEXT,                -- ISO3 when the actor is a state
+            region TEXT,                 -- M49 region of that state
+            person TEXT,
+            method TEXT NOT NULL,
+            evidence TEXT NOT NULL
+        );
+        CREATE INDEX claims_passage ON claims(passage_id);
+        CREATE INDEX claims_actor ON claims(actor);
+        CREATE INDEX claims_type ON claims(actor_type);
+        CREATE INDEX claims_doc ON claims(doc_id);
+        CREATE TABLE people (
+            doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            name TEXT NOT NULL,
+            role TEXT NOT NULL,
+            affiliation TEXT,
+            passage_id TEXT NOT NULL
+        );
+        CREATE INDEX people_doc ON people(doc_id);
+        CREATE TABLE figures (
+            doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            passage_id TEXT NOT NULL,
+            value REAL NOT NULL,
+            unit TEXT NOT NULL,
+            year INTEGER,
+            subject TEXT NOT NULL,
+            text TEXT NOT NULL,
+            offset INTEGER NOT NULL
+        );
+        CREATE INDEX figures_passage ON figures(passage_id);
+        CREATE INDEX figures_doc ON figures(doc_id);
+        CREATE TABLE events (
+            id TEXT PRIMARY KEY,
+            doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            passage_id TEXT NOT NULL,
+            name TEXT NOT NULL,
+            start_date TEXT NOT NULL,
+            end_date TEXT,
+            place TEXT,
+            country TEXT,
+            evidence TEXT NOT NULL
+        );
+        CREATE TABLE event_passages (
+            event_id TEXT NOT NULL REFERENCES events(id) ON DELETE CASCADE,
+            passage_id TEXT NOT NULL,
+            PRIMARY KEY (event_id, passage_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX event_passages_passage ON event_passages(passage_id);
+        CREATE TABLE abbreviations (
+            doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            abbr TEXT NOT NULL,
+            expansion TEXT NOT NULL,
+            actor TEXT NOT NULL
+        );
+        CREATE TABLE attributed (
+            doc_id TEXT PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+            version TEXT NOT NULL
+        );
+        ALTER TABLE doc_tables ADD COLUMN structure TEXT;
+        """
+    )
+
+
 # Migration N brings a store from schema N-1 to N. Later issues append here.
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migration_1, _migration_2, _migration_3]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migration_1, _migration_2, _migration_3, _migration_4]
 LABEL_FLOOR = 0.05
 
 
@@ -306,12 +389,70 @@ class SQLiteStore:
                 ],
             )
             self.db.executemany(
-                "INSERT INTO doc_tables (doc_id, seq, name, caption, page, source, n_rows, rows) VALUES (?,?,?,?,?,?,?,?)",
-                [(doc.doc_id, i, t.name, t.caption, t.page, t.source, len(t.rows), json.dumps(t.rows))
+                "INSERT INTO doc_tables (doc_id, seq, name, caption, page, source, n_rows, rows, structure) "
+                "VALUES (?,?,?,?,?,?,?,?,?)",
+                [(doc.doc_id, i, t.name, t.caption, t.page, t.source, len(t.rows), json.dumps(t.rows),
+                  json.dumps(t.structure) if t.structure is not None else None)
                  for i, t in enumerate(doc.tables)],
             )
+            if doc.attribution is not None:
+                self._put_attribution(doc.doc_id, doc.attribution, doc.passages)
             self.db.execute("DELETE FROM failures WHERE path = ?", (doc.path,))
         return "updated" if replaced else "added"
+
+    def _put_attribution(self, doc_id: str, a: Any, passages: list[Any]) -> None:
+        """Write one document's attribution (inside the caller's transaction), replacing any older one."""
+        import hashlib
+
+        from ..attribute import ATTRIBUTION_VERSION, gazetteer
+
+        gaz = gazetteer()
+        for table in ("mentions", "claims", "people", "figures", "abbreviations", "events", "attributed"):
+            self.db.execute(f"DELETE FROM {table} WHERE doc_id = ?", (doc_id,))
+        self.db.executemany("INSERT INTO mentions (doc_id, passage_id, kind, code, text, offset) VALUES (?,?,?,?,?,?)",
+                            [(doc_id, *m) for m in a.mentions])
+        rows = []
+        for c in a.claims:
+            country = c.actor if c.actor in gaz.countries else None
+            rows.append((doc_id, c.passage_id, c.actor, c.actor_type, country,
+                         gaz.region_of(country)[0] if country else None, c.person, c.method, c.evidence))
+        self.db.executemany("INSERT INTO claims (doc_id, passage_id, actor, actor_type, country, region, person, method, "
+                            "evidence) VALUES (?,?,?,?,?,?,?,?,?)", rows)
+        self.db.executemany("INSERT INTO people (doc_id, name, role, affiliation, passage_id) VALUES (?,?,?,?,?)",
+                            [(doc_id, p.name, p.role, p.affiliation, p.passage_id) for p in a.people])
+        self.db.executemany("INSERT INTO figures (doc_id, passage_id, value, unit, year, subject, text, offset) "
+                            "VALUES (?,?,?,?,?,?,?,?)",
+                            [(doc_id, pid, f.value, f.unit, f.year, f.subject, f.text, f.start) for pid, f in a.figures])
+        self.db.executemany("INSERT INTO abbreviations (doc_id, abbr, expansion, actor) VALUES (?,?,?,?)",
+                            [(doc_id, *x) for x in a.abbreviations])
+        texts = [(p.id if not isinstance(p, dict) else p["id"], p.text if not isinstance(p, dict) else p["text"],
+                  (p.section_title if not isinstance(p, dict) else p.get("section_title")) or "") for p in passages]
+        for pid, ev in a.events:
+            eid = hashlib.sha1(f"{doc_id}|{ev.name}|{ev.start_date}".encode()).hexdigest()[:16]
+            self.db.execute("INSERT OR IGNORE INTO events (id, doc_id, passage_id, name, start_date, end_date, place, "
+                            "country, evidence) VALUES (?,?,?,?,?,?,?,?,?)",
+                            (eid, doc_id, pid, ev.name, ev.start_date, ev.end_date, ev.place, ev.country, ev.text))
+            linked = {pid}
+            key = ev.name if len(ev.name.split()) >= 3 else None
+            if key:
+                linked |= {q for q, t, sec in texts if key in t or sec == key}
+            self.db.executemany("INSERT OR IGNORE INTO event_passages (event_id, passage_id) VALUES (?, ?)",
+                                [(eid, q) for q in linked])
+        self.db.execute("INSERT INTO attributed (doc_id, version) VALUES (?, ?)", (doc_id, ATTRIBUTION_VERSION))
+
+    def put_attribution(self, doc_id: str, attribution: Any, passages: list[Any],
+                        structures: list[tuple[int, Any]] | None = None) -> None:
+        """Replace the attribution of one stored document (used to attribute stores made before it)."""
+        with self.db:
+            self._put_attribution(doc_id, attribution, passages)
+            for seq, structure in structures or []:
+                self.db.execute("UPDATE doc_tables SET structure = ? WHERE doc_id = ? AND seq = ?",
+                                (json.dumps(structure), doc_id, seq))
+
+    def unattributed(self, version: str) -> list[str]:
+        return [r[0] for r in self.db.execute(
+            "SELECT d.id FROM documents d LEFT JOIN attributed a ON a.doc_id = d.id AND a.version = ? "
+            "WHERE a.doc_id IS NULL ORDER BY d.rowid", (version,))]
 
     def record_failure(self, path: str, reason: str, sha256: str | None = None, size: int | None = None) -> None:
         with self.db:

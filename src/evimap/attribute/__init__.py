@@ -1,0 +1,107 @@
+"""Attribution: who said what, where — countries, regions, organisations, people, claims, events,
+figures, SDG indicator codes (issue 5). Runs inside ``process_file`` (worker processes) on the
+passages of one document; the store saves the result with the document.
+
+    from evimap.attribute import attribute_document
+    result = attribute_document("MAR_72_2017.txt", passages)
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from .actors import ActorFinder, Claim, Person, learn_abbreviations
+from .figures import Event, Figure, extract_events, extract_figures, extract_indicators
+from .gazetteer import ACTOR_TYPES, COLLECTIVE, Gazetteer, gazetteer
+
+__all__ = ["ACTOR_TYPES", "ATTRIBUTION_VERSION", "Attribution", "Claim", "Event", "Figure", "Gazetteer", "Person", "attribute_document",
+           "gazetteer", "speaker_from_filename"]
+
+# Bump when attribution rules or the organisation table change: `evimap attribute` redoes older documents.
+ATTRIBUTION_VERSION = "1"
+_UNGDC_RE = re.compile(r"^([A-Z]{2,4})_(\d{1,3})_((?:19|20)\d\d)\.txt$")
+
+
+@dataclass
+class Attribution:
+    """Everything attribution found in one document, keyed by passage id."""
+
+    mentions: list[tuple[str, str, str, str, int]] = field(default_factory=list)  # pid, kind, code, text, offset
+    claims: list[Claim] = field(default_factory=list)
+    people: list[Person] = field(default_factory=list)
+    abbreviations: list[tuple[str, str, str]] = field(default_factory=list)
+    figures: list[tuple[str, Figure]] = field(default_factory=list)
+    events: list[tuple[str, Event]] = field(default_factory=list)
+    speaker: str | None = None
+
+    def for_passage(self, pid: str) -> dict[str, Any]:
+        return {
+            "actors": [(c.actor, c.actor_type) for c in self.claims if c.passage_id == pid],
+            "countries": sorted({m[2] for m in self.mentions if m[0] == pid and m[1] == "country"}),
+            "regions": sorted({m[2] for m in self.mentions if m[0] == pid and m[1] == "region"}),
+            "organisations": sorted({m[2] for m in self.mentions if m[0] == pid and m[1] == "org"}),
+        }
+
+
+def speaker_from_filename(name: str, gaz: Gazetteer | None = None) -> str | None:
+    """The speaking state of a UN General Debate file (``MAR_72_2017.txt`` -> ``MAR``)."""
+    m = _UNGDC_RE.match(name)
+    if not m:
+        return None
+    gaz = gaz or gazetteer()
+    code = m.group(1)
+    if code in gaz.countries:
+        return code
+    return "EU" if code == "EU" else None
+
+
+def attribute_document(name: str, passages: list[Any], text: str = "") -> Attribution:
+    """Attribute every passage of one document (``Passage`` records or dicts with id, text, kind)."""
+    gaz = gazetteer()
+    get = (lambda p, k: p[k]) if passages and isinstance(passages[0], dict) else (lambda p, k: getattr(p, k))
+    out = Attribution()
+    texts = [get(p, "text") for p in passages]
+    speaker = speaker_from_filename(name, gaz)
+    out.speaker = speaker
+    overlay, out.abbreviations = learn_abbreviations(texts if not text else [*texts, *_list_sections(text)], gaz) \
+        if speaker is None else ({}, [])
+    finder = ActorFinder(gaz, overlay)
+    places = gaz.places
+    for p in passages:
+        pid, ptext, kind = get(p, "id"), get(p, "text"), get(p, "kind")
+        matches = gaz.find(ptext, overlay)
+        for m in matches:
+            e = m.entry
+            if e.kind in ("country", "demonym"):
+                out.mentions.append((pid, "country", e.code, m.text, m.start))
+            elif e.kind == "region":
+                out.mentions.append((pid, "region", e.code, m.text, m.start))
+            elif e.kind == "org" and e.code not in COLLECTIVE:
+                out.mentions.append((pid, "org", e.code, m.text, m.start))
+        if speaker:
+            out.claims.append(Claim(pid, speaker, gaz.actor_type(speaker), "document",
+                                    f"file name {name}"))
+        elif kind != "heading" or len(ptext) < 300:
+            out.claims.extend(finder.passage(pid, ptext, kind))
+        if any(c.isdigit() for c in ptext):
+            for fig in extract_figures(ptext):
+                out.figures.append((pid, fig))
+            for code, tier, offset in extract_indicators(ptext):
+                out.mentions.append((pid, "indicator", code, code + (f", tier {tier}" if tier else ""), offset))
+            if speaker is None:
+                for ev in extract_events(ptext, places, get(p, "section_title") if not isinstance(p, dict)
+                                         else p.get("section_title", "")):
+                    out.events.append((pid, ev))
+    out.people = finder.found_people
+    return out
+
+
+def _list_sections(text: str) -> list[str]:
+    """Abbreviation lists in the document text, which may span several passages."""
+    out = []
+    for m in re.finditer(r"(?:EXPLANATORY NOTES|ABBREVIATIONS|ACRONYMS|LIST OF ABBREVIATIONS|LIST OF ACRONYMS)\b",
+                         text):
+        out.append(text[m.start(): m.start() + 3000])
+    return out

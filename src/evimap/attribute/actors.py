@@ -1,0 +1,486 @@
+"""Who said it: abbreviations learned per document, people with role and affiliation, and claims.
+
+A claim is (passage, actor, actor type, method, evidence span). Only text that supports a claim
+produces one; "unknown" (no claim) is preferred to a guess. Methods, in the order tried:
+
+- ``document``: the file is a statement by one speaker (UNGDC ``MAR_72_2017.txt``).
+- ``label``: a speaker label before a quotation ("Canada: “…”").
+- ``quote``: a quotation followed by its source in brackets ("“…” (ECA)").
+- ``title``: a statement's title or heading ("Statement of Mr. X, Director, Y"; "GMG Statement at …";
+  "… prepared by the GFMD"; "Chair's summary").
+- ``speech``: the subject of a reporting verb ("X stressed/highlighted/called for …"), where the
+  subject is a known actor, a person whose affiliation is known in this document, or "He"/"She"
+  continuing the previous person's turn.
+- ``presenter``: an agenda or document-list entry naming a person and their organisation, an SDG
+  indicator update and its custodian, or a bullet citing a paper by its authoring bodies.
+- ``section``: items following a line that names a body ("Economic Commission for Africa",
+  "Co-facilitators' Summary:").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .gazetteer import COLLECTIVE, Entry, Gazetteer, Match, Organisation, _tokens
+
+
+@dataclass
+class Claim:
+    passage_id: str
+    actor: str
+    actor_type: str
+    method: str
+    evidence: str
+    person: str | None = None
+
+
+@dataclass
+class Person:
+    name: str
+    role: str
+    affiliation: str | None
+    passage_id: str
+
+
+_ORG_HEADS = re.compile(
+    r"\b(?:Organi[sz]ation|Office|Commission|Network|Forum|Fund|Programme|Program|Agency|Institute|Centre|Center|"
+    r"Association|Council|Union|Department|Ministry|Group|Bank|Committee|Partnership|University|Coalition|"
+    r"Federation|Foundation|Mechanism|Alliance|Platform|Secretariat|Authority|Parliament|Assembly|Bureau|"
+    r"Directorate|Observatory|Conference of|Community|Service|Services)\b")
+
+
+def _guess_type(name: str) -> str:
+    n = name.lower()
+    if re.search(r"\buniversit|\bacadem|\bresearch|\bschool of|\bcollege", n):
+        return "academia"
+    if re.search(r"\bparliament", n):
+        return "parliament"
+    if re.search(r"\bcity\b|\bcities\b|\bmunicipal|\bmayor|\blocal government", n):
+        return "local government"
+    if re.search(r"\bministry|\bministries|\bdepartment of|\bnational\b|\bgovernment|\bdirectorate|\bbureau", n):
+        return "Member State"
+    if re.search(r"\bunited nations\b|\bun\b", n):
+        return "UN entity"
+    if re.search(r"\bnetwork|\bcoalition|\bfoundation|\bassociation|\bcivil society|\bngo\b|\bforum\b|\bplatform", n):
+        return "civil society"
+    if re.search(r"\bchamber of commerce|\bemployers|\bbusiness|\bcompany|\bprivate sector", n):
+        return "private sector"
+    return "unknown"
+
+
+_PAREN_ABBR_RE = re.compile(r"((?:[A-Z][\w'’-]*,?\s+(?:(?:of|the|and|for|on|in|to|against)\s+)*){1,12})\(\s*([A-Z][A-Za-z&-]{1,11}(?: [A-Z]{2,6})?)\s*\)")
+_SMALL = {"of", "the", "and", "for", "on", "in", "to", "against"}
+
+
+def _initials_fit(abbr: str, words: list[str]) -> int | None:
+    """Index in ``words`` where an expansion of ``abbr`` starts, if the initials fit (None otherwise)."""
+    letters = [c for c in abbr.upper().rstrip("S") if c.isalpha()] if abbr.endswith("s") else [c for c in abbr.upper() if c.isalpha()]
+    for start in range(len(words) - 1, -1, -1):
+        w = words[start]
+        if w.lower() in _SMALL or not w[0].upper() == letters[0]:
+            continue
+        caps = [x[0].upper() for x in words[start:] if x.lower() not in _SMALL]
+        k = 0
+        for c in caps:
+            if k < len(letters) and c == letters[k]:
+                k += 1
+        if k >= max(2, int(len(letters) * 0.6 + 0.5)) and len(caps) <= len(letters) + 3:
+            return start
+    return None
+
+
+def learn_abbreviations(texts: list[str], gaz: Gazetteer) -> tuple[dict[tuple[str, ...], Entry], list[tuple[str, str, str]]]:
+    """Abbreviations defined in a document: "Full Name (ABBR)" anywhere, and abbreviation lists
+    ("EXPLANATORY NOTES … AU CRRF EU … African Union Comprehensive …", or one "ABBR Expansion" per line
+    in an Abbreviations/Acronyms section). Returns (overlay for the matcher, [(abbr, expansion, actor id)])."""
+    overlay: dict[tuple[str, ...], Entry] = {}
+    found: list[tuple[str, str, str]] = []
+
+    def register(abbr: str, expansion: str) -> None:
+        abbr, expansion = abbr.strip(), " ".join(expansion.split()).strip(" ,;:")
+        if not expansion or len(abbr) < 2:
+            return
+        known = gaz.lookup(expansion)
+        if known is not None and known.kind == "org":
+            if gaz.lookup(abbr) is None:
+                overlay[_tokens(abbr)] = known
+            found.append((abbr, expansion, known.code or ""))
+            return
+        if known is not None or gaz.lookup(abbr) is not None or not _ORG_HEADS.search(expansion):
+            return  # a country, a known name, or not a body (programme names, frameworks)
+        org = Organisation(abbr, _guess_type(expansion), [expansion], [abbr])
+        gaz.organisations.setdefault(abbr, org)
+        entry = Entry("org", abbr, abbr)
+        overlay[_tokens(abbr)] = entry
+        overlay[_tokens(expansion)] = entry
+        found.append((abbr, expansion, abbr))
+
+    for text in texts:
+        for m in _PAREN_ABBR_RE.finditer(text):
+            words = m.group(1).replace(",", " ").split()
+            start = _initials_fit(m.group(2), words)
+            if start is not None:
+                register(m.group(2), " ".join(words[start:]))
+        head = text[:40].upper()
+        if head.startswith(("EXPLANATORY NOTES", "ABBREVIATIONS", "ACRONYMS", "LIST OF ABBREVIATIONS", "LIST OF ACRONYMS")):
+            _abbreviation_list(text, register)
+        else:
+            m = re.match(r"^([A-Z][A-Z0-9&-]{1,9})\s+([A-Z][^\n]{3,120})$", text)
+            if m and not _PAREN_ABBR_RE.search(text) and _initials_fit(m.group(1), m.group(2).split()) == 0:
+                register(m.group(1), m.group(2))
+    return overlay, found
+
+
+def _abbreviation_list(text: str, register) -> None:
+    """A run of abbreviations followed by the same number of expansions, aligned by initials."""
+    words = text.split()
+    abbrs: list[str] = []
+    i = 0
+    while i < len(words) and not words[i].isupper():
+        i += 1  # skip the heading prose ("… abbreviations have been used in the present document:")
+    body = words
+    # The list starts after the last colon of the lead-in, if any.
+    for k, w in enumerate(words):
+        if w.endswith(":"):
+            body = words[k + 1:]
+    j = 0
+    while j < len(body) and re.fullmatch(r"[A-Z][A-Z0-9&-]*[A-Z]s?", body[j]):
+        tok = body[j]
+        if tok == "UN" and j + 1 < len(body) and body[j + 1].isupper():
+            tok = f"UN {body[j + 1]}"
+            j += 1
+        abbrs.append(tok)
+        j += 1
+    rest = body[j:]
+    pos = 0
+    for n, abbr in enumerate(abbrs):
+        letters = [c for c in abbr.removesuffix("s") if c.isalpha()]
+        if pos >= len(rest):
+            break
+        # expansion runs from pos until the next word that can start the following abbreviation's expansion
+        k = pos
+        matched = 0
+        nxt = abbrs[n + 1] if n + 1 < len(abbrs) else None
+        while k < len(rest):
+            w = rest[k]
+            if (k > pos and nxt and w[:1] == nxt[0] and w[:1].isupper()
+                    and (matched >= len(letters) or (k - pos >= len(letters) - 1 and matched < 0.6 * len(letters)))):
+                break
+            if w.lower() not in _SMALL:
+                for part in w.split("-"):
+                    if part and matched < len(letters) and part[0].upper() == letters[matched]:
+                        matched += 1
+            k += 1
+        expansion = " ".join(rest[pos:k]).rstrip(" .")
+        expansion = re.sub(r"\s+[ivxlc]+$", "", expansion)  # trailing page number
+        if matched >= max(2, int(len(letters) * 0.6 + 0.5)):
+            register(abbr, expansion)
+        pos = k
+
+
+# -- speech ------------------------------------------------------------------------------------------
+_VERBS = (
+    r"said|says|stated|states|stress(?:ed|es)|not(?:ed|es)|highlight(?:ed|s)|emphasi[sz](?:ed|es)|underlin(?:ed|es)|"
+    r"underscor(?:ed|es)|recall(?:ed|s)|call(?:ed|s) (?:for|upon|on)|urg(?:ed|es)|welcom(?:ed|es)|express(?:ed|es)|"
+    r"reaffirm(?:ed|s)|recogni[sz](?:ed|es)|acknowledg(?:ed|es)|observ(?:ed|es)|point(?:ed|s) (?:out|to)|"
+    r"propos(?:ed|es)|suggest(?:ed|s)|recommend(?:ed|s)|inform(?:ed|s)|announc(?:ed|es)|present(?:ed|s)|"
+    r"discuss(?:ed|es)|shar(?:ed|es)|explain(?:ed|s)|report(?:ed|s)|argu(?:ed|es)|assert(?:ed|s)|caution(?:ed|s)|"
+    r"warn(?:ed|s)|conclud(?:ed|es)|add(?:ed|s)|voic(?:ed|es)|affirm(?:ed|s)|reiterat(?:ed|es)|identifi(?:ed|es)|"
+    r"describ(?:ed|es)|outlin(?:ed|es)|referr?(?:ed|s) to|reflect(?:ed|s) on|brief(?:ed|s)|commend(?:ed|s)|"
+    r"assur(?:ed|es)|thank(?:ed|s)|introduc(?:ed|es)|advocat(?:ed|es)|promot(?:ed|es)|"
+    r"continu(?:ed|es) to (?:advocate|promote|call|support|stress)|believ(?:ed|es)|support(?:ed|s)|"
+    r"encourag(?:ed|es)|invit(?:ed|es)|insist(?:ed|s)|declar(?:ed|es)|indicat(?:ed|es)|mention(?:ed|s)|"
+    r"opened|responded|replied|hop(?:ed|es)|confirm(?:ed|s)|request(?:ed|s)|maintain(?:ed|s)|cit(?:ed|es)|"
+    r"underlined|took the floor|delivered|spoke|speaks|emphasised|reminded|questioned|asked|deplor(?:ed|es)|"
+    r"regrett?(?:ed|s)|condemn(?:ed|s)|expressed"
+)
+_LEAD = (r"(?:(?:In (?:his|her|its|their) [^,]{3,80}|On behalf of [^,]{3,80}|Similarly|Further|Furthermore|Moreover|"
+         r"However|Finally|Lastly|In closing|In conclusion|In response[^,]{0,100}|Responding[^,]{0,100}|"
+         r"Reacting[^,]{0,100}|Introducing[^,]{0,100}|Recalling[^,]{0,100}|Referring[^,]{0,100}|In this regard|"
+         r"In addition|Also|Likewise|At the same time|Turning[^,]{0,80}|Before [^,]{0,80}|"
+         r"(?:By|While|When|Given|As|With|Through|Building on|Noting|Welcoming|Stressing) [^,]{3,120}),\s+)?")
+_CLAUSE_RE = re.compile(
+    rf"^{_LEAD}(?P<subj>[^;:“”\"]{{1,260}}?)\s+(?:(?:further|also|then|again|strongly|repeatedly|particularly|"
+    rf"specifically|firmly|fully|briefly|,)\s+)*(?P<verb>{_VERBS})\b")
+_ACCORDING_RE = re.compile(r"\b[Aa]ccording to (?:the )?([A-Z][^,.;]{1,80}),")
+_TITLES = (r"Mr|Ms|Mrs|Dr|Professor|Prof|Ambassador|H\.E|His Excellency|Her Excellency|Minister|Deputy|"
+           r"Under-Secretary-General|Assistant Secretary-General|Secretary-General|Director-General|Director General|"
+           r"Director|Chief|Commissioner|Rapporteur|Special Adviser|Special Representative|Senator|Mayor|President|"
+           r"Executive Director|Judge|Father|Sister|Dame|Sir|Lord")
+_PERSON_RE = re.compile(rf"^(?:the |The )?(?:(?:{_TITLES})\.?\s+)+(?P<name>(?:[A-Z][\w'’.-]+\s?){{1,5}})$")
+_PRONOUN_RE = re.compile(r"^(?:He|She)$")
+_STATE_ROLE_RE = re.compile(
+    r"\b(?:Permanent Representative|Ambassador|Minister|Ministry|Government|State Secretary|Secretary of State|"
+    r"Mission|Deputy Minister|Vice-Minister|President of|Prime Minister|Head of State|Delegation|delegation|"
+    r"representative of|Representative of)\b")
+_GENERIC_RE = re.compile(
+    r"\b(?:representative|representatives|delegation|delegate|Government|Minister|Ministry|Ambassador|President|"
+    r"Prime Minister|staff|spokesperson|Permanent Mission|Mission|Head|Director|Chair|Secretariat|"
+    r"Permanent Representative|Foreign Minister|Vice-President|King|Queen|Emir)\b")
+_SENT_END_RE = re.compile(r"[.!?][”\"]?\s+(?=[A-Z“\"(])")
+_NO_SPLIT = {"Mr", "Ms", "Mrs", "Dr", "Prof", "H.E", "St", "No", "e.g", "i.e", "Art", "para", "paras", "vol", "Vol", "p",
+             "pp", "Jr", "Sr", "Gen", "Amb"}
+
+
+def sentences(text: str) -> list[str]:
+    """Sentences, without splitting after titles and common abbreviations ("Mr. Swing", "e.g. Sudan")."""
+    out, start = [], 0
+    for m in _SENT_END_RE.finditer(text):
+        word = text[max(start, m.start() - 6): m.start()].split()[-1:] or [""]
+        if word[0].lstrip("(") in _NO_SPLIT or (len(word[0]) == 1 and word[0].isupper()):
+            continue
+        out.append(text[start: m.end()].strip())
+        start = m.end()
+    if start < len(text):
+        out.append(text[start:].strip())
+    return out
+_SUBJ_BLOCK = re.compile(r"\b(?:participant|participants|panellist|panellists|panelist|speakers?|experts?|interviewees?|"
+                         r"informants?|respondents?|stakeholders?|returnees?|evaluation|evaluators?|report|study|survey|"
+                         r"one|another|some|many|several|others)\b", re.I)
+
+
+def _actor_from(matches: list[Match], text: str, prefer_state: bool) -> str | None:
+    """The body a subject or affiliation phrase points at."""
+    orgs = [m for m in matches if m.entry.kind == "org"]
+    states = [m for m in matches if m.entry.kind in ("country", "demonym")]
+    if prefer_state and states and _STATE_ROLE_RE.search(text):
+        return states[-1].entry.code
+    if orgs:
+        return orgs[-1].entry.code
+    if states and len({m.entry.code for m in states}) == 1:
+        return states[-1].entry.code
+    return None
+
+
+_HEADING_PREFIX_RE = re.compile(r"^(?:[IVXL]+\.\s+)?[A-Z0-9][A-Z0-9 ,:;'’&()/-]{8,}?(?=\s+[A-Z][a-z])")
+_NOT_NAME = re.compile(
+    r"\b(?:The|This|In|On|For|Session|Panel|Towards|Moderator|Table|Annex|Part|Chapter|Section|Report|Framework|"
+    r"Policy|Migration|Development|Studies|Affairs|Statistics|Programme|Program|Project|Strategy|Plan|Agenda|"
+    r"Declaration|Compact|Initiative|Review|Evaluation|Summary|Division|Office|Ministry|Department|Unit|Series|"
+    r"Module|Paper|Brief|Note|Volume|Issue|Rights|Human|Global|National|Regional|International|Phase|Step|Annual|"
+    r"Commission|Committee|Council|Statistical|Group|Forum|Network|Meeting|Conference|Dialogue|Markets|Associates|"
+    r"Islands?|Republic|State|States|Kingdom|Federation|Union|Table|Figure|Box|Source|Sources|Total|United|Nations|"
+    r"Governmental|Director|General|Deputy|Chief|January|February|March|April|May|June|July|August|September|"
+    r"October|November|December)\b")
+
+
+class ActorFinder:
+    """Stateful over one document: people met so far, the last speaking person, the current section body."""
+
+    def __init__(self, gaz: Gazetteer, overlay: dict[tuple[str, ...], Entry]):
+        self.gaz = gaz
+        self.overlay = overlay
+        self.people: dict[str, Person] = {}  # surname and full name -> person
+        self.found_people: list[Person] = []
+        self.last_person: Person | None = None
+        self.section_actor: tuple[str, str] | None = None  # (actor, evidence)
+
+    def _find(self, text: str) -> list[Match]:
+        return self.gaz.find(text, self.overlay)
+
+    def _claim(self, pid: str, actor: str, method: str, evidence: str, person: str | None = None) -> Claim:
+        return Claim(pid, actor, self.gaz.actor_type(actor), method, evidence.strip()[:300], person)
+
+    def _person(self, name: str, role: str, pid: str) -> Person | None:
+        name = " ".join(name.split()).strip(" ,")
+        if len(name) < 3:
+            return None
+        matches = self._find(role)
+        affiliation = _actor_from(matches, role, prefer_state=True)
+        whole = self.gaz.lookup(role.strip(" ,"))
+        if affiliation is None and whole is not None and whole.kind in ("org", "country"):
+            affiliation = whole.code
+        if affiliation is None:
+            return self.people.get(name) or self.people.get(name.split()[-1])
+        p = Person(name, " ".join(role.split()).strip(" ,"), affiliation, pid)
+        self.found_people.append(p)
+        self.people[name] = p
+        self.people[name.split()[-1]] = p
+        return p
+
+    def _resolve_subject(self, subj: str, pid: str) -> tuple[str, str | None] | None:
+        subj = subj.strip().strip(",")
+        head, _, apposition = subj.partition(", ")
+        head = head.strip()
+        role_first = None
+        # "Under-Secretary-General for Economic and Social Affairs Mr. Wu Hongbo"
+        m = re.match(rf"^(?P<role>.+?)\s+(?P<title>(?:Mr|Ms|Mrs|Dr|Professor|Ambassador)\.?)\s+(?P<name>(?:[A-Z][\w'’.-]+\s?){{1,4}})$", head)
+        if m and (self._find(m.group("role")) or self.gaz.lookup(m.group("role"))):
+            role_first = m
+        if _PRONOUN_RE.match(head):
+            if self.last_person and self.last_person.affiliation:
+                return self.last_person.affiliation, self.last_person.name
+            return None
+        # "The moderator, Ms. Clare Menozzi of the Population Division, opened …"
+        am = re.match(rf"^(?:(?:{_TITLES})\.?\s+)+(?P<name>(?:[A-Z][\w'’.-]+\s?){{1,4}}?)(?:\s+of\s+(?P<role>.+))?$",
+                      apposition.strip().strip(","))
+        if am and re.match(r"^(?:the |The )?(?:moderator|chair|panellist|speaker|keynote speaker|facilitator|rapporteur)$",
+                           head, re.I):
+            p = self._person(am.group("name"), am.group("role") or "", pid)
+            self.last_person = p if p and p.affiliation else None
+            return (p.affiliation, p.name) if p and p.affiliation else None
+        if role_first:
+            p = self._person(role_first.group("name"), role_first.group("role"), pid)
+            self.last_person = p if p and p.affiliation else None
+            return (p.affiliation, p.name) if p and p.affiliation else None
+        pm = _PERSON_RE.match(head)
+        if pm:
+            name = pm.group("name")
+            p = self._person(name, apposition, pid) if apposition else (self.people.get(name.strip())
+                                                                     or self.people.get(name.split()[-1]))
+            if p is None and not apposition:
+                # "Under-Secretary-General Wu" / "Ambassador Lauber": surname seen with a longer form
+                p = self.people.get(name.split()[-1])
+            if p and p.affiliation:
+                self.last_person = p
+                return p.affiliation, p.name
+            self.last_person = None  # a new, unplaced speaker: "He"/"She" no longer points back
+            return None
+        bare = re.sub(r"^(?:the|The|A|An|an|a)\s+", "", head)
+        entry = self.gaz.lookup(bare) or self.overlay.get(_tokens(bare))
+        if entry is not None and entry.kind in ("org", "country"):
+            return entry.code, None  # the subject is the body itself ("Several delegations", "UN Women")
+        if _SUBJ_BLOCK.search(head):
+            return None
+        matches = self._find(head)
+        if not matches:
+            return None
+        codes = {m.entry.code for m in matches}
+        rest = bare
+        for m in sorted(matches, key=lambda m: -m.start):
+            rest = rest.replace(m.text, "")
+        if len(codes) == 1 and not re.sub(r"[\s()’'s,]", "", rest):
+            return matches[0].entry.code, None  # "The World Health Organization (WHO)"
+        if _GENERIC_RE.search(head) and len({m.entry.code for m in matches}) == 1:
+            return matches[0].entry.code, None  # "The representative of Mexico", "IOM staff"
+        # a person named with role before the verb, without title: "Mr. X" handled above; here e.g.
+        # "William Lacy Swing, Director General" is rare in prose, so nothing is claimed.
+        return None
+
+    def passage(self, pid: str, text: str, kind: str) -> list[Claim]:
+        claims: list[Claim] = []
+        seen: set[str] = set()
+
+        def add(actor: str | None, method: str, evidence: str, person: str | None = None) -> None:
+            if actor and actor not in seen:
+                seen.add(actor)
+                claims.append(self._claim(pid, actor, method, evidence, person))
+
+        stripped = text.strip()
+        matches = self._find(stripped)
+        # speaker label: "Canada: “…”"
+        m = re.match(r"^[•\-–\s]*([^:“”\"]{2,80}?)\s*:\s*[“\"«]", stripped)
+        if m:
+            entry = self.gaz.lookup(m.group(1)) or self.overlay.get(_tokens(m.group(1)))
+            if entry and entry.kind in ("org", "country"):
+                add(entry.code, "label", m.group(0))
+        # quotation followed by its source: “…” (ECA)
+        for m in re.finditer(r"[”\"]\s*\(([^()]{2,60})\)", stripped):
+            entry = self.gaz.lookup(m.group(1)) or self.overlay.get(_tokens(m.group(1)))
+            if entry and entry.kind in ("org", "country"):
+                add(entry.code, "quote", m.group(0))
+        # titles of statements and summaries
+        m = re.match(r"^(?:(?:Joint |Opening |Closing |Keynote |Introductory )?(?:Statement|Remarks|Address|Remarks|Message|"
+                     r"Intervention|Presentation|Speech)s?\s+(?:of|by|from)\s+)(.{3,200})$", stripped.rstrip(":"), re.I)
+        if m:
+            rest = m.group(1)
+            actor = _actor_from(self._find(rest), rest, prefer_state=True)
+            if actor:
+                add(actor, "title", stripped[:200])
+        m = re.match(r"^([^.:]{2,80}?)(?:'s|’s| s)?\s+(?:Statement|statement|recommendations|Recommendations|submission|"
+                     r"Submission|position paper|contribution|Contribution|summary|Summary)\b", stripped)
+        if m and len(stripped) < 300:
+            entry = self.gaz.lookup(m.group(1)) or self.overlay.get(_tokens(m.group(1)))
+            if entry and entry.kind in ("org", "country"):
+                add(entry.code, "title", m.group(0))
+        m = re.search(r"\bprepared by (?:the )?([A-Z][^.;]{2,120})", stripped)
+        if m and len(stripped) < 400:
+            hits = [x for x in self._find(m.group(1)) if x.entry.kind == "org"]
+            if hits and hits[0].start < 5:
+                add(hits[0].entry.code, "title", m.group(0))
+        if re.search(r"\bChair(?:'s|’s| s)? [Ss]ummary\b", stripped) and len(stripped) < 300:
+            add("Chair", "title", "Chair's summary")
+        if re.match(r"^Co-facilitators?(?:'|’)?s?(?:'|’)? [Ss]ummary", stripped):
+            self.section_actor = ("Co-facilitators", stripped[:60])
+            if len(stripped) > 60:
+                add("Co-facilitators", "section", stripped[:60])
+        # reporting verbs, sentence by sentence
+        if len(stripped) >= 25:
+            body = _HEADING_PREFIX_RE.sub("", stripped)
+            for sentence in sentences(body):
+                sm = _CLAUSE_RE.match(sentence)
+                if sm:
+                    resolved = self._resolve_subject(sm.group("subj"), pid)
+                    if resolved:
+                        actor, person = resolved
+                        add(actor, "speech", sentence[: sm.end()], person)
+                        continue
+                am = _ACCORDING_RE.search(sentence)
+                if am:
+                    hits = self._find(am.group(1))
+                    if len(hits) == 1 and hits[0].entry.kind in ("org", "country") and not _SUBJ_BLOCK.search(am.group(1)):
+                        add(hits[0].entry.code, "speech", am.group(0))
+        # presenters: SDG indicator updates, agenda entries, papers by their bodies
+        for m in re.finditer(r"\(\d{1,2}\.[a-z0-9]{1,2}\.\d{1,2}[^()]*tier[^()]*\)\s*", stripped):
+            after = [x for x in matches if x.start >= m.end() and x.start <= m.end() + 3 and x.entry.kind == "org"]
+            if after:
+                add(after[0].entry.code, "presenter", stripped[m.start(): after[0].end])
+        for pm in re.finditer(r"(?:(?<=^)|(?<=\s))(?:Moderator:\s*)?((?:[A-Z][a-zà-ÿ'’-]+\s+){1,3}[A-Z][a-zà-ÿ'’-]+),\s+", stripped):
+            name = pm.group(1)
+            if (self.gaz.lookup(name) or any(self.gaz.lookup(w) for w in name.split()) or name in self.gaz.places
+                    or _NOT_NAME.search(name)):
+                continue
+            tail = stripped[pm.end(): pm.end() + 130]
+            if not tail[:1].isupper() or kind == "table_row":
+                continue
+            hits = [x for x in self._find(tail)]
+            if not hits:
+                continue
+            # the affiliation ends the entry: followed by the end, a bracket or a new capitalised title
+            last = None
+            for x in hits:
+                nxt = tail[x.end: x.end + 2]
+                if x.entry.kind in ("org", "country") and (nxt == "" or nxt[:1] in "(\n" or re.match(r"\s[A-Z]", nxt)
+                                                            or re.match(r"\s\(", tail[x.end:x.end + 2])):
+                    last = x
+                    break
+            between = tail[: last.start] if last is not None else ""
+            if (last is not None and last.start <= 80 and "." not in between.replace("Mr.", "").replace("Ms.", "")
+                    and ":" not in between and len(between.split()) <= 12):
+                p = Person(name, tail[: last.end].strip(), last.entry.code, pid)
+                self.found_people.append(p)
+                self.people.setdefault(name, p)
+                add(last.entry.code, "presenter", f"{name}, {tail[: last.end].strip()}", name)
+        if stripped.startswith(("•", "-", "–")) or kind in ("item", "bullet"):
+            sm = re.search(r"(?:^|[.(]\s*)((?:[A-Z][\w -]{1,60}?)(?:\s*(?:/|&)\s*[A-Z][\w -]{1,60}?)*)\s*(?:\.|$|\s+[A-Z]{1,4}/[A-Z]+/)",
+                           stripped.rstrip(". "))
+            tail = stripped.rstrip(". ").rsplit(". ", 1)[-1] if ". " in stripped else ""
+            parts = [p.strip() for p in re.split(r"\s*/\s*|\s*&\s*", tail)] if tail else []
+            entries = [self.gaz.lookup(p) or self.overlay.get(_tokens(p)) for p in parts]
+            if parts and all(e is not None and e.kind == "org" for e in entries):
+                for e in entries:
+                    add(e.code, "presenter", tail)
+            sym = re.match(r"^[•\-–]\s*(.+?)\s+(?:[A-Z]+/){2,}\S+$", stripped)
+            if sym:
+                hits = self._find(sym.group(1))
+                if hits and all(h.entry.kind == "org" for h in hits) and len({h.entry.code for h in hits}) == 1:
+                    add(hits[0].entry.code, "presenter", stripped)
+            del sm
+        # section bodies: a line that only names a body starts its section
+        bare = stripped.rstrip(":")
+        lead = [x for x in matches if x.start == 0 and x.entry.kind == "org"]
+        if lead and len(bare) < 120 and re.fullmatch(r"\s*(?:\([^()]*\))?", bare[lead[0].end:]):
+            self.section_actor = (lead[0].entry.code or "", bare)
+            return claims
+        if lead and self.gaz.actor_type(lead[0].entry.code) == "regional commission":
+            rest = stripped[lead[0].end:].lstrip()
+            if rest[:1].isupper() and not re.match(r"^[A-Z][\w-]*\s+(?:" + _VERBS + r")\b", rest) and not rest.startswith("("):
+                add(lead[0].entry.code, "section", lead[0].text)
+        if kind == "heading" or (len(stripped) < 80 and not stripped.endswith(":") and not stripped.startswith("(")
+                                 and kind not in ("item", "bullet", "numbered") and not matches):
+            self.section_actor = None
+            self.last_person = None if kind == "heading" else self.last_person
+        elif self.section_actor and not claims:
+            add(self.section_actor[0], "section", self.section_actor[1])
+        return claims

@@ -1,0 +1,157 @@
+"""Quantitative statements, SDG indicator codes and events found in passage text."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..enrich.metadata import _MONTH_NUM, _MONTHS
+
+
+@dataclass
+class Figure:
+    value: float
+    unit: str  # "persons", "per cent", "USD", "" (a count of the subject)
+    year: int | None
+    subject: str
+    text: str
+    start: int
+
+
+_SCALE = {"thousand": 1e3, "million": 1e6, "millions": 1e6, "billion": 1e9, "billions": 1e9, "trillion": 1e12}
+_NUM = r"(?<![\w.,/-])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)"
+_FIGURE_RE = re.compile(
+    rf"(?P<cur>US\$|USD|\$|€|EUR|£)?\s?{_NUM}\s?(?P<scale>thousand|millions?|billions?|trillion)?\s?"
+    r"(?P<unit>per ?cent|percent|%|percentage points|US dollars|dollars|euros)?"
+    r"(?:\s+(?:of\s+(?:the\s+)?)?(?P<subject>(?:[a-z][\w-]*\s){0,3}?(?:migrants|refugees|persons|people|workers|"
+    r"returnees|beneficiaries|children|women|men|households|cases|countries|Member States|deaths|victims|"
+    r"remittances|displaced persons|asylum[- ]seekers|students|participants|respondents|staff|projects|"
+    r"applications|arrivals|nationals|inhabitants|jobs|population|migrant stock|international migrants|"
+    r"of the (?:world's |global )?population)))?")
+_YEAR_RE = re.compile(r"\b(?:in|by|during|since|as of|for|of)\s+((?:19|20)\d\d)\b|\b((?:19|20)\d\d)\b")
+
+
+def extract_figures(text: str) -> list[Figure]:
+    """Numbers with a scale, a unit or a counted subject: "232 million international migrants in 2013",
+    "3 per cent", "US$ 600 billion", "84 percent". Bare numbers (years, paragraph numbers) are left out."""
+    out: list[Figure] = []
+    for m in _FIGURE_RE.finditer(text):
+        raw, scale, unit, cur, subject = m.group(2), m.group("scale"), m.group("unit"), m.group("cur"), m.group("subject")
+        if not (scale or unit or cur or subject):
+            continue
+        value = float(raw.replace(",", ""))
+        if not (scale or unit or cur) and re.fullmatch(r"(?:19|20)\d\d", raw):
+            continue  # a year before a noun ("2017 migrants" is rare; "in 2017 refugees" is common)
+        value *= _SCALE.get((scale or "").lower(), 1)
+        if unit and unit.lower().replace(" ", "") in ("percent", "%"):
+            unit_name = "per cent"
+        elif unit == "percentage points":
+            unit_name = "percentage points"
+        elif cur or (unit and unit.lower() in ("us dollars", "dollars")):
+            unit_name = "USD" if (cur or "").startswith(("US", "$")) or (unit or "").lower().endswith("dollars") else cur
+        elif unit:
+            unit_name = unit
+        else:
+            unit_name = ""
+        sentence_end = text.find(". ", m.end())
+        window = text[m.end(): sentence_end if sentence_end != -1 else len(text)][:120]
+        y = _YEAR_RE.search(window)
+        year = int(y.group(1) or y.group(2)) if y else None
+        out.append(Figure(value, unit_name, year, (subject or "").strip(), m.group().strip(), m.start()))
+    return out
+
+
+_INDICATOR_RE = re.compile(r"(?<![\w.])((?:1[0-7]|[1-9])\.(?:[1-9]|1[0-9]|[a-c])\.(?:[1-9]))(?![\w.]\d)"
+                           r"(?:,\s*tier\s*(I{1,3}))?")
+
+
+def extract_indicators(text: str) -> list[tuple[str, str | None, int]]:
+    """SDG indicator codes ("10.7.2", "17.18.1, tier III") as (code, tier, offset)."""
+    return [(m.group(1), m.group(2), m.start()) for m in _INDICATOR_RE.finditer(text)]
+
+
+@dataclass
+class Event:
+    name: str
+    start_date: str
+    end_date: str | None
+    place: str | None
+    country: str | None
+    text: str
+
+
+# day range + month + year, or month day-range, year
+_DATE_RANGE_RE = re.compile(
+    rf"(?:(?:from\s+)?(?P<d1>\d{{1,2}})(?:\s*(?:-|–|to|and)\s*(?P<d2>\d{{1,2}}))?\s+(?P<m>{_MONTHS})"
+    rf"(?:\s*(?:-|–|to)\s*(?P<d3>\d{{1,2}})\s+(?P<m2>{_MONTHS}))?,?\s+(?P<y>(?:19|20)\d\d))"
+    rf"|(?:(?P<mb>{_MONTHS})\s+(?P<db1>\d{{1,2}})(?:\s*(?:-|–)\s*(?P<db2>\d{{1,2}}))?,\s+(?P<yb>(?:19|20)\d\d))")
+_EVENT_WORDS = re.compile(r"\b(?:session|meeting|consultation|consultations|dialogue|conference|summit|forum|workshop|"
+                          r"hearing|hearings|seminar|symposium|round ?table|panel|side event|briefing|retreat|"
+                          r"High-level|Coordination Meeting|Assembly|debate|event)\b", re.I)
+
+
+_NOT_EVENT_DATE = re.compile(r"(?:resolutions?|decisions?|[A-Z]+/\S+|adopted|published|dated|signed|letter|note)"
+                             r"[^.;]{0,25}?\b(?:of|on)\s*$", re.I)
+_EVENT_NAME_RE = re.compile(
+    r"(?:(?:[A-Z][\w()’'-]*|on|of|and|for|the|in|\d+(?:st|nd|rd|th))\s+)*?"
+    r"(?:[A-Z][\w’'-]*\s+|(?:informal|interactive|thematic|regional|preparatory|annual|global|high-level)\s+)*"
+    r"(?:Meeting|Dialogue|Conference|Summit|Forum|Consultations?|[Ss]ession|meeting|summit|Workshop|[Hh]earings?|"
+    r"Seminar|Symposium|Retreat|[Rr]ound ?[Tt]able|[Ss]ide [Ee]vent|[Dd]ebate)"
+    r"(?:\s+\([^)]{1,30}\))?(?:\s+(?:on|of|for)\s+(?:(?:[A-Z][\w’'-]*|and|the|of|in|on)\s*)+)?")
+_CAPS_RE = re.compile(r"[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,2}")
+
+
+def extract_events(text: str, places: dict[str, str | None], section_title: str = "") -> list[Event]:
+    """Meetings with a date (range) and a place near it: "Vienna, 4-5 September 2017", "Asia 4-5 August 2017
+    (Bangkok, Thailand)", "held … in New York from 16 to 17 February 2017". ``places`` maps city and
+    country names to ISO3 (None for a city whose country is not known)."""
+    out: list[Event] = []
+    for m in _DATE_RANGE_RE.finditer(text):
+        if m.group("y"):
+            mon, d1, d2, y = _MONTH_NUM[m.group("m")], int(m.group("d1")), m.group("d2"), int(m.group("y"))
+            start = f"{y}-{mon:02d}-{d1:02d}"
+            if m.group("d3"):
+                end = f"{y}-{_MONTH_NUM[m.group('m2')]:02d}-{int(m.group('d3')):02d}"
+            else:
+                end = f"{y}-{mon:02d}-{int(d2):02d}" if d2 else None
+        else:
+            mon, y = _MONTH_NUM[m.group("mb")], int(m.group("yb"))
+            start = f"{y}-{mon:02d}-{int(m.group('db1')):02d}"
+            end = f"{y}-{mon:02d}-{int(m.group('db2')):02d}" if m.group("db2") else None
+        lo = max(0, m.start() - 60)
+        window = text[lo: m.end() + 40]
+        place, country, best = None, None, None
+        for cm in _CAPS_RE.finditer(window):
+            words = cm.group().split()
+            for k in range(len(words), 0, -1):
+                cand = " ".join(words[:k])
+                if cand in places:
+                    dist = abs(cm.start() - (m.start() - lo))
+                    if best is None or dist < best[0]:
+                        best = (dist, cand, places[cand])
+                    break
+        if best:
+            place, country = best[1], best[2]
+        before = text[: m.start()]
+        if _NOT_EVENT_DATE.search(before[-40:]):
+            continue  # "resolution 58/208 of 13 February 2004", "adopted on 19 December 2016"
+        if place and place in before[-60:]:
+            before = before[: before.rfind(place)]
+        clause = re.split(r"(?<=[.;:)])\s+(?=[A-Z])", before.rstrip(" ,(–-"))[-1]
+        named = list(_EVENT_NAME_RE.finditer(before[-300:]))
+        if named:
+            name = named[-1].group().strip(" ,")
+        elif len(text) <= 220 and len(clause) >= 4:
+            name = re.sub(r"^\s*(?:\d+\.|[a-z]\)|\(\w\)|[•\-–])\s*", "", clause).strip(" ,(–-")
+        elif section_title and place:
+            name = section_title
+        else:
+            continue
+        if re.search(rf"\d\s*(?:{_MONTHS})|(?:{_MONTHS})\s*\d", name):
+            if not (section_title and place):
+                continue
+            name = section_title  # a list of dates ("26 July 2017 (New York) 11 October 2017 …")
+        if len(name) < 4 or len(name) > 160 or not (place or _EVENT_WORDS.search(name)):
+            continue
+        out.append(Event(name, start, end, place, country, text[max(0, m.start() - 60): m.end() + 40].strip()))
+    return out

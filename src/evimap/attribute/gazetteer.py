@@ -1,0 +1,314 @@
+"""Names of countries, regions and organisations, and one fast matcher for all of them.
+
+Countries come from maintained libraries: pycountry (ISO 3166 names, codes, historic states) and
+countryinfo (demonyms, alternative spellings and the UN M49 region, sub-region and intermediate
+region). Organisations come from the curated table ``data/organisations.yaml``. Everything is loaded
+once per process (about 0.1 s) and matched with a single scan per passage: a regular expression finds
+runs of capitalised words (joined by "of", "and", "the"…), and the longest known name starting at
+each word wins, so "Organization of American States" is an organisation, not "American", and
+"Papua New Guinea" is not "Guinea".
+"""
+
+from __future__ import annotations
+
+import glob
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+ACTOR_TYPES = (
+    "Member State", "UN entity", "other intergovernmental organisation", "regional commission", "civil society",
+    "academia", "private sector", "parliament", "local government", "co-facilitators/chair", "unknown",
+)
+# Collective or role actors: usable as speakers, but not recorded as organisation mentions.
+COLLECTIVE = {"Member States", "Civil society", "Co-facilitators", "Chair"}
+
+# Names the libraries do not carry but UN documents use (facts: official UN short names and common forms).
+_COUNTRY_ALIASES = {
+    "USA": ["United States", "United States of America", "U.S.", "USA"],
+    "GBR": ["United Kingdom", "United Kingdom of Great Britain and Northern Ireland", "Great Britain", "UK", "Britain"],
+    "RUS": ["Russian Federation", "Russia"],
+    "KOR": ["Republic of Korea", "South Korea"],
+    "PRK": ["Democratic People's Republic of Korea", "Democratic People’s Republic of Korea", "North Korea", "DPRK"],
+    "IRN": ["Iran", "Islamic Republic of Iran"],
+    "SYR": ["Syria", "Syrian Arab Republic"],
+    "LAO": ["Lao People's Democratic Republic", "Lao People’s Democratic Republic", "Laos", "Lao PDR"],
+    "VNM": ["Viet Nam", "Vietnam"],
+    "TZA": ["United Republic of Tanzania", "Tanzania"],
+    "BOL": ["Bolivia", "Plurinational State of Bolivia"],
+    "VEN": ["Venezuela", "Bolivarian Republic of Venezuela"],
+    "MDA": ["Republic of Moldova", "Moldova"],
+    "COD": ["Democratic Republic of the Congo", "DRC", "DR Congo"],
+    "COG": ["Congo", "Republic of the Congo"],
+    "CIV": ["Côte d'Ivoire", "Côte d’Ivoire", "Cote d'Ivoire", "Ivory Coast"],
+    "CZE": ["Czechia", "Czech Republic"],
+    "TUR": ["Türkiye", "Turkey"],
+    "MKD": ["North Macedonia", "The former Yugoslav Republic of Macedonia"],
+    "PSE": ["State of Palestine", "Palestine"],
+    "VAT": ["Holy See"],
+    "SWZ": ["Eswatini", "Swaziland"],
+    "CPV": ["Cabo Verde", "Cape Verde"],
+    "MMR": ["Myanmar", "Burma"],
+    "FSM": ["Micronesia", "Federated States of Micronesia"],
+    "BRN": ["Brunei Darussalam", "Brunei"],
+    "TLS": ["Timor-Leste", "East Timor"],
+    "ARE": ["United Arab Emirates", "UAE"],
+    "NLD": ["Netherlands", "Kingdom of the Netherlands"],
+    "MAR": ["Kingdom of Morocco"],
+    "HKG": ["Hong Kong"],
+    "MAC": ["Macao", "Macau"],
+    "TWN": ["Taiwan"],
+    "XKX": ["Kosovo"],
+}
+_DEMONYM_EXTRA = {"MAR": ["Moroccans"], "PHL": ["Filipino", "Filipinos", "Philippine"], "GBR": ["British"],
+                  "NLD": ["Dutch"], "CHE": ["Swiss"], "USA": ["American", "Americans"], "SOM": ["Somalian"],
+                  "TUR": ["Turkish"], "KOR": ["Korean"], "CZE": ["Czech"], "BGD": ["Bangladeshi"],
+                  "LKA": ["Sri Lankan"], "SWE": ["Swedish"], "ETH": ["Ethiopians"], "MEX": ["Mexicans"]}
+# Regions and other places that must win over a country inside them ("Latin American" is not "American").
+_REGIONS = {
+    "Africa": "Africa", "Sub-Saharan Africa": "Sub-Saharan Africa", "Northern Africa": "Northern Africa",
+    "North Africa": "Northern Africa", "Eastern Africa": "Eastern Africa", "East Africa": "Eastern Africa",
+    "Western Africa": "Western Africa", "West Africa": "Western Africa", "Southern Africa": "Southern Africa",
+    "Middle Africa": "Middle Africa", "Central Africa": "Middle Africa", "Horn of Africa": "Eastern Africa",
+    "Sahel": "Sub-Saharan Africa", "Asia": "Asia", "Western Asia": "Western Asia", "Central Asia": "Central Asia",
+    "Southern Asia": "Southern Asia", "South Asia": "Southern Asia", "Eastern Asia": "Eastern Asia",
+    "East Asia": "Eastern Asia", "South-Eastern Asia": "South-eastern Asia", "South-eastern Asia": "South-eastern Asia",
+    "South-East Asia": "South-eastern Asia", "Southeast Asia": "South-eastern Asia", "Asia and the Pacific": "Asia",
+    "Middle East": "Western Asia", "Europe": "Europe", "Eastern Europe": "Eastern Europe",
+    "Western Europe": "Western Europe", "Northern Europe": "Northern Europe", "Southern Europe": "Southern Europe",
+    "Latin America and the Caribbean": "Latin America and the Caribbean", "Latin America": "Latin America and the Caribbean",
+    "Latin American": "Latin America and the Caribbean", "Caribbean": "Latin America and the Caribbean",
+    "Central America": "Central America", "Central American": "Central America", "South America": "South America",
+    "South American": "South America", "North America": "Northern America", "Northern America": "Northern America",
+    "North American": "Northern America", "Oceania": "Oceania", "Pacific": "Oceania", "Pacific Islands": "Oceania",
+    "Mediterranean": "Southern Europe", "Indian Ocean": None, "Atlantic": None, "Atlantic Ocean": None,
+    "Arab region": "Western Asia", "Arab States": "Western Asia", "Gulf": "Western Asia",
+    # not places in a country: blockers so the country inside does not match
+    "New Jersey": None, "New Mexico": None, "New South Wales": None, "Mexico City": None, "Guinea worm": None,
+    "Georgia State": None, "Jordan River": None, "Chad Basin": None, "Lake Chad": None,
+    "African American": None, "African Americans": None, "Pan American": None, "British Journal": None,
+}
+
+
+# Meeting places that are not capitals (UN venues and consultation sites).
+_VENUES = {"Geneva": "CHE", "New York": "USA", "Vienna": "AUT", "Puerto Vallarta": "MEX", "Marrakech": "MAR",
+           "Nadi": "FJI", "Washington": "USA", "Washington DC": "USA", "Sydney": "AUS", "Istanbul": "TUR",
+           "Mexico City": "MEX", "Casablanca": "MAR", "Johannesburg": "ZAF", "Mechelen": "BEL", "Bonn": "DEU",
+           "Hague": "NLD", "The Hague": "NLD", "Turin": "ITA", "Montreal": "CAN", "Rabat": "MAR", "Bali": "IDN",
+           "Dhaka": "BGD", "Quito": "ECU", "Santiago": "CHL", "Beirut": "LBN", "Addis Ababa": "ETH", "Bangkok": "THA",
+           "Brussels": "BEL", "Berlin": "DEU", "Bamako": "MLI", "Nairobi": "KEN", "Cairo": "EGY", "Dakar": "SEN"}
+
+
+@dataclass(frozen=True)
+class Entry:
+    kind: str  # country | demonym | region | org | block
+    code: str | None  # ISO3, region name, organisation id
+    name: str  # canonical display name
+
+
+@dataclass
+class Country:
+    iso3: str
+    name: str
+    region: str | None
+    subregion: str | None
+    intermediate: str | None
+
+
+@dataclass
+class Organisation:
+    id: str
+    type: str
+    names: list[str]
+    abbr: list[str] = field(default_factory=list)
+    parent: str | None = None
+
+
+@dataclass
+class Match:
+    entry: Entry
+    start: int
+    end: int
+    text: str
+
+
+_CAP = r"(?:[A-ZÀ-Ý][\w'’&]*(?:[-.][\w'’&]+)*\.?|d[’']\w+)"
+_LINK = r"(?:of|the|and|for|on|de|la|du|des|in|to|&)"
+_PHRASE_RE = re.compile(rf"(?<![\w-]){_CAP}(?:[ ,]\s*(?:{_LINK}\s+)*{_CAP})*")
+_TOKEN_RE = re.compile(r"[\w'’&]+(?:[-.][\w'’&]+)*\.?|,")
+
+
+def _norm(tok: str) -> str:
+    """Token as looked up: possessive and sentence full stop removed ("IOM's" -> "IOM"; "U.S." kept)."""
+    if tok.endswith(("'s", "’s")):
+        tok = tok[:-2]
+    return tok if tok.endswith("S.") and len(tok) > 2 else tok.rstrip(".")
+
+
+def _tokens(text: str) -> tuple[str, ...]:
+    return tuple(_norm(t) for t in _TOKEN_RE.findall(text))
+
+
+class Gazetteer:
+    """Countries, regions and organisations with a longest-match phrase matcher."""
+
+    def __init__(self) -> None:
+        self.countries: dict[str, Country] = {}
+        self.organisations: dict[str, Organisation] = {}
+        self._index: dict[tuple[str, ...], Entry] = {}
+        self._max_len = 1
+        self._load_countries()
+        self._load_organisations(Path(__file__).parent / "data" / "organisations.yaml")
+        self._first = {k[0] for k in self._index}
+
+    # -- building ------------------------------------------------------------------------------
+    def _add(self, name: str, entry: Entry, overwrite: bool = False) -> None:
+        key = _tokens(name)
+        if not key or (key in self._index and not overwrite):
+            return
+        self._index[key] = entry
+        self._max_len = max(self._max_len, len(key))
+
+    def _load_countries(self) -> None:
+        import countryinfo
+        import pycountry
+
+        info: dict[str, dict] = {}
+        for path in glob.glob(os.path.join(os.path.dirname(countryinfo.__file__), "data", "*.json")):
+            with open(path, encoding="utf-8") as fh:
+                d = json.load(fh)
+            iso3 = (d.get("ISO") or {}).get("alpha3")
+            if iso3:
+                info[iso3] = d
+        demonyms: dict[str, list[str]] = {}
+        self.places: dict[str, str | None] = dict(_VENUES)
+        for iso3, d in info.items():
+            cap = d.get("capital")
+            if isinstance(cap, str) and cap and cap[0].isupper():
+                self.places.setdefault(cap, iso3)
+        for c in pycountry.countries:
+            d = info.get(c.alpha_3, {})
+            name = getattr(c, "common_name", None) or c.name
+            if "," in name:  # "Korea, Republic of" -> the alias table gives the UN form
+                name = getattr(c, "official_name", None) or name
+            self.countries[c.alpha_3] = Country(c.alpha_3, name, d.get("region") or None, d.get("subregion") or None,
+                                                d.get("intermediateregion") or None)
+            entry = Entry("country", c.alpha_3, name)
+            self.places.setdefault(name, c.alpha_3)
+            for n in (c.name, getattr(c, "common_name", None), getattr(c, "official_name", None), d.get("name")):
+                if n and "," not in n and "(" not in n:
+                    self._add(n, entry)
+            for alt in d.get("altSpellings") or []:
+                if len(alt) >= 4 and not alt.isupper() and alt[0].isupper():
+                    self._add(alt, entry)
+            if d.get("demonym"):
+                demonyms.setdefault(d["demonym"], []).append(c.alpha_3)
+        for iso3, names in _COUNTRY_ALIASES.items():
+            if iso3 == "XKX":
+                self.countries.setdefault(iso3, Country(iso3, "Kosovo", "Europe", "Southern Europe", None))
+            for n in names:
+                self._add(n, Entry("country", iso3, self.countries[iso3].name), overwrite=True)
+        for dem, codes in demonyms.items():
+            if len(codes) > 1:  # "Indian", "French", "Chinese": the sovereign, most populous state
+                pops = {c: (info[c].get("population") or 0) for c in codes}
+                codes = [max(codes, key=lambda c: pops[c])] if dem != "Congolese" else []
+            for iso3 in codes:
+                for form in (dem, dem + "s"):
+                    self._add(form, Entry("demonym", iso3, self.countries[iso3].name))
+        for iso3, forms in _DEMONYM_EXTRA.items():
+            for form in forms:
+                self._add(form, Entry("demonym", iso3, self.countries[iso3].name), overwrite=True)
+        for name, region in _REGIONS.items():
+            self._add(name, Entry("region" if region else "block", region, name), overwrite=True)
+        for hist in pycountry.historic_countries:
+            if hist.alpha_3 not in self.countries:
+                self.countries[hist.alpha_3] = Country(hist.alpha_3, hist.name.split(",")[0], None, None, None)
+
+    def _load_organisations(self, path: Path) -> None:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for row in data["organisations"]:
+            org = Organisation(row["id"], row["type"], list(row.get("names") or []), list(row.get("abbr") or []),
+                               row.get("parent"))
+            if org.type not in ACTOR_TYPES:
+                raise ValueError(f"{path.name}: {org.id}: unknown actor type {org.type!r}")
+            self.organisations[org.id] = org
+            for n in org.names + org.abbr:
+                self._add(n, Entry("org", org.id, org.id), overwrite=True)
+
+    # -- use -------------------------------------------------------------------------------------
+    def add_abbreviation(self, abbr: str, org: Organisation) -> None:
+        self.organisations.setdefault(org.id, org)
+        for n in [abbr, *org.names]:
+            key = _tokens(n)
+            if key and key not in self._index:
+                self._index[key] = Entry("org", org.id, org.id)
+                self._first.add(key[0])
+                self._max_len = max(self._max_len, len(key))
+
+    def lookup(self, name: str) -> Entry | None:
+        return self._index.get(_tokens(name))
+
+    def find(self, text: str, overlay: dict[tuple[str, ...], Entry] | None = None) -> list[Match]:
+        """Every known name in ``text``, longest first at each position, left to right, no overlaps.
+
+        ``overlay``: extra names known only in this document (learned abbreviations)."""
+        out: list[Match] = []
+        index, max_len, first = self._index, self._max_len, self._first
+        overlay = overlay or {}
+        ofirst = {k[0] for k in overlay}
+        if overlay:
+            max_len = max(max_len, max(len(k) for k in overlay))
+        for m in _PHRASE_RE.finditer(text):
+            phrase = m.group()
+            spans = [(t.start(), t.end(), t.group()) for t in _TOKEN_RE.finditer(phrase)]
+            toks = [_norm(s[2]) for s in spans]
+            i, n = 0, len(toks)
+            while i < n:
+                if toks[i] not in first and toks[i] not in ofirst:
+                    i += 1
+                    continue
+                hit = None
+                for j in range(min(n, i + max_len), i, -1):
+                    key = tuple(toks[i:j])
+                    e = overlay.get(key) if overlay else None
+                    if e is None:
+                        e = index.get(key)
+                    if e is not None:
+                        hit = (j, e)
+                        break
+                if hit is None:
+                    i += 1
+                    continue
+                j, e = hit
+                if e.kind != "block":
+                    s, t = m.start() + spans[i][0], m.start() + spans[j - 1][1]
+                    out.append(Match(e, s, t, text[s:t]))
+                i = j
+        return out
+
+    def actor_type(self, code: str) -> str:
+        if code in self.organisations:
+            return self.organisations[code].type
+        if code in self.countries:
+            return "Member State"
+        return "unknown"
+
+    def display(self, code: str) -> str:
+        if code in self.countries:
+            return self.countries[code].name
+        return code
+
+    def region_of(self, iso3: str) -> tuple[str | None, str | None]:
+        """(M49 region, sub-region) of a country; Latin America and the Caribbean counts as the sub-region."""
+        c = self.countries.get(iso3)
+        return (c.region, c.subregion) if c else (None, None)
+
+
+@lru_cache(maxsize=1)
+def gazetteer() -> Gazetteer:
+    return Gazetteer()
