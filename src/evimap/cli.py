@@ -151,12 +151,18 @@ def search(
     all_copies: bool = typer.Option(False, "--all-copies", help="Do not collapse duplicate passages."),
     label: Optional[List[str]] = typer.Option(None, "--label", help="Only passages with this label, e.g. gcm:1, sdg:10.7 (after `evimap map`)."),
     min_score: Optional[float] = typer.Option(None, "--min-score", help="With --label: minimum score instead of 'assigned'."),
+    actor: Optional[List[str]] = typer.Option(None, "--actor", help="Said by this actor: UNHCR, MAR, Morocco …"),
+    actor_type: Optional[List[str]] = typer.Option(None, "--actor-type", help='"Member State", "UN entity", "civil society" …'),
+    country: Optional[List[str]] = typer.Option(None, "--country", help="Said by or naming this country (ISO3 or name)."),
+    region: Optional[List[str]] = typer.Option(None, "--region", help="Said by a state in, or naming, this M49 region."),
+    event: Optional[List[str]] = typer.Option(None, "--event", help="Reporting on this event (id or exact name)."),
     as_json: bool = JsonOpt,
 ) -> None:
     """Search passages, ranked by BM25, with highlighted snippets and citations."""
     with _open(store, readonly=True) as corpus:
         filters = dict(document=document, format=fmt, language=language, year=year, kind=kind,
-                       collapse=not all_copies, label=label, min_score=min_score)
+                       collapse=not all_copies, label=label, min_score=min_score, actor=actor, actor_type=actor_type,
+                       country=country, region=region, event=event)
         hits = corpus.search(query, any_terms=any_terms, limit=limit, offset=offset, **filters)
         total = corpus.count(query, any_terms=any_terms, **filters)
     if as_json:
@@ -488,6 +494,155 @@ def show(
         text = p["text"] if len(p["text"]) <= width else p["text"][: width - 1] + "…"
         dup = " [dim](duplicate)[/dim]" if p["dup_of"] else ""
         out.print(f"[dim]{p['seq']:>4} {p['kind'][:9]:<9} {escape(where):<22}[/dim] {escape(text)}{dup}")
+
+
+# ---- attribution (issue 5) ------------------------------------------------------------------------
+@app.command()
+@handle_errors
+def attribute(store: str = StoreOpt, force: bool = typer.Option(False, "--force", help="Redo every document."),
+              as_json: bool = JsonOpt) -> None:
+    """Attribute documents stored before attribution existed (new ingests are attributed as they go)."""
+    with _open(store) as corpus:
+        n = corpus.attribute(force=force)
+        actors = corpus.actors(limit=5)
+    if as_json:
+        _print_json({"attributed": n, "top_actors": actors})
+        return
+    out.print(f"{n} documents attributed")
+
+
+@app.command()
+@handle_errors
+def actors(store: str = StoreOpt, actor_type: Optional[str] = typer.Option(None, "--type", help="Only this actor type."),
+           limit: int = typer.Option(30, "--limit", "-n", min=1), as_json: bool = JsonOpt) -> None:
+    """Actors the passages are attributed to, with passage and document counts."""
+    with _open(store, readonly=True) as corpus:
+        rows = corpus.actors(limit, actor_type)
+    if as_json:
+        _print_json(rows)
+        return
+    for r in rows:
+        out.print(f"{r['passages']:>8,}  {r['documents']:>6,} docs  {escape(r['actor']):<40} [dim]{r['actor_type']}[/dim]")
+
+
+@app.command()
+@handle_errors
+def who(passage_id: str = typer.Argument(..., help="Passage id."), store: str = StoreOpt, as_json: bool = JsonOpt) -> None:
+    """Who a passage is attributed to, with the evidence, and the countries/bodies it names."""
+    with _open(store, readonly=True) as corpus:
+        claims, mentions = corpus.claims(passage_id), corpus.mentions(passage_id)
+    if as_json:
+        _print_json({"claims": claims, "mentions": mentions})
+        return
+    if not claims:
+        out.print("actor: unknown (nothing in the text supports an attribution)")
+    for c in claims:
+        person = f" — {c['person']}" if c["person"] else ""
+        out.print(f"[bold]{escape(c['actor'])}[/bold] ({c['actor_type']}){escape(person)} [dim]{c['method']}: "
+                  f"“{escape(c['evidence'][:160])}”[/dim]")
+    for m in mentions:
+        out.print(f"  {m['kind']}: {escape(m['code'])} [dim]“{escape(m['text'])}”[/dim]")
+
+
+@app.command()
+@handle_errors
+def profile(ref: str = typer.Argument(..., help="Country (ISO3 or name, e.g. MAR) or organisation (id or name, e.g. IOM)."),
+            store: str = StoreOpt, as_json: bool = JsonOpt) -> None:
+    """What the corpus says by and about a country or organisation: passages, objectives covered, figures."""
+    from .search.query import cite
+
+    with _open(store, readonly=True) as corpus:
+        prof = corpus.profile(ref)
+    if as_json:
+        _print_json(prof)
+        return
+    where = f" · {prof.get('region') or ''} / {prof.get('subregion') or ''}" if prof["kind"] == "country" else ""
+    out.print(f"[bold]{escape(prof['name'])}[/bold] ({prof['code']}, {prof['actor_type']}{where})")
+    by, about = prof["by"], prof["about"]
+    years = f", {by['years'][0]}–{by['years'][1]}" if by["years"][0] else ""
+    out.print(f"said by it: {by['passages']:,} passages in {by['documents']:,} documents{years}")
+    out.print(f"about it (named): {about['passages']:,} passages in {about['documents']:,} documents")
+    frameworks: dict[str, list[dict[str, Any]]] = {}
+    for row in prof["labels"]:
+        frameworks.setdefault(row["framework"], []).append(row)
+    for fw, rows in frameworks.items():
+        top = ", ".join(f"{r['code']} ({r['passages']:,})" for r in rows[:10])
+        out.print(f"{fw}: {len(rows)} categories covered; most: {escape(top)}")
+    if not prof["labels"]:
+        out.print("[dim]no framework labels (run `evimap map` to see objectives covered)[/dim]")
+    if prof["figures"]:
+        out.print("[bold]figures[/bold]")
+        for f in prof["figures"][:10]:
+            out.print(f"  {escape(f['text'])}" + (f" ({f['year']})" if f["year"] else "")
+                      + f" [dim]{escape(f['document'])}{' p.' + str(f['page']) if f['page'] else ''}[/dim]")
+    if prof["passages"]:
+        out.print("[bold]passages[/bold]")
+        for p in prof["passages"]:
+            tag = "by" if p["said_by"] else "about"
+            text = p["text"] if len(p["text"]) <= 200 else p["text"][:199] + "…"
+            out.print(f"  [dim]{tag} · {escape(cite(p['document'], p['page'], p['section'], p['label'], p['kind']))}"
+                      f"[/dim]\n    {escape(text)}")
+
+
+@app.command()
+@handle_errors
+def tables(
+    document: Optional[str] = typer.Argument(None, help="Only this document's tables."),
+    store: str = StoreOpt,
+    number: Optional[int] = typer.Option(None, "--table", "-t", min=1, help="Show or export this table (1 = first)."),
+    export: Optional[str] = typer.Option(None, "--export", help="csv, xlsx or json (with --table and --output)."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o"),
+    tidy_form: bool = typer.Option(False, "--tidy", help="Export in long form: one row per (row, column, value)."),
+    as_json: bool = JsonOpt,
+) -> None:
+    """List the structured tables in the store; show one with its totals check; export to CSV/XLSX/JSON."""
+    from .attribute.tables import check_totals, structure_table
+    from .report.tables import export_table
+
+    with _open(store, readonly=True) as corpus:
+        if number is None:
+            rows = []
+            for t in corpus.tables(document):
+                doc = corpus.store.document(t["doc_id"])
+                structure = json.loads(t["structure"]) if t.get("structure") else structure_table(t["rows"])
+                checks = check_totals(structure)
+                rows.append({"document": doc.name if doc else t["doc_id"], "table": t["seq"] + 1, "name": t["name"],
+                             "caption": t["caption"], "source": t["source"], "page": t["page"], "rows": t["n_rows"],
+                             "columns": len(structure["columns"]), "unit": structure.get("unit"),
+                             "totals_checked": len(checks), "totals_ok": sum(c["ok"] for c in checks)})
+            if as_json:
+                _print_json(rows)
+                return
+            for r in rows:
+                checks = f" · totals {r['totals_ok']}/{r['totals_checked']} add up" if r["totals_checked"] else ""
+                out.print(f"{escape(r['document'])} [bold]#{r['table']}[/bold] {escape(r['name'])}: "
+                          f"{escape(r['caption'] or '')} [dim]({r['rows']} rows × {r['columns']} columns"
+                          f"{', ' + r['unit'] if r['unit'] else ''}{checks})[/dim]")
+            out.print(f"[dim]{len(rows)} tables[/dim]")
+            return
+        if not document:
+            raise EvimapError("--table needs the document: evimap tables DOCUMENT --table N")
+        table = corpus.table(document, number)
+    if export:
+        if output is None:
+            raise EvimapError("--export needs --output FILE")
+        export_table(table, export, output, tidy=tidy_form)
+        out.print(f"wrote {output}")
+        return
+    if as_json:
+        _print_json(table)
+        return
+    s = table["structure"]
+    out.print(f"[bold]{escape(table['name'])}[/bold] {escape(table['caption'] or '')}"
+              + (f" [dim]({s['unit']})[/dim]" if s.get("unit") else ""))
+    out.print(" | ".join(escape(c) for c in s["columns"]))
+    for label, vals in zip(s["row_labels"], s["values"]):
+        out.print(escape(label) + " | " + " | ".join("" if v is None else f"{v:g}" for v in vals))
+    for note in s.get("notes") or []:
+        out.print(f"[dim]{escape(note)}[/dim]")
+    for c in table["checks"]:
+        mark = "[green]ok[/green]" if c["ok"] else f"[yellow]differs by {c['difference']:g}[/yellow]"
+        out.print(f"  {c['kind']} {escape(c['label'])}: stated {c['stated']:g}, sum {c['sum']:g} {mark}")
 
 
 if __name__ == "__main__":  # pragma: no cover

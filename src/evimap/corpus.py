@@ -263,6 +263,11 @@ class Corpus:
             year_to=years[1],
             collapse_duplicates=filters.pop("collapse", True),
             labels=parse_labels(filters.pop("label", None), filters.pop("min_score", None)),
+            actors=[resolve_actor(a) for a in as_list(filters.pop("actor", None))],
+            actor_types=[resolve_actor_type(t) for t in as_list(filters.pop("actor_type", None))],
+            countries=[resolve_country(c) for c in as_list(filters.pop("country", None))],
+            regions=[resolve_region(r) for r in as_list(filters.pop("region", None))],
+            events=as_list(filters.pop("event", None)),
         )
 
     # ---- mapping (issue 3) -----------------------------------------------------------------
@@ -355,16 +360,25 @@ class Corpus:
         collapse: bool = True,
         label: str | list[str] | None = None,
         min_score: float | None = None,
+        actor: str | list[str] | None = None,
+        actor_type: str | list[str] | None = None,
+        country: str | list[str] | None = None,
+        region: str | list[str] | None = None,
+        event: str | list[str] | None = None,
     ) -> list[Hit]:
         """Full-text search with the FTS5 query language (phrases, OR/AND/NOT, NEAR, prefix*).
 
         Ranked by BM25. Duplicate passages (copies in near-duplicate documents, identical
         paragraphs) are collapsed into the first stored copy unless ``collapse=False``.
         A query that is not valid FTS5 syntax is retried with every word quoted.
+        Attribution facets: ``actor`` (an id such as "UNHCR" or "MAR", or a name), ``actor_type``
+        ("UN entity", "Member State" …), ``country`` (said by or mentioning; ISO3 or name), ``region``
+        (M49 region, said by a state there or naming it), ``event`` (event id or name).
         """
         q = self._query(query, any_terms, limit=limit, offset=offset, document=document, format=format,
                         language=language, year=year, kind=kind, collapse=collapse, label=label,
-                        min_score=min_score)
+                        min_score=min_score, actor=actor, actor_type=actor_type, country=country, region=region,
+                        event=event)
         return [Hit.from_row(r) for r in self._run(self.store.search, q, query, any_terms)]
 
     def count(self, query: str | None = None, **filters: Any) -> int:
@@ -383,6 +397,69 @@ class Corpus:
             q.match = escape_query(query)
             return execute(q)
 
+    # ---- attribution (issue 5) -------------------------------------------------------------
+    def attribute(self, *, force: bool = False, progress: Callable[[int, int], None] | None = None) -> int:
+        """Attribute documents stored before attribution existed or under an older rule version
+        (``force``: all documents). Returns the number of documents attributed."""
+        from .attribute import ATTRIBUTION_VERSION, attribute_document
+        from .attribute.tables import structure_table
+
+        todo = [d.id for d in self.store.documents()] if force else self.store.unattributed(ATTRIBUTION_VERSION)
+        for n, doc_id in enumerate(todo, 1):
+            doc = self.store.document(doc_id)
+            passages = list(self.store.passages(doc_id))
+            result = attribute_document(doc.name, passages, self.store.document_text(doc_id))
+            structures = [(t["seq"], structure_table(t["rows"])) for t in self.store.tables(doc_id)]
+            self.store.put_attribution(doc_id, result, passages, structures)
+            if progress:
+                progress(n, len(todo))
+        return len(todo)
+
+    def claims(self, passage_id: str) -> list[dict[str, Any]]:
+        """Who a passage is attributed to: actor, actor type, person, method and the supporting span."""
+        return self.store.claims(passage_id=self.passage(passage_id)["id"])
+
+    def mentions(self, passage_id: str) -> list[dict[str, Any]]:
+        return self.store.mentions(passage_id=self.passage(passage_id)["id"])
+
+    def actors(self, limit: int = 50, actor_type: str | None = None) -> list[dict[str, Any]]:
+        return self.store.actor_counts(limit, resolve_actor_type(actor_type) if actor_type else None)
+
+    def people(self, document: str | None = None) -> list[dict[str, Any]]:
+        return self.store.attribution_rows("people", self.document(document).id if document else None)
+
+    def figures(self, document: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
+        return self.store.attribution_rows("figures", self.document(document).id if document else None, limit)
+
+    def events(self, document: str | None = None) -> list[dict[str, Any]]:
+        return self.store.attribution_rows("events", self.document(document).id if document else None)
+
+    def table(self, document: str, number: int) -> dict[str, Any]:
+        """One stored table with its structure (header, label columns, values, unit) and totals check."""
+        from .attribute.tables import check_totals, structure_table
+
+        tables = self.tables(document)
+        if not 1 <= number <= len(tables):
+            raise EvimapError(f"{document}: no table {number} (the document has {len(tables)})")
+        t = tables[number - 1]
+        t["structure"] = json.loads(t["structure"]) if isinstance(t.get("structure"), str) else (
+            t.get("structure") or structure_table(t["rows"]))
+        t["checks"] = check_totals(t["structure"])
+        return t
+
+    def profile(self, ref: str) -> dict[str, Any]:
+        """What the corpus says by and about a country (ISO3 or name) or an organisation (id or name)."""
+        from .attribute import gazetteer
+
+        gaz = gazetteer()
+        code = resolve_actor(ref)
+        kind = "country" if code in gaz.countries else "org"
+        out = self.store.profile_rows(code, kind)
+        out.update({"code": code, "name": gaz.display(code), "kind": kind, "actor_type": gaz.actor_type(code)})
+        if kind == "country":
+            out["region"], out["subregion"] = gaz.region_of(code)
+        return out
+
     def status(self) -> dict[str, Any]:
         return self.store.stats()
 
@@ -399,6 +476,53 @@ class Corpus:
 def open(path: str | Path = "evimap.db", settings: Settings | None = None, readonly: bool = False) -> Corpus:  # noqa: A001
     """Open (or create) an evimap store."""
     return Corpus(path, settings=settings, readonly=readonly)
+
+
+def resolve_actor(ref: str) -> str:
+    """An actor id from an id ("UNHCR", "MAR") or a name ("Morocco", "International Organization for Migration")."""
+    from .attribute import gazetteer
+
+    gaz = gazetteer()
+    ref = ref.strip()
+    if ref.upper() in gaz.countries and len(ref) == 3:
+        return ref.upper()
+    if ref in gaz.organisations:
+        return ref
+    entry = gaz.lookup(ref)
+    if entry is not None and entry.kind in ("country", "demonym", "org"):
+        return entry.code or ref
+    return ref  # an actor learned from one document's abbreviations, stored under its own id
+
+
+def resolve_country(ref: str) -> str:
+    from .attribute import gazetteer
+
+    code = resolve_actor(ref)
+    if code not in gazetteer().countries:
+        raise EvimapError(f"unknown country {ref!r} (give an ISO3 code such as MAR or a name such as Morocco)")
+    return code
+
+
+def resolve_region(ref: str) -> str:
+    from .attribute import gazetteer
+
+    gaz = gazetteer()
+    entry = gaz.lookup(ref)
+    if entry is not None and entry.kind == "region":
+        return entry.code or ref
+    known = {c.region for c in gaz.countries.values() if c.region} | {c.subregion for c in gaz.countries.values() if c.subregion}
+    if ref in known:
+        return ref
+    raise EvimapError(f"unknown region {ref!r} (e.g. Africa, Asia, Europe, Americas, Oceania, Western Asia)")
+
+
+def resolve_actor_type(ref: str | None) -> str:
+    from .attribute import ACTOR_TYPES
+
+    for t in ACTOR_TYPES:
+        if ref and ref.strip().lower().replace("-", " ") in (t.lower(), t.lower().replace("-", " ")):
+            return t
+    raise EvimapError(f"unknown actor type {ref!r} (choose from: {', '.join(ACTOR_TYPES)})")
 
 
 def parse_labels(refs: str | list[str] | None, min_score: float | None) -> list[tuple[str, str, float | None]]:

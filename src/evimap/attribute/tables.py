@@ -53,10 +53,15 @@ def structure_table(rows: list[list[Any]]) -> dict[str, Any]:
         filled = [c for c in r if c]
         return sum(number(c) is not None for c in filled), len(filled)
 
+    def years_only(r: list[str]) -> bool:
+        nums = [number(c) for c in r if c and number(c) is not None]
+        return bool(nums) and all(v == int(v) and 1900 <= v <= 2100 for v in nums) and any(
+            c and number(c) is None for c in r)
+
     first_data = len(grid)
     for i, r in enumerate(grid):
         n, filled = numeric_share(r)
-        if n >= 2 and n * 2 >= filled:
+        if n >= 2 and n * 2 >= filled and not years_only(r):
             first_data = i
             break
     header_rows, notes, unit = [], [], None
@@ -69,14 +74,15 @@ def structure_table(rows: list[list[Any]]) -> dict[str, Any]:
         else:
             header_rows.append(r)
     body = grid[first_data:]
-    # label columns: leading columns holding text in the body
+    # label columns: everything before the block of columns that are numeric to the right edge
+    def texty(j: int) -> bool:
+        cells = [r[j] for r in body[:200] if r[j]]
+        return bool(cells) and sum(number(c) is None for c in cells) * 2 > len(cells)
+
     label_cols = 0
     for j in range(width):
-        cells = [r[j] for r in body[:60] if r[j]]
-        if cells and sum(number(c) is None for c in cells) * 2 > len(cells):
+        if texty(j):
             label_cols = j + 1
-        elif j >= label_cols:
-            break
     label_cols = max(label_cols, 1)
     # merged header cells: fill a label across to the right until the next label (never into label columns)
     filled_header = []
@@ -97,26 +103,31 @@ def structure_table(rows: list[list[Any]]) -> dict[str, Any]:
         parts = [r[j] for r in filled_header if r[j]]
         dedup = [p for i, p in enumerate(parts) if p not in parts[:i]]
         columns.append(" | ".join(dedup) or (f"column {j + 1}"))
-    row_labels = [" ".join(c for c in r[:label_cols] if c) for r in body]
+    labels = [r[:label_cols] for r in body]
+    text_label_cols = [j for j in range(label_cols) if texty(j)] or [0]
+    row_labels = [" ".join(r[j] for j in text_label_cols if r[j]) for r in body]
     values = [[number(c) for c in r[label_cols:]] for r in body]
     # trailing notes: body rows with text only in the first cell and nothing else
     while body and not any(v is not None for v in values[-1]) and sum(bool(c) for c in body[-1]) == 1:
         notes.append(row_labels.pop())
         values.pop()
+        labels.pop()
         body.pop()
     return {"header": filled_header, "columns": columns, "label_columns": label_cols, "row_labels": row_labels,
-            "values": values, "unit": unit, "notes": notes}
+            "labels": labels, "values": values, "unit": unit, "notes": notes}
 
 
 def tidy(s: dict[str, Any]) -> list[dict[str, Any]]:
     """Long form: one record per (row, value column) with a number."""
     lc = s["label_columns"]
-    label_name = " | ".join(p for p in (s["columns"][:lc] or ["row"])) or "row"
+    names = [c.split(" | ")[-1] for c in s["columns"][:lc]]
+    labels = s.get("labels") or [[r] for r in s["row_labels"]]
     out = []
-    for label, vals in zip(s["row_labels"], s["values"]):
+    for cells, vals in zip(labels, s["values"]):
         for col, v in zip(s["columns"][lc:], vals):
             if v is not None:
-                rec = {label_name: label, "column": col, "value": v}
+                rec = {name: (number(c) if number(c) is not None else c) for name, c in zip(names, cells)}
+                rec.update({"column": col, "value": v})
                 if s.get("unit"):
                     rec["unit"] = s["unit"]
                 out.append(rec)
@@ -137,6 +148,8 @@ def check_totals(s: dict[str, Any], tolerance: float | None = None) -> list[dict
     rows, values = s["row_labels"], s["values"]
     total_col = next((j for j, c in enumerate(cols) if _is_total(c.split(" | ")[-1])), None)
     total_row = next((i for i, r in enumerate(rows) if _is_total(r)), None)
+    if total_row is not None and total_row < 2:
+        total_row = None  # a total stated first (WORLD, then regions and countries) mixes levels: not summed
 
     def tol(cells: list[float | None]) -> float:
         if tolerance is not None:

@@ -19,18 +19,25 @@ GROUPS = {
     "year": "CAST(d.year AS TEXT)",
     "format": "d.format",
     "language": "d.language",
-    # the speaking country of a UN General Debate statement, from its file name (MAR_72_2017.txt)
-    "country": "CASE WHEN d.name GLOB '[A-Z][A-Z][A-Z]_[0-9]*_[0-9][0-9][0-9][0-9].txt' THEN substr(d.name, 1, 3) END",
+    # Attribution groups (issue 5) take a passage's first claim (most passages have one actor):
+    "actor": "(SELECT c.actor FROM claims c WHERE c.passage_id = p.id ORDER BY c.rowid LIMIT 1)",
+    "actor-type": "(SELECT c.actor_type FROM claims c WHERE c.passage_id = p.id ORDER BY c.rowid LIMIT 1)",
+    # the state that said it (a Member State's statement, a UNGDC file, a delegate of that state)
+    "country": "(SELECT c.country FROM claims c WHERE c.passage_id = p.id AND c.country IS NOT NULL "
+               "ORDER BY c.rowid LIMIT 1)",
+    "region": "(SELECT c.region FROM claims c WHERE c.passage_id = p.id AND c.region IS NOT NULL "
+              "ORDER BY c.rowid LIMIT 1)",
+    # the country a passage names first (what it is about, rather than who said it)
+    "mentioned-country": "(SELECT m.code FROM mentions m WHERE m.passage_id = p.id AND m.kind = 'country' "
+                         "ORDER BY m.rowid LIMIT 1)",
+    "event": "(SELECT e.name FROM event_passages ep JOIN events e ON e.id = ep.event_id "
+             "WHERE ep.passage_id = p.id LIMIT 1)",
 }
-NOT_YET = ("actor-type", "actor", "region", "event")
 
 
 def group_sql(by: str) -> str:
     if by in GROUPS:
         return GROUPS[by]
-    if by in NOT_YET:
-        raise EvimapError(f"--by {by}: grouping by {by} needs actor/place attribution, which this store does not "
-                          f"have yet; available: {', '.join(GROUPS)}")
     raise EvimapError(f"--by {by!r}: unknown grouping (choose from: {', '.join(GROUPS)})")
 
 

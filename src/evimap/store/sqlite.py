@@ -640,6 +640,25 @@ class SQLiteStore:
             clauses.append("p.id IN (SELECT passage_id FROM labels WHERE framework = ? AND code = ? AND "
                            + ("score >= ?)" if min_score is not None else "assigned = 1)"))
             params.extend([framework, code] + ([min_score] if min_score is not None else []))
+        ph = lambda v: ",".join("?" * len(v))  # noqa: E731
+        if q.actors:
+            clauses.append(f"p.id IN (SELECT passage_id FROM claims WHERE actor IN ({ph(q.actors)}))")
+            params.extend(q.actors)
+        if q.actor_types:
+            clauses.append(f"p.id IN (SELECT passage_id FROM claims WHERE actor_type IN ({ph(q.actor_types)}))")
+            params.extend(q.actor_types)
+        if q.countries:
+            clauses.append(f"(p.id IN (SELECT passage_id FROM claims WHERE country IN ({ph(q.countries)})) OR p.id IN "
+                           f"(SELECT passage_id FROM mentions WHERE kind = 'country' AND code IN ({ph(q.countries)})))")
+            params.extend(q.countries * 2)
+        if q.regions:
+            clauses.append(f"(p.id IN (SELECT passage_id FROM claims WHERE region IN ({ph(q.regions)})) OR p.id IN "
+                           f"(SELECT passage_id FROM mentions WHERE kind = 'region' AND code IN ({ph(q.regions)})))")
+            params.extend(q.regions * 2)
+        if q.events:
+            clauses.append(f"p.id IN (SELECT ep.passage_id FROM event_passages ep JOIN events e ON e.id = ep.event_id "
+                           f"WHERE e.id IN ({ph(q.events)}) OR e.name IN ({ph(q.events)}))")
+            params.extend(q.events * 2)
         if q.year_from is not None:
             clauses.append("d.year >= ?")
             params.append(q.year_from)
@@ -680,7 +699,7 @@ class SQLiteStore:
 
     def _fts_only(self, q: SearchQuery) -> set[int] | None:
         """Rowids to drop when ``q`` can be answered from the FTS table alone, else None."""
-        if any((q.documents, q.formats, q.languages, q.kinds, q.labels)) or q.year_from is not None or q.year_to is not None:
+        if any((q.documents, q.formats, q.languages, q.kinds, q.labels)) or q.attributed or q.year_from is not None or q.year_to is not None:
             return None
         if not q.collapse_duplicates:
             return set()
@@ -831,6 +850,66 @@ class SQLiteStore:
             """SELECT l.code AS code, SUM(l.assigned) AS passages, MAX(l.score) AS max_score
                FROM labels l JOIN passages p ON p.id = l.passage_id WHERE p.doc_id = ? AND l.framework = ?
                GROUP BY l.code""", (doc_id, framework))}
+
+    # ---- attribution (issue 5) -----------------------------------------------------------------
+    def claims(self, passage_id: str | None = None, doc_id: str | None = None) -> list[dict[str, Any]]:
+        sql, params = "SELECT * FROM claims WHERE 1=1", []
+        if passage_id:
+            sql, params = sql + " AND passage_id = ?", params + [passage_id]
+        if doc_id:
+            sql, params = sql + " AND doc_id = ?", params + [doc_id]
+        return [dict(r) for r in self.db.execute(sql + " ORDER BY rowid", params)]
+
+    def mentions(self, passage_id: str | None = None, doc_id: str | None = None) -> list[dict[str, Any]]:
+        sql, params = "SELECT * FROM mentions WHERE 1=1", []
+        if passage_id:
+            sql, params = sql + " AND passage_id = ?", params + [passage_id]
+        if doc_id:
+            sql, params = sql + " AND doc_id = ?", params + [doc_id]
+        return [dict(r) for r in self.db.execute(sql + " ORDER BY rowid", params)]
+
+    def attribution_rows(self, table: str, doc_id: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
+        """Rows of people, figures, events or abbreviations (optionally of one document)."""
+        if table not in ("people", "figures", "events", "abbreviations"):
+            raise ValueError(table)
+        sql = f"SELECT * FROM {table}" + (" WHERE doc_id = ?" if doc_id else "") + " ORDER BY rowid"
+        sql += f" LIMIT {int(limit)}" if limit else ""
+        return [dict(r) for r in self.db.execute(sql, (doc_id,) if doc_id else ())]
+
+    def actor_counts(self, limit: int = 50, actor_type: str | None = None) -> list[dict[str, Any]]:
+        sql = ("SELECT actor, actor_type, COUNT(*) AS passages, COUNT(DISTINCT doc_id) AS documents FROM claims"
+               + (" WHERE actor_type = ?" if actor_type else "") + " GROUP BY actor, actor_type ORDER BY passages DESC LIMIT ?")
+        return [dict(r) for r in self.db.execute(sql, ((actor_type,) if actor_type else ()) + (limit,))]
+
+    def profile_rows(self, code: str, kind: str) -> dict[str, Any]:
+        """Passages said by ``code`` (claims) and about it (mentions of that kind), with labels and figures."""
+        one = lambda sql, *a: self.db.execute(sql, a).fetchone()  # noqa: E731
+        by = one("SELECT COUNT(DISTINCT passage_id), COUNT(DISTINCT doc_id), MIN(d.year), MAX(d.year) FROM claims c "
+                 "JOIN documents d ON d.id = c.doc_id WHERE c.actor = ?", code)
+        about = one("SELECT COUNT(DISTINCT passage_id), COUNT(DISTINCT doc_id) FROM mentions WHERE kind = ? AND code = ?",
+                    kind, code)
+        labels = [dict(r) for r in self.db.execute(
+            """SELECT l.framework, l.code, COUNT(*) AS passages, SUM(src = 'by') AS said_by, SUM(src = 'about') AS about
+               FROM (SELECT passage_id, 'by' AS src FROM claims WHERE actor = ?
+                     UNION SELECT passage_id, 'about' AS src FROM mentions WHERE kind = ? AND code = ?) x
+               JOIN labels l ON l.passage_id = x.passage_id AND l.assigned = 1
+               GROUP BY l.framework, l.code ORDER BY l.framework, passages DESC""", (code, kind, code))]
+        figures = [dict(r) for r in self.db.execute(
+            """SELECT f.*, d.name AS document, p.page AS page FROM figures f JOIN passages p ON p.id = f.passage_id
+               JOIN documents d ON d.id = f.doc_id
+               WHERE f.passage_id IN (SELECT passage_id FROM claims WHERE actor = ?
+                                      UNION SELECT passage_id FROM mentions WHERE kind = ? AND code = ?)
+               ORDER BY f.rowid LIMIT 30""", (code, kind, code))]
+        passages = [dict(r) for r in self.db.execute(
+            """SELECT p.id, p.text, p.page, p.section, p.label, p.kind, d.name AS document, d.year AS year,
+                      EXISTS(SELECT 1 FROM claims c WHERE c.passage_id = p.id AND c.actor = ?) AS said_by
+               FROM passages p JOIN documents d ON d.id = p.doc_id
+               WHERE p.dup_of IS NULL AND p.id IN (SELECT passage_id FROM claims WHERE actor = ? AND method != 'document'
+                              UNION SELECT passage_id FROM mentions WHERE kind = ? AND code = ?)
+               ORDER BY said_by DESC, d.year DESC, p.rowid LIMIT 10""", (code, code, kind, code))]
+        return {"by": {"passages": by[0], "documents": by[1], "years": [by[2], by[3]]},
+                "about": {"passages": about[0], "documents": about[1]}, "labels": labels, "figures": figures,
+                "passages": passages}
 
     def doc_vectors(self, model: str) -> dict[str, tuple[str, bytes]]:
         return {r[0]: (r[1], r[2]) for r in self.db.execute("SELECT doc_id, sha256, vec FROM doc_vectors WHERE model = ?",
