@@ -126,8 +126,12 @@ def test_report_cli_formats_and_errors(mapped_corpus, tmp_path):
     assert json.loads(r.output)["by"] == "year"
     r = CliRunner().invoke(app, ["report", "map", "--store", store, "--format", "xlsx"])
     assert r.exit_code == 1 and "--output" in r.output
-    r = CliRunner().invoke(app, ["report", "map", "--store", store, "--by", "actor-type"])
-    assert r.exit_code == 1 and "attribution" in r.output
+    r = CliRunner().invoke(app, ["report", "map", "--store", store, "--by", "actor-type", "--format", "json"])
+    assert r.exit_code == 0, r.output
+    groups = {g["name"] for g in json.loads(r.output)["groups"]}
+    assert {"UN entity", "Member State"} <= groups
+    r = CliRunner().invoke(app, ["report", "map", "--store", store, "--by", "colour"])
+    assert r.exit_code == 1 and "unknown grouping" in r.output
     out = tmp_path / "syn.md"
     r = CliRunner().invoke(app, ["report", "synthesis", "--store", store, "--theme", "research", "-o", str(out)])
     assert r.exit_code == 0 and out.read_text().startswith("# Thematic synthesis")

@@ -23,7 +23,7 @@ _NUM = r"(?<![\w.,/-])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)"
 _FIGURE_RE = re.compile(
     rf"(?P<cur>US\$|USD|\$|€|EUR|£)?\s?{_NUM}\s?(?P<scale>thousand|millions?|billions?|trillion)?\s?"
     r"(?P<unit>per ?cent|percent|%|percentage points|US dollars|dollars|euros)?"
-    r"(?:\s+(?:of\s+(?:the\s+)?)?(?P<subject>(?:[a-z][\w-]*\s){0,3}?(?:migrants|refugees|persons|people|workers|"
+    r"(?:\s*(?:of\s+(?:the\s+)?)?(?P<subject>(?:[a-z][\w-]*\s){0,3}?(?:migrants|refugees|persons|people|workers|"
     r"returnees|beneficiaries|children|women|men|households|cases|countries|Member States|deaths|victims|"
     r"remittances|displaced persons|asylum[- ]seekers|students|participants|respondents|staff|projects|"
     r"applications|arrivals|nationals|inhabitants|jobs|population|migrant stock|international migrants|"
