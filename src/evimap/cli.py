@@ -596,20 +596,11 @@ def tables(
     as_json: bool = JsonOpt,
 ) -> None:
     """List the structured tables in the store; show one with its totals check; export to CSV/XLSX/JSON."""
-    from .attribute.tables import check_totals, structure_table
     from .report.tables import export_table
 
     with _open(store, readonly=True) as corpus:
         if number is None:
-            rows = []
-            for t in corpus.tables(document):
-                doc = corpus.store.document(t["doc_id"])
-                structure = json.loads(t["structure"]) if t.get("structure") else structure_table(t["rows"])
-                checks = check_totals(structure)
-                rows.append({"document": doc.name if doc else t["doc_id"], "table": t["seq"] + 1, "name": t["name"],
-                             "caption": t["caption"], "source": t["source"], "page": t["page"], "rows": t["n_rows"],
-                             "columns": len(structure["columns"]), "unit": structure.get("unit"),
-                             "totals_checked": len(checks), "totals_ok": sum(c["ok"] for c in checks)})
+            rows = corpus.table_summaries(document)
             if as_json:
                 _print_json(rows)
                 return

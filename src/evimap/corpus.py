@@ -442,10 +442,24 @@ class Corpus:
         if not 1 <= number <= len(tables):
             raise EvimapError(f"{document}: no table {number} (the document has {len(tables)})")
         t = tables[number - 1]
-        t["structure"] = json.loads(t["structure"]) if isinstance(t.get("structure"), str) else (
-            t.get("structure") or structure_table(t["rows"]))
+        t["structure"] = t.get("structure") or structure_table(t["rows"])  # stores attributed before v4 tables
         t["checks"] = check_totals(t["structure"])
         return t
+
+    def table_summaries(self, document: str | None = None) -> list[dict[str, Any]]:
+        """Every stored table (or one document's): where it is, its size and unit, and how many totals add up."""
+        from .attribute.tables import check_totals, structure_table
+
+        names = {d.id: d.name for d in self.store.documents()}
+        out = []
+        for t in self.tables(document):
+            structure = t.get("structure") or structure_table(t["rows"])
+            checks = check_totals(structure)
+            out.append({"document": names.get(t["doc_id"], t["doc_id"]), "table": t["seq"] + 1, "name": t["name"],
+                        "caption": t["caption"], "source": t["source"], "page": t["page"], "rows": t["n_rows"],
+                        "columns": len(structure["columns"]), "unit": structure.get("unit"),
+                        "totals_checked": len(checks), "totals_ok": sum(c["ok"] for c in checks)})
+        return out
 
     def profile(self, ref: str) -> dict[str, Any]:
         """What the corpus says by and about a country (ISO3 or name) or an organisation (id or name)."""

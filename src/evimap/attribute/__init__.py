@@ -14,9 +14,9 @@ from typing import Any
 
 from .actors import ActorFinder, Claim, Person, learn_abbreviations
 from .figures import Event, Figure, extract_events, extract_figures, extract_indicators
-from .gazetteer import ACTOR_TYPES, COLLECTIVE, Gazetteer, gazetteer
+from .gazetteer import ACTOR_TYPES, COLLECTIVE, Gazetteer, Overlay, gazetteer
 
-__all__ = ["ACTOR_TYPES", "ATTRIBUTION_VERSION", "Attribution", "Claim", "Event", "Figure", "Gazetteer", "Person", "attribute_document",
+__all__ = ["ACTOR_TYPES", "ATTRIBUTION_VERSION", "field_of", "Attribution", "Claim", "Event", "Figure", "Gazetteer", "Person", "attribute_document",
            "gazetteer", "speaker_from_filename"]
 
 # Bump when attribution rules or the organisation table change: `evimap attribute` redoes older documents.
@@ -57,20 +57,24 @@ def speaker_from_filename(name: str, gaz: Gazetteer | None = None) -> str | None
     return "EU" if code == "EU" else None
 
 
+def field_of(passage: Any, key: str, default: Any = None) -> Any:
+    """A field of a ``Passage`` record or of a passage dict from the store."""
+    return passage.get(key, default) if isinstance(passage, dict) else getattr(passage, key, default)
+
+
 def attribute_document(name: str, passages: list[Any], text: str = "") -> Attribution:
     """Attribute every passage of one document (``Passage`` records or dicts with id, text, kind)."""
     gaz = gazetteer()
-    get = (lambda p, k: p[k]) if passages and isinstance(passages[0], dict) else (lambda p, k: getattr(p, k))
     out = Attribution()
-    texts = [get(p, "text") for p in passages]
     speaker = speaker_from_filename(name, gaz)
     out.speaker = speaker
-    overlay, out.abbreviations = learn_abbreviations(texts if not text else [*texts, *_list_sections(text)], gaz) \
-        if speaker is None else ({}, [])
+    overlay = Overlay()
+    if speaker is None:  # a statement by one speaker needs no abbreviations to tell who speaks
+        texts = [field_of(p, "text") for p in passages] + (_list_sections(text) if text else [])
+        overlay, out.abbreviations = learn_abbreviations(texts, gaz)
     finder = ActorFinder(gaz, overlay)
-    places = gaz.places
     for p in passages:
-        pid, ptext, kind = get(p, "id"), get(p, "text"), get(p, "kind")
+        pid, ptext, kind = field_of(p, "id"), field_of(p, "text"), field_of(p, "kind")
         matches = gaz.find(ptext, overlay)
         for m in matches:
             e = m.entry
@@ -84,15 +88,14 @@ def attribute_document(name: str, passages: list[Any], text: str = "") -> Attrib
             out.claims.append(Claim(pid, speaker, gaz.actor_type(speaker), "document",
                                     f"file name {name}"))
         elif kind != "heading" or len(ptext) < 300:
-            out.claims.extend(finder.passage(pid, ptext, kind))
+            out.claims.extend(finder.passage(pid, ptext, kind, matches))
         if any(c.isdigit() for c in ptext):
             for fig in extract_figures(ptext):
                 out.figures.append((pid, fig))
             for code, tier, offset in extract_indicators(ptext):
                 out.mentions.append((pid, "indicator", code, code + (f", tier {tier}" if tier else ""), offset))
             if speaker is None:
-                for ev in extract_events(ptext, places, get(p, "section_title") if not isinstance(p, dict)
-                                         else p.get("section_title", "")):
+                for ev in extract_events(ptext, gaz.places, field_of(p, "section_title") or ""):
                     out.events.append((pid, ev))
     out.people = finder.found_people
     return out

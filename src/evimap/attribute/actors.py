@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .gazetteer import COLLECTIVE, Entry, Gazetteer, Match, Organisation, _tokens
+from .gazetteer import Entry, Gazetteer, Match, Organisation, Overlay, _tokens
 
 
 @dataclass
@@ -50,23 +50,21 @@ _ORG_HEADS = re.compile(
     r"Directorate|Observatory|Conference of|Community|Service|Services)\b")
 
 
+_TYPE_CUES = [  # first match wins
+    (r"\buniversit|\bacadem|\bresearch|\bschool of|\bcollege", "academia"),
+    (r"\bparliament", "parliament"),
+    (r"\bcity\b|\bcities\b|\bmunicipal|\bmayor|\blocal government", "local government"),
+    (r"\bministry|\bministries|\bdepartment of|\bnational\b|\bgovernment|\bdirectorate|\bbureau", "Member State"),
+    (r"\bunited nations\b|\bun\b", "UN entity"),
+    (r"\bnetwork|\bcoalition|\bfoundation|\bassociation|\bcivil society|\bngo\b|\bforum\b|\bplatform", "civil society"),
+    (r"\bchamber of commerce|\bemployers|\bbusiness|\bcompany|\bprivate sector", "private sector"),
+]
+
+
 def _guess_type(name: str) -> str:
+    """Actor type of a body learned from a document, from the words of its name."""
     n = name.lower()
-    if re.search(r"\buniversit|\bacadem|\bresearch|\bschool of|\bcollege", n):
-        return "academia"
-    if re.search(r"\bparliament", n):
-        return "parliament"
-    if re.search(r"\bcity\b|\bcities\b|\bmunicipal|\bmayor|\blocal government", n):
-        return "local government"
-    if re.search(r"\bministry|\bministries|\bdepartment of|\bnational\b|\bgovernment|\bdirectorate|\bbureau", n):
-        return "Member State"
-    if re.search(r"\bunited nations\b|\bun\b", n):
-        return "UN entity"
-    if re.search(r"\bnetwork|\bcoalition|\bfoundation|\bassociation|\bcivil society|\bngo\b|\bforum\b|\bplatform", n):
-        return "civil society"
-    if re.search(r"\bchamber of commerce|\bemployers|\bbusiness|\bcompany|\bprivate sector", n):
-        return "private sector"
-    return "unknown"
+    return next((t for cue, t in _TYPE_CUES if re.search(cue, n)), "unknown")
 
 
 _PAREN_ABBR_RE = re.compile(r"((?:[A-Z][\w'’-]*,?\s+(?:(?:of|the|and|for|on|in|to|against)\s+)*){1,12})\(\s*([A-Z][A-Za-z&-]{1,11}(?: [A-Z]{2,6})?)\s*\)")
@@ -75,7 +73,7 @@ _SMALL = {"of", "the", "and", "for", "on", "in", "to", "against"}
 
 def _initials_fit(abbr: str, words: list[str]) -> int | None:
     """Index in ``words`` where an expansion of ``abbr`` starts, if the initials fit (None otherwise)."""
-    letters = [c for c in abbr.upper().rstrip("S") if c.isalpha()] if abbr.endswith("s") else [c for c in abbr.upper() if c.isalpha()]
+    letters = [c for c in abbr.removesuffix("s").upper() if c.isalpha()]  # "SDGs" -> S, D, G
     for start in range(len(words) - 1, -1, -1):
         w = words[start]
         if w.lower() in _SMALL or not w[0].upper() == letters[0]:
@@ -90,27 +88,26 @@ def _initials_fit(abbr: str, words: list[str]) -> int | None:
     return None
 
 
-def learn_abbreviations(texts: list[str], gaz: Gazetteer) -> tuple[dict[tuple[str, ...], Entry], list[tuple[str, str, str]]]:
+def learn_abbreviations(texts: list[str], gaz: Gazetteer) -> tuple[Overlay, list[tuple[str, str, str]]]:
     """Abbreviations defined in a document: "Full Name (ABBR)" anywhere, and abbreviation lists
     ("EXPLANATORY NOTES … AU CRRF EU … African Union Comprehensive …", or one "ABBR Expansion" per line
     in an Abbreviations/Acronyms section). Returns (overlay for the matcher, [(abbr, expansion, actor id)])."""
-    overlay: dict[tuple[str, ...], Entry] = {}
+    overlay = Overlay()
     found: list[tuple[str, str, str]] = []
 
     def register(abbr: str, expansion: str) -> None:
         abbr, expansion = abbr.strip(), " ".join(expansion.split()).strip(" ,;:")
         if not expansion or len(abbr) < 2:
             return
-        known = gaz.lookup(expansion)
+        known = gaz.lookup(expansion, overlay)
         if known is not None and known.kind == "org":
-            if gaz.lookup(abbr) is None:
+            if gaz.lookup(abbr, overlay) is None:
                 overlay[_tokens(abbr)] = known
             found.append((abbr, expansion, known.code or ""))
             return
-        if known is not None or gaz.lookup(abbr) is not None or not _ORG_HEADS.search(expansion):
+        if known is not None or gaz.lookup(abbr, overlay) is not None or not _ORG_HEADS.search(expansion):
             return  # a country, a known name, or not a body (programme names, frameworks)
-        org = Organisation(abbr, _guess_type(expansion), [expansion], [abbr])
-        gaz.organisations.setdefault(abbr, org)
+        overlay.organisations[abbr] = Organisation(abbr, _guess_type(expansion), [expansion], [abbr])
         entry = Entry("org", abbr, abbr)
         overlay[_tokens(abbr)] = entry
         overlay[_tokens(expansion)] = entry
@@ -136,11 +133,8 @@ def _abbreviation_list(text: str, register) -> None:
     """A run of abbreviations followed by the same number of expansions, aligned by initials."""
     words = text.split()
     abbrs: list[str] = []
-    i = 0
-    while i < len(words) and not words[i].isupper():
-        i += 1  # skip the heading prose ("… abbreviations have been used in the present document:")
     body = words
-    # The list starts after the last colon of the lead-in, if any.
+    # The list starts after the last colon of the lead-in ("… used in the present document:"), if any.
     for k, w in enumerate(words):
         if w.endswith(":"):
             body = words[k + 1:]
@@ -268,9 +262,9 @@ _NOT_NAME = re.compile(
 class ActorFinder:
     """Stateful over one document: people met so far, the last speaking person, the current section body."""
 
-    def __init__(self, gaz: Gazetteer, overlay: dict[tuple[str, ...], Entry]):
+    def __init__(self, gaz: Gazetteer, overlay: Overlay | None = None):
         self.gaz = gaz
-        self.overlay = overlay
+        self.overlay = overlay or Overlay()
         self.people: dict[str, Person] = {}  # surname and full name -> person
         self.found_people: list[Person] = []
         self.last_person: Person | None = None
@@ -279,8 +273,11 @@ class ActorFinder:
     def _find(self, text: str) -> list[Match]:
         return self.gaz.find(text, self.overlay)
 
+    def _lookup(self, name: str) -> Entry | None:
+        return self.gaz.lookup(name, self.overlay)
+
     def _claim(self, pid: str, actor: str, method: str, evidence: str, person: str | None = None) -> Claim:
-        return Claim(pid, actor, self.gaz.actor_type(actor), method, evidence.strip()[:300], person)
+        return Claim(pid, actor, self.gaz.actor_type(actor, self.overlay), method, evidence.strip()[:300], person)
 
     def _person(self, name: str, role: str, pid: str) -> Person | None:
         name = " ".join(name.split()).strip(" ,")
@@ -288,7 +285,7 @@ class ActorFinder:
             return None
         matches = self._find(role)
         affiliation = _actor_from(matches, role, prefer_state=True)
-        whole = self.gaz.lookup(role.strip(" ,"))
+        whole = self._lookup(role.strip(" ,"))
         if affiliation is None and whole is not None and whole.kind in ("org", "country"):
             affiliation = whole.code
         if affiliation is None:
@@ -306,7 +303,7 @@ class ActorFinder:
         role_first = None
         # "Under-Secretary-General for Economic and Social Affairs Mr. Wu Hongbo"
         m = re.match(rf"^(?P<role>.+?)\s+(?P<title>(?:Mr|Ms|Mrs|Dr|Professor|Ambassador)\.?)\s+(?P<name>(?:[A-Z][\w'’.-]+\s?){{1,4}})$", head)
-        if m and (self._find(m.group("role")) or self.gaz.lookup(m.group("role"))):
+        if m and (self._find(m.group("role")) or self._lookup(m.group("role"))):
             role_first = m
         if _PRONOUN_RE.match(head):
             if self.last_person and self.last_person.affiliation:
@@ -327,18 +324,16 @@ class ActorFinder:
         pm = _PERSON_RE.match(head)
         if pm:
             name = pm.group("name")
+            # with a role: a new person; without: "Ambassador Lauber" / "Under-Secretary-General Wu" met before
             p = self._person(name, apposition, pid) if apposition else (self.people.get(name.strip())
                                                                      or self.people.get(name.split()[-1]))
-            if p is None and not apposition:
-                # "Under-Secretary-General Wu" / "Ambassador Lauber": surname seen with a longer form
-                p = self.people.get(name.split()[-1])
             if p and p.affiliation:
                 self.last_person = p
                 return p.affiliation, p.name
             self.last_person = None  # a new, unplaced speaker: "He"/"She" no longer points back
             return None
         bare = re.sub(r"^(?:the|The|A|An|an|a)\s+", "", head)
-        entry = self.gaz.lookup(bare) or self.overlay.get(_tokens(bare))
+        entry = self._lookup(bare)
         if entry is not None and entry.kind in ("org", "country"):
             return entry.code, None  # the subject is the body itself ("Several delegations", "UN Women")
         if _SUBJ_BLOCK.search(head):
@@ -352,13 +347,14 @@ class ActorFinder:
             rest = rest.replace(m.text, "")
         if len(codes) == 1 and not re.sub(r"[\s()’'s,]", "", rest):
             return matches[0].entry.code, None  # "The World Health Organization (WHO)"
-        if _GENERIC_RE.search(head) and len({m.entry.code for m in matches}) == 1:
+        if _GENERIC_RE.search(head) and len(codes) == 1:
             return matches[0].entry.code, None  # "The representative of Mexico", "IOM staff"
         # a person named with role before the verb, without title: "Mr. X" handled above; here e.g.
         # "William Lacy Swing, Director General" is rare in prose, so nothing is claimed.
         return None
 
-    def passage(self, pid: str, text: str, kind: str) -> list[Claim]:
+    def passage(self, pid: str, text: str, kind: str, matches: list[Match] | None = None) -> list[Claim]:
+        """Claims of one passage (``matches``: the names already found in ``text``, to avoid a second scan)."""
         claims: list[Claim] = []
         seen: set[str] = set()
 
@@ -368,20 +364,21 @@ class ActorFinder:
                 claims.append(self._claim(pid, actor, method, evidence, person))
 
         stripped = text.strip()
-        matches = self._find(stripped)
+        if matches is None or stripped != text:
+            matches = self._find(stripped)
         # speaker label: "Canada: “…”"
         m = re.match(r"^[•\-–\s]*([^:“”\"]{2,80}?)\s*:\s*[“\"«]", stripped)
         if m:
-            entry = self.gaz.lookup(m.group(1)) or self.overlay.get(_tokens(m.group(1)))
+            entry = self._lookup(m.group(1))
             if entry and entry.kind in ("org", "country"):
                 add(entry.code, "label", m.group(0))
         # quotation followed by its source: “…” (ECA)
         for m in re.finditer(r"[”\"]\s*\(([^()]{2,60})\)", stripped):
-            entry = self.gaz.lookup(m.group(1)) or self.overlay.get(_tokens(m.group(1)))
+            entry = self._lookup(m.group(1))
             if entry and entry.kind in ("org", "country"):
                 add(entry.code, "quote", m.group(0))
         # titles of statements and summaries
-        m = re.match(r"^(?:(?:Joint |Opening |Closing |Keynote |Introductory )?(?:Statement|Remarks|Address|Remarks|Message|"
+        m = re.match(r"^(?:(?:Joint |Opening |Closing |Keynote |Introductory )?(?:Statement|Remarks|Address|Message|"
                      r"Intervention|Presentation|Speech)s?\s+(?:of|by|from)\s+)(.{3,200})$", stripped.rstrip(":"), re.I)
         if m:
             rest = m.group(1)
@@ -391,7 +388,7 @@ class ActorFinder:
         m = re.match(r"^([^.:]{2,80}?)(?:'s|’s| s)?\s+(?:Statement|statement|recommendations|Recommendations|submission|"
                      r"Submission|position paper|contribution|Contribution|summary|Summary)\b", stripped)
         if m and len(stripped) < 300:
-            entry = self.gaz.lookup(m.group(1)) or self.overlay.get(_tokens(m.group(1)))
+            entry = self._lookup(m.group(1))
             if entry and entry.kind in ("org", "country"):
                 add(entry.code, "title", m.group(0))
         m = re.search(r"\bprepared by (?:the )?([A-Z][^.;]{2,120})", stripped)
@@ -453,11 +450,9 @@ class ActorFinder:
                 self.people.setdefault(name, p)
                 add(last.entry.code, "presenter", f"{name}, {tail[: last.end].strip()}", name)
         if stripped.startswith(("•", "-", "–")) or kind in ("item", "bullet"):
-            sm = re.search(r"(?:^|[.(]\s*)((?:[A-Z][\w -]{1,60}?)(?:\s*(?:/|&)\s*[A-Z][\w -]{1,60}?)*)\s*(?:\.|$|\s+[A-Z]{1,4}/[A-Z]+/)",
-                           stripped.rstrip(". "))
             tail = stripped.rstrip(". ").rsplit(". ", 1)[-1] if ". " in stripped else ""
             parts = [p.strip() for p in re.split(r"\s*/\s*|\s*&\s*", tail)] if tail else []
-            entries = [self.gaz.lookup(p) or self.overlay.get(_tokens(p)) for p in parts]
+            entries = [self._lookup(p) for p in parts]
             if parts and all(e is not None and e.kind == "org" for e in entries):
                 for e in entries:
                     add(e.code, "presenter", tail)
@@ -466,7 +461,6 @@ class ActorFinder:
                 hits = self._find(sym.group(1))
                 if hits and all(h.entry.kind == "org" for h in hits) and len({h.entry.code for h in hits}) == 1:
                     add(hits[0].entry.code, "presenter", stripped)
-            del sm
         # section bodies: a line that only names a body starts its section
         bare = stripped.rstrip(":")
         lead = [x for x in matches if x.start == 0 and x.entry.kind == "org"]

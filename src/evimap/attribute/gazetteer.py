@@ -129,6 +129,22 @@ class Organisation:
     parent: str | None = None
 
 
+class Overlay(dict):
+    """Names known only in one document (its learned abbreviations): token key -> Entry, plus the bodies
+    they name. Kept apart from the shared gazetteer so one document's "MFA" never leaks into the next."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.organisations: dict[str, "Organisation"] = {}
+        self._shape: tuple[int, set[str], int] = (-1, set(), 0)
+
+    def shape(self) -> tuple[set[str], int]:
+        """(first tokens, longest key), recomputed only after the overlay grew."""
+        if self._shape[0] != len(self):
+            self._shape = (len(self), {k[0] for k in self}, max((len(k) for k in self), default=0))
+        return self._shape[1], self._shape[2]
+
+
 @dataclass
 class Match:
     entry: Entry
@@ -241,28 +257,21 @@ class Gazetteer:
                 self._add(n, Entry("org", org.id, org.id), overwrite=True)
 
     # -- use -------------------------------------------------------------------------------------
-    def add_abbreviation(self, abbr: str, org: Organisation) -> None:
-        self.organisations.setdefault(org.id, org)
-        for n in [abbr, *org.names]:
-            key = _tokens(n)
-            if key and key not in self._index:
-                self._index[key] = Entry("org", org.id, org.id)
-                self._first.add(key[0])
-                self._max_len = max(self._max_len, len(key))
+    def lookup(self, name: str, overlay: Overlay | None = None) -> Entry | None:
+        """The entry for exactly this name (the document's own names first)."""
+        key = _tokens(name)
+        return (overlay.get(key) if overlay else None) or self._index.get(key)
 
-    def lookup(self, name: str) -> Entry | None:
-        return self._index.get(_tokens(name))
-
-    def find(self, text: str, overlay: dict[tuple[str, ...], Entry] | None = None) -> list[Match]:
+    def find(self, text: str, overlay: Overlay | None = None) -> list[Match]:
         """Every known name in ``text``, longest first at each position, left to right, no overlaps.
 
         ``overlay``: extra names known only in this document (learned abbreviations)."""
         out: list[Match] = []
         index, max_len, first = self._index, self._max_len, self._first
-        overlay = overlay or {}
-        ofirst = {k[0] for k in overlay}
+        ofirst: set[str] = set()
         if overlay:
-            max_len = max(max_len, max(len(k) for k in overlay))
+            ofirst, olen = overlay.shape()
+            max_len = max(max_len, olen)
         for m in _PHRASE_RE.finditer(text):
             phrase = m.group()
             spans = [(t.start(), t.end(), t.group()) for t in _TOKEN_RE.finditer(phrase)]
@@ -291,7 +300,9 @@ class Gazetteer:
                 i = j
         return out
 
-    def actor_type(self, code: str) -> str:
+    def actor_type(self, code: str, overlay: Overlay | None = None) -> str:
+        if overlay is not None and code in overlay.organisations:
+            return overlay.organisations[code].type
         if code in self.organisations:
             return self.organisations[code].type
         if code in self.countries:

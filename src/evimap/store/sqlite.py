@@ -404,7 +404,7 @@ class SQLiteStore:
         """Write one document's attribution (inside the caller's transaction), replacing any older one."""
         import hashlib
 
-        from ..attribute import ATTRIBUTION_VERSION, gazetteer
+        from ..attribute import ATTRIBUTION_VERSION, field_of, gazetteer
 
         gaz = gazetteer()
         for table in ("mentions", "claims", "people", "figures", "abbreviations", "events", "attributed"):
@@ -425,8 +425,7 @@ class SQLiteStore:
                             [(doc_id, pid, f.value, f.unit, f.year, f.subject, f.text, f.start) for pid, f in a.figures])
         self.db.executemany("INSERT INTO abbreviations (doc_id, abbr, expansion, actor) VALUES (?,?,?,?)",
                             [(doc_id, *x) for x in a.abbreviations])
-        texts = [(p.id if not isinstance(p, dict) else p["id"], p.text if not isinstance(p, dict) else p["text"],
-                  (p.section_title if not isinstance(p, dict) else p.get("section_title")) or "") for p in passages]
+        texts = [(field_of(p, "id"), field_of(p, "text"), field_of(p, "section_title") or "") for p in passages]
         for pid, ev in a.events:
             eid = hashlib.sha1(f"{doc_id}|{ev.name}|{ev.start_date}".encode()).hexdigest()[:16]
             self.db.execute("INSERT OR IGNORE INTO events (id, doc_id, passage_id, name, start_date, end_date, place, "
@@ -599,6 +598,7 @@ class SQLiteStore:
         for r in self.db.execute(sql, (doc_id,) if doc_id else ()):
             d = dict(r)
             d["rows"] = json.loads(d["rows"])
+            d["structure"] = json.loads(d["structure"]) if d.get("structure") else None
             out.append(d)
         return out
 
@@ -852,21 +852,16 @@ class SQLiteStore:
                GROUP BY l.code""", (doc_id, framework))}
 
     # ---- attribution (issue 5) -----------------------------------------------------------------
+    def _passage_rows(self, table: str, passage_id: str | None, doc_id: str | None) -> list[dict[str, Any]]:
+        where = [(c, v) for c, v in (("passage_id", passage_id), ("doc_id", doc_id)) if v]
+        sql = f"SELECT * FROM {table}" + ("".join(f" {'AND' if i else 'WHERE'} {c} = ?" for i, (c, _) in enumerate(where)))
+        return [dict(r) for r in self.db.execute(sql + " ORDER BY rowid", [v for _, v in where])]
+
     def claims(self, passage_id: str | None = None, doc_id: str | None = None) -> list[dict[str, Any]]:
-        sql, params = "SELECT * FROM claims WHERE 1=1", []
-        if passage_id:
-            sql, params = sql + " AND passage_id = ?", params + [passage_id]
-        if doc_id:
-            sql, params = sql + " AND doc_id = ?", params + [doc_id]
-        return [dict(r) for r in self.db.execute(sql + " ORDER BY rowid", params)]
+        return self._passage_rows("claims", passage_id, doc_id)
 
     def mentions(self, passage_id: str | None = None, doc_id: str | None = None) -> list[dict[str, Any]]:
-        sql, params = "SELECT * FROM mentions WHERE 1=1", []
-        if passage_id:
-            sql, params = sql + " AND passage_id = ?", params + [passage_id]
-        if doc_id:
-            sql, params = sql + " AND doc_id = ?", params + [doc_id]
-        return [dict(r) for r in self.db.execute(sql + " ORDER BY rowid", params)]
+        return self._passage_rows("mentions", passage_id, doc_id)
 
     def attribution_rows(self, table: str, doc_id: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
         """Rows of people, figures, events or abbreviations (optionally of one document)."""
