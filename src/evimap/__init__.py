@@ -1,7 +1,7 @@
 """evimap: offline evidence mapping for migration-governance documents."""
 
 from .corpus import Corpus, IngestReport, open
-from .errors import EvimapError, IngestError, QueryError, StoreError
+from .errors import EvimapError, IngestError, NotFoundError, QueryError, StoreError
 from .search.query import Hit, any_of, cite
 from .settings import Settings
 
@@ -13,6 +13,7 @@ __all__ = [
     "Hit",
     "IngestError",
     "IngestReport",
+    "NotFoundError",
     "QueryError",
     "Settings",
     "StoreError",

@@ -638,3 +638,35 @@ def tables(
 
 if __name__ == "__main__":  # pragma: no cover
     app()
+
+
+@app.command()
+@handle_errors
+def serve(
+    store: str = StoreOpt,
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (127.0.0.1: this machine only)."),
+    port: int = typer.Option(8000, "--port", "-p", help="Port."),
+    token: Optional[str] = typer.Option(None, "--token", envvar="EVIMAP_TOKEN", show_default=False,
+                                        help="Allow uploads (ingest) with this token; without it the app is read-only."),
+    workers: int = typer.Option(1, "--workers", "-w", min=1, help="Server processes (each with its own connections)."),
+    max_upload_mb: float = typer.Option(50.0, "--max-upload-mb", help="Largest file accepted for upload."),
+) -> None:
+    """Start the web app and JSON API (search, documents, evidence maps, syntheses, profiles, status)."""
+    try:
+        import uvicorn
+
+        from .web.app import WebConfig
+    except ImportError as exc:
+        raise EvimapError(f"the web app needs its extra: pip install 'evimap[web]' ({exc.name} is missing)") from None
+    if not Path(store).is_file():
+        raise EvimapError(f"{store}: no such store (run `evimap ingest` first)")
+    loopback = host in ("127.0.0.1", "localhost", "::1")
+    hosts = ("127.0.0.1", "localhost", "[::1]", f"127.0.0.1:{port}", f"localhost:{port}") if loopback else None
+    if token is not None and len(token) < 12:
+        raise EvimapError("--token must be at least 12 characters")
+    os.environ["EVIMAP_WEB_CONFIG"] = json.dumps({"store": str(Path(store).resolve()), "token": token,
+                                                  "max_upload_mb": max_upload_mb, "allowed_hosts": hosts})
+    mode = "uploads allowed with the token" if token else "read-only"
+    err.print(f"evimap serving {escape(store)} on http://{host}:{port} ({mode}); Ctrl+C stops")
+    uvicorn.run("evimap.web.app:app_from_env", factory=True, host=host, port=port, workers=workers,
+                log_level="warning", access_log=False)

@@ -14,7 +14,7 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
-from .errors import EvimapError, IngestError, QueryError
+from .errors import EvimapError, IngestError, NotFoundError, QueryError
 from .ingest.pipeline import process_file
 from .records import ProcessedDocument
 from .search.query import Hit, any_of, escape_query, parse_years
@@ -206,7 +206,7 @@ class Corpus:
         """A document by id (or id prefix), file name or path. Raises EvimapError if none or ambiguous."""
         found = self.store.find_documents(ref)
         if not found:
-            raise EvimapError(f"no document matches {ref!r}")
+            raise NotFoundError(f"no document matches {ref!r}")
         exact = [d for d in found if ref in (d.id, d.name, d.path)]
         if len(exact) == 1:
             return exact[0]
@@ -222,7 +222,7 @@ class Corpus:
     def passage(self, passage_id: str) -> dict[str, Any]:
         p = self.store.passage(passage_id)
         if p is None:
-            raise EvimapError(f"no passage with id {passage_id!r}")
+            raise NotFoundError(f"no passage with id {passage_id!r}")
         return p
 
     def sections(self, document: str) -> list[dict[str, Any]]:
@@ -248,7 +248,7 @@ class Corpus:
         for ref in ([docs] if isinstance(docs, str) else docs or []):
             found = self.store.find_documents(ref)
             if not found:
-                raise EvimapError(f"no document matches {ref!r}")
+                raise NotFoundError(f"no document matches {ref!r}")
             doc_ids.extend(d.id for d in found)
         as_list = lambda v: [v] if isinstance(v, str) else list(v or [])  # noqa: E731
         return SearchQuery(
@@ -386,6 +386,31 @@ class Corpus:
         any_terms = filters.pop("any_terms", None)
         return self._run(self.store.count, self._query(query, any_terms, **filters), query, any_terms)
 
+    def facets(self, query: str | None = None, facets: Iterable[str] = ("language", "year", "actor_type"), *,
+               limit: int = 10, budget_ms: float = 200.0, **filters: Any) -> dict[str, list[tuple[Any, int]] | None]:
+        """What the passages ``search`` would find are, counted per facet value (see ``SQLiteStore.facet_counts``):
+        ``{"language": [("en", 812), …], "label:gcm": [("17", 40), …], …}``. A facet that does not finish
+        within ``budget_ms`` comes back as None."""
+        any_terms = filters.pop("any_terms", None)
+        q = self._query(query, any_terms, **filters)
+        return self._run(lambda qq: self.store.facet_counts(qq, list(facets), limit, budget_ms), q, query, any_terms)
+
+    def neighbours(self, passage_id: str, before: int = 2, after: int = 2) -> list[dict[str, Any]]:
+        """A passage with the ``before`` passages preceding it and the ``after`` following it in its document."""
+        return self.store.neighbours(self.passage(passage_id)["id"], before, after)
+
+    def cell(self, framework: str, code: str, *, by: str = "document", group: str | None = None,
+             theme: str | None = None, limit: int = 20, offset: int = 0) -> list[dict[str, Any]]:
+        """The passages behind one cell of an evidence map: assigned ``framework:code`` and (with ``group``)
+        whose ``by`` value is ``group``, best score first, duplicates left out as the map counts them."""
+        from .map import load_frameworks
+        from .report.coverage import group_sql, parse_theme
+
+        fw = load_frameworks(framework)[0]
+        fw.category(code)  # raises for an unknown code
+        return self.store.labelled_passages(fw.id, code, limit=limit, offset=offset, group_sql=group_sql(by),
+                                            group=group, theme=parse_theme(theme))
+
     @staticmethod
     def _run(execute: Callable[[SearchQuery], Any], q: SearchQuery, query: str | None, any_terms: Any) -> Any:
         """Run a store query; a plain query that is not valid FTS5 is retried with its words quoted."""
@@ -440,7 +465,7 @@ class Corpus:
 
         tables = self.tables(document)
         if not 1 <= number <= len(tables):
-            raise EvimapError(f"{document}: no table {number} (the document has {len(tables)})")
+            raise NotFoundError(f"{document}: no table {number} (the document has {len(tables)})")
         t = tables[number - 1]
         t["structure"] = t.get("structure") or structure_table(t["rows"])  # stores attributed before v4 tables
         t["checks"] = check_totals(t["structure"])

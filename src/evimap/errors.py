@@ -21,3 +21,7 @@ class StoreError(EvimapError):
 
 class QueryError(EvimapError):
     """A search query could not be parsed."""
+
+
+class NotFoundError(EvimapError):
+    """A document, passage, table, actor or framework category that the store does not have."""

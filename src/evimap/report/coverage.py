@@ -259,7 +259,7 @@ def build(corpus: Any, framework: str = "gcm", by: str = "document", *, theme: s
     gsql = group_sql(by)
     level = level or (fw.levels[0] if fw.levels else None)
     main_facet = next(iter(fw.facets), None) if fw.facets else None
-    cats = [c for c in fw.at_level(level) if main_facet is None or c.facet == main_facet]
+    cats = map_categories(fw, level)
     store = corpus.store
     require_mapped(store, fw.id)
     theme_key = parse_theme(theme)
@@ -293,6 +293,13 @@ def build(corpus: Any, framework: str = "gcm", by: str = "document", *, theme: s
                           "passages": t.passages, "documents": t.documents,
                           "silent_groups": [g["name"] for g in groups if (c.code, g["name"]) not in cells]})
     return cmap
+
+
+def map_categories(fw: Any, level: str | None = None) -> list[Any]:
+    """The rows of a map of ``fw``: its top level (or ``level``), main facet only (e.g. the GCM's 23 objectives)."""
+    level = level or (fw.levels[0] if fw.levels else None)
+    main_facet = next(iter(fw.facets), None) if fw.facets else None
+    return [c for c in fw.at_level(level) if main_facet is None or c.facet == main_facet]
 
 
 def parse_theme(theme: str | None) -> tuple[str, str] | None:

@@ -20,6 +20,8 @@ from ..errors import EvimapError
 from .base import HTML_HEAD, Provenance, Report, citation, esc, framework_info, md_cell
 
 SAMPLE_PASSAGES = 40
+# Document vectors computed for read-only stores, per (store path, model): {doc id: (sha256, vector bytes)}
+_MEMO: dict[tuple[str, str], dict[str, tuple[str, bytes]]] = {}
 
 
 def _doc_vectors(corpus: Any, model: str = "static") -> tuple[list[str], np.ndarray]:
@@ -27,7 +29,7 @@ def _doc_vectors(corpus: Any, model: str = "static") -> tuple[list[str], np.ndar
 
     store = corpus.store
     docs = corpus.documents()
-    cached = store.doc_vectors(model)
+    cached = {**store.doc_vectors(model), **_MEMO.get((store.path, model), {})}
     todo = [d for d in docs if cached.get(d.id, ("",))[0] != d.sha256]
     if todo:
         emb = get_embedder(model)
@@ -39,8 +41,13 @@ def _doc_vectors(corpus: Any, model: str = "static") -> tuple[list[str], np.ndar
             v = emb.encode(texts).mean(0)
             v = v / (np.linalg.norm(v) or 1.0)
             rows.append((d.id, d.sha256, v.astype(np.float32).tobytes()))
-        store.put_doc_vectors(model, rows)
-        cached = store.doc_vectors(model)
+        if getattr(store, "readonly", False):  # a read-only store (the web app): keep them for this process
+            memo = _MEMO.setdefault((store.path, model), {})
+            memo.update({i: (sha, v) for i, sha, v in rows})
+            cached.update(memo)
+        else:
+            store.put_doc_vectors(model, rows)
+            cached = store.doc_vectors(model)
     ids = [d.id for d in docs]
     return ids, np.stack([np.frombuffer(cached[i][1], dtype=np.float32) for i in ids]) if ids else np.zeros((0, 1))
 

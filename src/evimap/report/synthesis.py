@@ -7,6 +7,7 @@ document) are shown once, with the other places listed."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -60,7 +61,7 @@ class Synthesis(Report):
     n_passages: int = 0
     n_collapsed: int = 0
     kind = "synthesis"
-    formats = ("md", "html", "json", "docx")
+    formats = ("md", "html", "json", "docx", "xlsx")
 
     def quotes(self) -> list[Quote]:
         return [q for g in self.groups for q in g["quotes"]]
@@ -152,6 +153,45 @@ class Synthesis(Report):
         r.font.size = Pt(8)
         doc.save(str(path))
 
+
+    def to_xlsx(self, path: Path) -> None:
+        """One row per quote (group, verbatim text, citation, codes), one per recurring recommendation,
+        and the provenance — for analysts who sort and annotate quotes in a spreadsheet."""
+        from openpyxl import Workbook
+        from openpyxl.styles import Alignment, Font
+
+        wb = Workbook()
+        ws = wb.active
+        ws.title = "quotes"
+        ws.append(["group", "quote id", "quote", "citation", "document", "page", "section", "paragraph", "score",
+                   "codes", "also in", "passage id"])
+        for g in self.groups:
+            for q in g["quotes"]:
+                d = q.to_dict()
+                ws.append([xml_safe(str(g["name"])), q.qid, xml_safe(d["text"]), xml_safe(d["citation"]), d["document"],
+                           d["page"], d["section"], d["paragraph"], d["score"], ", ".join(q.codes),
+                           xml_safe("; ".join(q.also_in)), d["passage_id"]])
+        recs = wb.create_sheet("recommendations")
+        recs.append(["rank", "terms", "passages", "sources", "quote ids", "example quote", "example citation"])
+        for i, c in enumerate(self.clusters, 1):
+            first = c["quotes"][0] if c["quotes"] else None
+            recs.append([i, " · ".join(c["terms"]), c["passages"], c["sources"], ", ".join(c["members"]),
+                         xml_safe(first.passage["text"]) if first else None, xml_safe(first.cite) if first else None])
+        about = wb.create_sheet("about")
+        about.append(["key", "value"])
+        about.append(["title", self._title()])
+        about.append(["summary", self._intro()])
+        for k, v in self.provenance.to_dict().items():
+            about.append([k, v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)])
+        for sheet, widths in ((ws, {"A": 24, "C": 90, "D": 50}), (recs, {"B": 40, "F": 90}), (about, {"B": 100})):
+            for cell in sheet[1]:
+                cell.font = Font(bold=True)
+            for col, w in widths.items():
+                sheet.column_dimensions[col].width = w
+            sheet.freeze_panes = "A2"
+        for row in ws.iter_rows(min_row=2, min_col=3, max_col=3):
+            row[0].alignment = Alignment(wrap_text=True, vertical="top")
+        wb.save(str(path))
 
 def _dedupe(rows: list[dict[str, Any]], vecs: np.ndarray) -> tuple[list[int], dict[int, list[int]]]:
     """Indices kept (best first) and, per kept index, the near-duplicates folded into it."""

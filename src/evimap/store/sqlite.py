@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -254,6 +255,7 @@ class SQLiteStore:
 
     def __init__(self, path: str | Path, readonly: bool = False):
         self.path = str(path)
+        self.readonly = readonly
         p = Path(self.path)
         if readonly and not p.exists():
             raise StoreError(f"{self.path}: no such store (run `evimap ingest` first)")
@@ -694,6 +696,73 @@ class SQLiteStore:
             d["score"] = scores[d.pop("rid")]
         return out
 
+    # Facets of a search: what the matching passages are, counted per value. The matches are written
+    # once to a temporary table (one FTS query), then each facet is a GROUP BY joining it by index.
+    _FACETS = {
+        "language": "SELECT d.language AS v, COUNT(*) AS n FROM temp.facet_hits h CROSS JOIN documents d ON d.id = h.doc_id",
+        "year": "SELECT d.year AS v, COUNT(*) AS n FROM temp.facet_hits h CROSS JOIN documents d ON d.id = h.doc_id",
+        "format": "SELECT d.format AS v, COUNT(*) AS n FROM temp.facet_hits h CROSS JOIN documents d ON d.id = h.doc_id",
+        "document": "SELECT d.name AS v, COUNT(*) AS n FROM temp.facet_hits h CROSS JOIN documents d ON d.id = h.doc_id",
+        "actor_type": "SELECT c.actor_type AS v, COUNT(DISTINCT h.rid) AS n FROM temp.facet_hits h "
+                      "JOIN claims c ON c.passage_id = h.pid",
+        "actor": "SELECT c.actor AS v, COUNT(DISTINCT h.rid) AS n FROM temp.facet_hits h CROSS JOIN claims c ON c.passage_id = h.pid",
+    }
+    FACET_NAMES = (*_FACETS, "country", "region", "label:FRAMEWORK")
+
+    def facet_counts(self, q: SearchQuery, facets: list[str], limit: int = 10,
+                     budget_ms: float = 200.0) -> dict[str, list[tuple[Any, int]] | None]:
+        """Per facet, the ``limit`` commonest values among the passages ``q`` matches, as (value, passages).
+
+        Facets: language, year, format, document, actor_type, actor, country and region (said by or
+        named in the passage, as the search filters mean them), and ``label:FRAMEWORK`` (assigned
+        categories). The whole call gets ``budget_ms``: facets not finished by then (a very common word
+        on a big store) come back as None instead of holding up the page."""
+        for f in facets:
+            if f not in self._FACETS and f not in ("country", "region") and not f.startswith("label:"):
+                raise QueryError(f"unknown facet {f!r} (choose from: {', '.join(self.FACET_NAMES)})")
+        where, params = self._where(q)
+        out: dict[str, list[tuple[Any, int]] | None] = dict.fromkeys(facets)
+        deadline = time.perf_counter() + budget_ms / 1000
+        self.db.set_progress_handler(lambda: time.perf_counter() > deadline, 1000)
+        try:
+            self.db.execute("CREATE TEMP TABLE IF NOT EXISTS facet_hits (rid INTEGER PRIMARY KEY, pid TEXT, doc_id TEXT)")
+            self.db.execute("DELETE FROM temp.facet_hits")
+            self.db.execute(f"INSERT INTO temp.facet_hits SELECT p.rowid, p.id, p.doc_id {self._FROM} WHERE {where}", params)
+            for facet in facets:
+                sql, args = self._facet_sql(facet)
+                out[facet] = [(r[0], r[1]) for r in self.db.execute(sql, [*args, limit])]
+        except sqlite3.OperationalError as exc:
+            if "interrupted" not in str(exc):
+                raise QueryError(f"cannot parse query {q.match!r}: {exc}") from None
+        finally:
+            self.db.set_progress_handler(None, 0)
+            if self.db.in_transaction:
+                self.db.rollback()
+        return out
+
+    def _facet_sql(self, facet: str) -> tuple[str, list[Any]]:
+        tail = " GROUP BY v ORDER BY n DESC, v LIMIT ?"
+        if facet in self._FACETS:
+            return self._FACETS[facet] + " WHERE v IS NOT NULL" + tail, []
+        if facet in ("country", "region"):
+            return (f"""SELECT v, COUNT(DISTINCT rid) AS n FROM (
+                          SELECT c.{facet} AS v, h.rid AS rid FROM temp.facet_hits h CROSS JOIN claims c ON c.passage_id = h.pid
+                          WHERE c.{facet} IS NOT NULL
+                          UNION ALL
+                          SELECT m.code AS v, h.rid AS rid FROM temp.facet_hits h CROSS JOIN mentions m ON m.passage_id = h.pid
+                          WHERE m.kind = ?)""" + tail, [facet])
+        return ("SELECT l.code AS v, COUNT(*) AS n FROM temp.facet_hits h CROSS JOIN labels l INDEXED BY labels_passage ON l.passage_id = h.pid "
+                "WHERE l.framework = ? AND l.assigned = 1" + tail, [facet.split(":", 1)[1]])
+
+    def neighbours(self, passage_id: str, before: int = 2, after: int = 2) -> list[dict[str, Any]]:
+        """The passages around one, in reading order (the passage itself included)."""
+        row = self.db.execute("SELECT doc_id, seq FROM passages WHERE id = ?", (passage_id,)).fetchone()
+        if row is None:
+            return []
+        return [self._passage(r) for r in self.db.execute(
+            "SELECT * FROM passages WHERE doc_id = ? AND seq BETWEEN ? AND ? ORDER BY seq",
+            (row[0], row[1] - before, row[1] + after))]
+
     # Above this many duplicate passages, collapsing is done in SQL instead of by over-fetching.
     _MAX_OVERFETCH = 5000
 
@@ -821,10 +890,15 @@ class SQLiteStore:
                 WHERE rank <= ? ORDER BY code, grp, rank""", [framework, *params, per_cell])]
 
     def labelled_passages(self, framework: str, code: str, *, limit: int, doc_ids: list[str] | None = None,
-                          group_sql: str = "d.name", originals: bool = True) -> list[dict[str, Any]]:
+                          group_sql: str = "d.name", originals: bool = True, group: str | None = None,
+                          theme: tuple[str, str] | None = None, offset: int = 0) -> list[dict[str, Any]]:
         """Passages assigned ``framework:code``, best first, with provenance and document metadata
-        (``originals``: leave out duplicate passages and near-duplicate documents)."""
-        where, params = self._report_filter(None, doc_ids, originals)
+        (``originals``: leave out duplicate passages and near-duplicate documents; ``group``: only those
+        whose ``group_sql`` value is this — "(none)" for no value — i.e. one cell of an evidence map)."""
+        where, params = self._report_filter(theme, doc_ids, originals)
+        if group is not None:
+            where += f" AND {group_sql} IS NULL" if group == "(none)" else f" AND CAST({group_sql} AS TEXT) = ?"
+            params += [] if group == "(none)" else [group]
         return [dict(r) for r in self.db.execute(
             f"""SELECT l.score AS score, p.id AS passage_id, p.doc_id AS doc_id, d.name AS document, d.title AS title,
                        d.year AS year, d.format AS format, p.page AS page, p.section AS section,
@@ -832,7 +906,7 @@ class SQLiteStore:
                        p.text AS text, p.text_hash AS text_hash, {group_sql} AS grp
                 FROM labels l JOIN passages p ON p.id = l.passage_id JOIN documents d ON d.id = p.doc_id
                 WHERE l.framework = ? AND l.code = ? AND l.assigned = 1 {where}
-                ORDER BY l.score DESC, p.id LIMIT ?""", [framework, code, *params, limit])]
+                ORDER BY l.score DESC, p.id LIMIT ? OFFSET ?""", [framework, code, *params, limit, offset])]
 
     def assigned_codes(self, passage_ids: list[str], framework: str) -> dict[str, list[str]]:
         out: dict[str, list[str]] = {}

@@ -1,0 +1,639 @@
+"""The web app and JSON API: FastAPI + Jinja2 server-rendered pages over the library calls the CLI uses.
+
+    evimap serve --store evimap.db                      # http://127.0.0.1:8000, read-only
+    evimap serve --store evimap.db --token "$SECRET"    # uploads (ingest) allowed with the token
+
+    from evimap.web import create_app
+    app = create_app("evimap.db", token=None)           # any ASGI server, or fastapi.testclient
+
+Read-only by default: no request can change the store unless a token was set at start, and then only
+the ingest endpoints, with that token (a form field or ``Authorization: Bearer``). Each worker thread
+reads through its own read-only SQLite connection; writes go through one connection under a lock.
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import hmac
+import io
+import os
+import re
+import secrets
+import tempfile
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+from fastapi import FastAPI, File, Form, Query, Request, UploadFile
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.trustedhost import TrustedHostMiddleware
+
+from .. import __version__
+from ..corpus import Corpus
+from ..errors import EvimapError, NotFoundError
+from ..report.coverage import map_categories
+from ..settings import Settings
+from . import render
+
+HERE = Path(__file__).parent
+UPLOAD_TYPES = {".pdf", ".docx", ".xlsx", ".html", ".htm", ".xhtml", ".txt", ".md", ".markdown", ".csv", ".tsv"}
+FRAMEWORKS = ("gcm", "sdg", "themes", "sg8")
+REPORT_MEDIA = {"md": "text/markdown; charset=utf-8", "html": "text/html; charset=utf-8",
+                "json": "application/json", "csv": "text/csv; charset=utf-8", "eppi": "application/json",
+                "png": "image/png", "svg": "image/svg+xml",
+                "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
+       "base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
+CSRF_COOKIE = "evimap_csrf"
+
+
+@dataclass
+class WebConfig:
+    store: str
+    token: str | None = None  # writes need it; None: the app is read-only
+    max_upload_mb: float = 50.0
+    upload_dir: str | None = None  # default: "<store>.uploads" beside the store
+    facet_budget_ms: float = 300.0  # per search page: facets not counted by then are shown as skipped
+    per_page: int = 20
+    allowed_hosts: tuple[str, ...] | None = None  # Host headers accepted (DNS-rebinding guard); None: any
+    settings: Settings | None = None
+
+
+class Connections:
+    """One read-only Corpus per worker thread, one writer at a time, and a small report cache that
+    forgets everything when the store file changes."""
+
+    def __init__(self, config: WebConfig):
+        self.config = config
+        self._local = threading.local()
+        self.write_lock = threading.Lock()
+        self._cache: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+        self._cache_lock = threading.Lock()
+        Corpus(config.store, readonly=True).close()  # fail at start, with one line, if the store is unusable
+
+    def read(self) -> Corpus:
+        corpus = getattr(self._local, "corpus", None)
+        if corpus is None:
+            corpus = self._local.corpus = Corpus(self.config.store, settings=self.config.settings, readonly=True)
+        return corpus
+
+    def _version(self) -> tuple[int, ...]:
+        out = []
+        for suffix in ("", "-wal"):
+            try:
+                st = os.stat(self.config.store + suffix)
+                out += [st.st_mtime_ns, st.st_size]
+            except OSError:
+                out += [0, 0]
+        return tuple(out)
+
+    def cached(self, key: tuple[Any, ...], make: Callable[[], Any]) -> Any:
+        key = (*key, self._version())
+        with self._cache_lock:
+            if key in self._cache:
+                self._cache.move_to_end(key)
+                return self._cache[key]
+        value = make()
+        with self._cache_lock:
+            self._cache[key] = value
+            while len(self._cache) > 32:
+                self._cache.popitem(last=False)
+        return value
+
+
+def _safe_name(name: str | None) -> str:
+    """The base name of an uploaded file, reduced to safe characters (never used as a path as given)."""
+    base = re.split(r"[\\/]", name or "")[-1]
+    base = re.sub(r"[^\w.\- ]+", "_", base).strip(" .")[:120]
+    return base or "upload"
+
+
+def create_app(store: str | WebConfig, token: str | None = None, **options: Any) -> FastAPI:
+    """The web app over ``store``. Options are WebConfig fields (max_upload_mb, facet_budget_ms …)."""
+    config = store if isinstance(store, WebConfig) else WebConfig(store=str(store), token=token, **options)
+    conns = Connections(config)
+    upload_dir = Path(config.upload_dir or f"{config.store}.uploads")
+    app = FastAPI(title="evimap", version=__version__, docs_url=None, redoc_url=None,
+                  description="Evidence maps of migration-governance documents: search passages, read documents, "
+                              "framework labels, evidence maps, thematic syntheses, actor profiles. Read-only unless "
+                              "the server was started with a token; ingest needs `Authorization: Bearer TOKEN`.")
+    app.state.config = config
+    templates = Jinja2Templates(directory=str(HERE / "templates"))
+    templates.env.filters["highlight"] = render.highlight
+    templates.env.globals.update(version=__version__, writable=bool(config.token), facet_titles=render.FACET_TITLES,
+                                 with_param=render.with_param, heat_class=render.heat_class)
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    if config.allowed_hosts:
+        app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(config.allowed_hosts))
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next: Any) -> Response:
+        if request.method == "POST":  # refuse oversized uploads before the body is read
+            length = request.headers.get("content-length", "")
+            if length.isdigit() and int(length) > (config.max_upload_mb + 1) * 1024 * 1024:
+                return error_response(request, 413, f"upload larger than the limit of {config.max_upload_mb:g} MB")
+        response = await call_next(request)
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["X-Frame-Options"] = "DENY"
+        response.headers["Referrer-Policy"] = "same-origin"
+        response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
+        return response
+
+    # ---- errors: JSON under /api, a page elsewhere -------------------------------------------------
+    def error_response(request: Request, status: int, message: str) -> Response:
+        if request.url.path.startswith("/api/") or request.url.path == "/openapi.json":
+            return JSONResponse({"error": message}, status_code=status)
+        return templates.TemplateResponse(request, "error.html", {"status": status, "message": message},
+                                          status_code=status)
+
+    @app.exception_handler(NotFoundError)
+    async def not_found(request: Request, exc: NotFoundError) -> Response:
+        return error_response(request, 404, str(exc))
+
+    @app.exception_handler(EvimapError)
+    async def bad_request(request: Request, exc: EvimapError) -> Response:
+        return error_response(request, 400, str(exc))
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> Response:
+        problems = "; ".join(f"{'.'.join(str(x) for x in e['loc'][1:])}: {e['msg']}" for e in exc.errors())
+        return error_response(request, 422, f"invalid request: {problems}")
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        return error_response(request, exc.status_code, str(exc.detail))
+
+    # ---- shared helpers --------------------------------------------------------------------------
+    def search_params(request: Request) -> dict[str, Any]:
+        qp = request.query_params
+        out: dict[str, Any] = {k: qp.get(k, "").strip() for k in render.SINGLE_PARAMS}
+        out.update({k: [v for v in qp.getlist(k) if v.strip()] for k in render.MULTI_PARAMS})
+        return out
+
+    def search_kwargs(p: dict[str, Any]) -> dict[str, Any]:
+        kw = {k: p[k] or None for k in render.MULTI_PARAMS}
+        kw.update(any_terms=p["any"] or None, year=p["year"] or None)
+        return kw
+
+    def frameworks_by_id() -> dict[str, Any]:
+        from ..map import load_frameworks
+
+        return conns.cached(("frameworks",), lambda: {fw.id: fw for fw in load_frameworks(list(FRAMEWORKS))})
+
+    def category_title(framework: str, code: str) -> str:
+        fw = frameworks_by_id().get(framework)
+        try:
+            return fw.category(code).title if fw else code
+        except EvimapError:
+            return code
+
+    def facet_label(facet: str, value: Any) -> str:
+        if facet.startswith("label:"):
+            return f"{value} · {category_title(facet.split(':', 1)[1], str(value))}"
+        if facet == "country":
+            from ..attribute import gazetteer
+
+            return f"{gazetteer().display(str(value))} ({value})"
+        return str(value)
+
+    def facet_value(facet: str, value: Any) -> tuple[str, str]:
+        """(search parameter, value) that filters on a facet value."""
+        if facet.startswith("label:"):
+            return "label", f"{facet.split(':', 1)[1]}:{value}"
+        return facet, str(value)
+
+    def run_search(corpus: Corpus, p: dict[str, Any], page: int, per_page: int) -> dict[str, Any]:
+        kw = search_kwargs(p)
+        hits = corpus.search(p["q"] or None, limit=per_page, offset=(page - 1) * per_page, **kw)
+        total = corpus.count(p["q"] or None, **kw)
+        return {"hits": hits, "total": total}
+
+    def hit_json(h: Any) -> dict[str, Any]:
+        d = h.to_dict()
+        d["snippet"] = render.plain_snippet(h.snippet)
+        d["snippet_html"] = str(render.highlight(h.snippet))
+        return d
+
+    def passage_bundle(corpus: Corpus, passage_id: str) -> dict[str, Any]:
+        p = corpus.passage(passage_id)
+        doc = corpus.document(p["doc_id"])
+        labels = corpus.labels(p["id"])
+        from ..search.query import cite
+
+        return {"passage": p, "document": doc, "labels": labels,
+                "citation": cite(doc.name, p["page"], p["section"], p["label"], p["kind"], p["part"], p["page_end"]),
+                "claims": corpus.claims(p["id"]), "mentions": corpus.mentions(p["id"]),
+                "neighbours": corpus.neighbours(p["id"]),
+                "duplicate_of": corpus.store.passage(p["dup_of"]) if p.get("dup_of") else None}
+
+    def doc_json(d: Any) -> dict[str, Any]:
+        return {k: getattr(d, k) for k in ("id", "name", "title", "format", "pages", "language", "year", "n_passages",
+                                           "size", "duplicate_of", "duplicate_similarity", "ingested_at")}
+
+    def build_map(corpus: Corpus, framework: str, by: str, theme: str | None, level: str | None) -> Any:
+        from ..report import coverage_map
+
+        return conns.cached(("map", framework, by, theme, level),
+                            lambda: coverage_map(corpus, framework, by=by, theme=theme or None, level=level or None))
+
+    def build_synthesis(corpus: Corpus, theme: str, by: str, framework: str | None) -> Any:
+        from ..report import synthesis
+
+        return conns.cached(("synthesis", theme, by, framework),
+                            lambda: synthesis(corpus, theme, by=by, framework=framework or None))
+
+    def report_download(report: Any, fmt: str, stem: str) -> Response:
+        if fmt not in report.formats:
+            raise EvimapError(f"format {fmt!r} is not available here (choose from: {', '.join(report.formats)})")
+        if fmt in ("png", "svg", "xlsx", "docx"):
+            with tempfile.TemporaryDirectory() as tmp:
+                path = Path(tmp) / f"{stem}.{fmt}"
+                report.write(path, fmt)
+                data = path.read_bytes()
+        else:
+            data = report.render(fmt).encode("utf-8")
+        disposition = "inline" if fmt in ("png", "svg") else "attachment"
+        ext = "json" if fmt == "eppi" else fmt
+        return Response(data, media_type=REPORT_MEDIA[fmt],
+                        headers={"Content-Disposition": f'{disposition}; filename="{stem}.{ext}"'})
+
+    def check_token(given: str | None) -> None:
+        if not config.token:
+            raise StarletteHTTPException(403, "this server is read-only (start it with --token to allow ingest)")
+        if not given or not hmac.compare_digest(given.encode(), config.token.encode()):
+            raise StarletteHTTPException(401, "a valid token is needed to change the store")
+
+    async def ingest_uploads(files: list[UploadFile]) -> dict[str, Any]:
+        limit = int(config.max_upload_mb * 1024 * 1024)
+        saved, rejected = [], []
+        upload_dir.mkdir(parents=True, exist_ok=True)
+        for f in files:
+            name = _safe_name(f.filename)
+            suffix = Path(name).suffix.lower()
+            if suffix not in UPLOAD_TYPES:
+                rejected.append({"file": name, "reason": f"file type {suffix or '(none)'!r} is not accepted "
+                                                         f"(accepted: {', '.join(sorted(UPLOAD_TYPES))})"})
+                continue
+            data = io.BytesIO()
+            while chunk := await f.read(1 << 20):
+                data.write(chunk)
+                if data.tell() > limit:
+                    break
+            if data.tell() > limit:
+                rejected.append({"file": name, "reason": f"larger than the upload limit of {config.max_upload_mb:g} MB"})
+                continue
+            if data.tell() == 0:
+                rejected.append({"file": name, "reason": "empty file"})
+                continue
+            digest = hashlib.sha256(data.getvalue()).hexdigest()
+            target = upload_dir / digest[:16] / name  # our folder, our name: nothing from the request is a path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data.getvalue())
+            saved.append(target)
+        result: dict[str, Any] = {"files": [{"file": r["file"], "outcome": "refused", "detail": r["reason"]}
+                                            for r in rejected], "mapped": {}}
+        if saved:
+            events: list[dict[str, str]] = []
+            with conns.write_lock:
+                writer = Corpus(config.store, settings=config.settings)
+                try:
+                    writer.ingest(saved, workers=1, on_event=lambda kind, path, detail: events.append(
+                        {"file": Path(path).name, "outcome": kind, "detail": detail}))
+                    mapped = [fw for fw in FRAMEWORKS if writer.store.has_labels(fw)]
+                    result["mapped"] = writer.map(mapped, workers=1) if mapped else {}
+                finally:
+                    writer.close()
+            result["files"] += events
+        result["ok"] = all(f["outcome"] in ("added", "updated", "skipped", "alias") for f in result["files"])
+        return result
+
+    def csrf_token(request: Request) -> str:
+        return request.cookies.get(CSRF_COOKIE) or secrets.token_urlsafe(32)
+
+    # ================================ pages ========================================================
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def home(request: Request) -> Response:
+        stats = conns.cached(("status",), lambda: conns.read().status())
+        return templates.TemplateResponse(request, "home.html", {"stats": stats})
+
+    @app.get("/search", response_class=HTMLResponse, include_in_schema=False)
+    def search_page(request: Request, page: int = Query(1, ge=1, le=10_000)) -> Response:
+        p = search_params(request)
+        ctx: dict[str, Any] = {"p": p, "page": page, "facets": {}, "hits": [], "total": 0, "error": None,
+                               "per_page": config.per_page}
+        if p["q"] or p["any"]:
+            corpus = conns.read()
+            try:
+                ctx.update(run_search(corpus, p, page, config.per_page))
+                raw = corpus.facets(p["q"] or None, render.PAGE_FACETS, limit=8, budget_ms=config.facet_budget_ms,
+                                    **search_kwargs(p))
+                ctx["facets"] = {f: None if vals is None else
+                                 [(facet_label(f, v), *facet_value(f, v), n) for v, n in vals] for f, vals in raw.items()}
+            except NotFoundError:
+                raise
+            except EvimapError as exc:
+                ctx["error"] = str(exc)
+        active = [(k, v, facet_label(f"label:{v.split(':', 1)[0]}", v.split(":", 1)[-1]) if k == "label" else v)
+                  for k in render.MULTI_PARAMS for v in p[k]]
+        ctx["active"] = active
+        ctx["pages"] = max(1, -(-ctx["total"] // config.per_page))
+        ctx["base"] = render.query_string(p)
+        return templates.TemplateResponse(request, "search.html", ctx, status_code=400 if ctx["error"] else 200)
+
+    @app.get("/passages/{passage_id}", response_class=HTMLResponse, include_in_schema=False)
+    def passage_page(request: Request, passage_id: str) -> Response:
+        b = passage_bundle(conns.read(), passage_id)
+        b["text_html"] = render.mark_terms(b["passage"]["text"], render.evidence_terms(b["labels"]))
+        for lab in b["labels"]:
+            lab["title"] = category_title(lab["framework"], lab["code"])
+            lab["quotes"] = list(dict.fromkeys(q for ev in lab["evidence"] for q in ev.get("quotes", [])))
+            lab["closest"] = next((ev.get("text") for ev in lab["evidence"] if ev.get("type") == "closest"), None)
+        return templates.TemplateResponse(request, "passage.html", b)
+
+    @app.get("/documents", response_class=HTMLResponse, include_in_schema=False)
+    def documents_page(request: Request, q: str = "", page: int = Query(1, ge=1)) -> Response:
+        docs = conns.read().documents()
+        if q:
+            docs = [d for d in docs if q.lower() in d.name.lower() or q.lower() in (d.title or "").lower()]
+        per = 100
+        return templates.TemplateResponse(request, "documents.html", {
+            "docs": docs[(page - 1) * per: page * per], "total": len(docs), "q": q, "page": page,
+            "pages": max(1, -(-len(docs) // per))})
+
+    @app.get("/documents/{doc_ref}", response_class=HTMLResponse, include_in_schema=False)
+    def document_page(request: Request, doc_ref: str, start: int = Query(0, ge=0)) -> Response:
+        corpus = conns.read()
+        doc = corpus.document(doc_ref)
+        passages = corpus.passages(doc.id)
+        per = 300
+        shown = passages[start:start + per]
+        margin: dict[str, list[tuple[str, str, str]]] = {}
+        for fw in ("gcm", "themes"):
+            if not corpus.store.has_labels(fw):
+                continue
+            for pid, codes in corpus.store.assigned_codes([p["id"] for p in shown], fw).items():
+                margin.setdefault(pid, []).extend((fw, c, category_title(fw, c)) for c in codes[:3])
+        all_docs = {d.id: d for d in corpus.documents()}
+        copies = [d for d in all_docs.values() if d.duplicate_of == doc.id]
+        similar, similar_note = [], None
+        if len(all_docs) <= 2000:
+            from ..report import similar_documents
+
+            similar = conns.cached(("similar", doc.id), lambda: similar_documents(corpus, doc.id, limit=5))
+        else:
+            similar_note = f"similar documents are not computed on the fly for {len(all_docs):,} documents"
+        sections = corpus.sections(doc.id)
+        starts = [p["start"] for p in passages]
+        for s in sections:  # each heading links to the first passage at or after it
+            i = bisect.bisect_left(starts, s["start"])
+            if i < len(passages):
+                s["first_passage"], s["first_index"] = passages[i]["id"], i
+        return templates.TemplateResponse(request, "document.html", {
+            "doc": doc, "passages": shown, "n_passages": len(passages), "start": start, "per": per,
+            "sections": sections, "margin": margin, "copies": copies,
+            "original": all_docs.get(doc.duplicate_of) if doc.duplicate_of else None,
+            "similar": similar, "similar_note": similar_note, "tables": corpus.table_summaries(doc.id)})
+
+    def map_form(request: Request) -> dict[str, Any]:
+        from ..report.coverage import GROUPS
+
+        qp = request.query_params
+        themes = frameworks_by_id()["themes"]
+        return {"framework": qp.get("framework", "gcm"), "by": qp.get("by", "document"), "theme": qp.get("theme", ""),
+                "level": qp.get("level", ""), "frameworks": FRAMEWORKS, "groups": list(GROUPS),
+                "themes": [(f"themes:{c.code}", c.title) for c in themes.categories if "." not in c.code]}
+
+    @app.get("/map", response_class=HTMLResponse, include_in_schema=False)
+    def map_page(request: Request, columns: int = Query(40, ge=1, le=500)) -> Response:
+        form = map_form(request)
+        if form["framework"] not in FRAMEWORKS:
+            raise EvimapError(f"unknown framework {form['framework']!r} (choose from: {', '.join(FRAMEWORKS)})")
+        cmap = build_map(conns.read(), form["framework"], form["by"], form["theme"], form["level"])
+        groups = cmap.groups[:columns]
+        top = max((c.passages for (code, g), c in cmap.cells.items() if code != "*"), default=0)
+        return templates.TemplateResponse(request, "map.html", {
+            **form, "cmap": cmap, "shown_groups": groups, "hidden_groups": len(cmap.groups) - len(groups),
+            "max": top, "totals": cmap.totals, "columns": columns,
+            "download": render.query_string({k: form[k] for k in ("framework", "by", "theme", "level")})})
+
+    @app.get("/map/cell", response_class=HTMLResponse, include_in_schema=False)
+    def cell_page(request: Request, code: str, group: str | None = None, page: int = Query(1, ge=1)) -> Response:
+        form = map_form(request)
+        per = config.per_page
+        rows = conns.read().cell(form["framework"], code, by=form["by"], group=group or None, theme=form["theme"] or None,
+                                 limit=per + 1, offset=(page - 1) * per)
+        return templates.TemplateResponse(request, "cell.html", {
+            **form, "code": code, "title": category_title(form["framework"], code), "group": group,
+            "rows": rows[:per], "more": len(rows) > per, "page": page,
+            "back": render.query_string({k: form[k] for k in ("framework", "by", "theme", "level")})})
+
+    @app.get("/map/download", include_in_schema=False)
+    def map_download(request: Request, format: str = "csv") -> Response:  # noqa: A002
+        form = map_form(request)
+        cmap = build_map(conns.read(), form["framework"], form["by"], form["theme"], form["level"])
+        return report_download(cmap, format, f"evidence-map-{form['framework']}-by-{form['by']}")
+
+    def synthesis_form(request: Request) -> dict[str, Any]:
+        qp = request.query_params
+        fws = frameworks_by_id()
+        choices = [(f"themes:{c.code}", f"Theme · {c.title}") for c in fws["themes"].categories]
+        choices += [(f"gcm:{c.code}", f"GCM {c.code} · {c.title}") for c in map_categories(fws["gcm"])]
+        return {"theme": qp.get("theme", ""), "by": qp.get("by", "document"), "framework": qp.get("framework", ""),
+                "choices": choices, "groups": ["document", "actor-type", "actor", "country", "region", "year", "event"]}
+
+    @app.get("/synthesis", response_class=HTMLResponse, include_in_schema=False)
+    def synthesis_page(request: Request) -> Response:
+        form = synthesis_form(request)
+        syn = build_synthesis(conns.read(), form["theme"], form["by"], form["framework"]) if form["theme"] else None
+        return templates.TemplateResponse(request, "synthesis.html", {
+            **form, "syn": syn,
+            "download": render.query_string({k: form[k] for k in ("theme", "by", "framework")})})
+
+    @app.get("/synthesis/download", include_in_schema=False)
+    def synthesis_download(request: Request, format: str = "md") -> Response:  # noqa: A002
+        form = synthesis_form(request)
+        if not form["theme"]:
+            raise EvimapError("choose a theme (e.g. theme=data or theme=gcm:17)")
+        syn = build_synthesis(conns.read(), form["theme"], form["by"], form["framework"])
+        return report_download(syn, format, f"synthesis-{form['theme'].replace(':', '-')}-by-{form['by']}")
+
+    @app.get("/profiles", response_class=HTMLResponse, include_in_schema=False)
+    def profiles_page(request: Request, ref: str = "", actor_type: str = "") -> Response:
+        if ref.strip():
+            return RedirectResponse(f"/profiles/{ref.strip()}", status_code=303)
+        from ..attribute import gazetteer
+
+        gaz = gazetteer()
+        actors = conns.read().actors(limit=200, actor_type=actor_type or None)
+        for a in actors:
+            a["name"] = gaz.display(a["actor"])
+        return templates.TemplateResponse(request, "profiles.html", {"actors": actors, "actor_type": actor_type})
+
+    @app.get("/profiles/{ref}", response_class=HTMLResponse, include_in_schema=False)
+    def profile_page(request: Request, ref: str) -> Response:
+        prof = conns.read().profile(ref)
+        if not prof["by"]["passages"] and not prof["about"]["passages"]:
+            raise NotFoundError(f"nothing in the store is said by or about {ref!r}")
+        for lab in prof["labels"]:
+            lab["title"] = category_title(lab["framework"], lab["code"])
+        return templates.TemplateResponse(request, "profile.html", {"prof": prof})
+
+    @app.get("/status", response_class=HTMLResponse, include_in_schema=False)
+    def status_page(request: Request) -> Response:
+        return templates.TemplateResponse(request, "status.html", {"stats": conns.read().status(),
+                                                                   "store": config.store})
+
+    @app.get("/ingest", response_class=HTMLResponse, include_in_schema=False)
+    def ingest_form(request: Request) -> Response:
+        token = csrf_token(request)
+        response = templates.TemplateResponse(request, "ingest.html", {"csrf": token, "result": None,
+                                                                       "max_mb": config.max_upload_mb,
+                                                                       "types": sorted(UPLOAD_TYPES)})
+        response.set_cookie(CSRF_COOKIE, token, httponly=True, samesite="strict")
+        return response
+
+    @app.post("/ingest", response_class=HTMLResponse, include_in_schema=False)
+    async def ingest_submit(request: Request, files: list[UploadFile] = File(...), token: str = Form(""),
+                            csrf: str = Form("")) -> Response:
+        cookie = request.cookies.get(CSRF_COOKIE, "")
+        if not cookie or not hmac.compare_digest(cookie.encode(), csrf.encode()):
+            raise StarletteHTTPException(403, "the form has expired or did not come from this site (CSRF check); "
+                                              "reload the page and try again")
+        check_token(token)
+        result = await ingest_uploads(files)
+        return templates.TemplateResponse(request, "ingest.html", {"csrf": cookie, "result": result,
+                                                                   "max_mb": config.max_upload_mb,
+                                                                   "types": sorted(UPLOAD_TYPES)})
+
+    # ================================ JSON API =====================================================
+    @app.get("/api/search", tags=["search"])
+    def api_search(request: Request, q: str = "", any: str = "", year: str = "",  # noqa: A002
+                   label: list[str] = Query([]), actor: list[str] = Query([]), actor_type: list[str] = Query([]),
+                   country: list[str] = Query([]), region: list[str] = Query([]), document: list[str] = Query([]),
+                   language: list[str] = Query([]), format: list[str] = Query([]),  # noqa: A002
+                   kind: list[str] = Query([]), event: list[str] = Query([]),
+                   page: int = Query(1, ge=1, le=10_000), per_page: int = Query(20, ge=1, le=200),
+                   facets: str = Query("", description="comma-separated: language, year, format, document, actor, "
+                                                       "actor_type, country, region, label:gcm …")) -> dict[str, Any]:
+        """Full-text search (FTS5 syntax: phrases, OR/AND/NOT, NEAR, prefix*) with the facets as filters."""
+        p = search_params(request)
+        if not (p["q"] or p["any"]):
+            raise EvimapError("give q (search words) or any (a comma-separated keyword family)")
+        corpus = conns.read()
+        res = run_search(corpus, p, page, per_page)
+        out: dict[str, Any] = {"query": p["q"], "any": p["any"], "total": res["total"], "page": page,
+                               "per_page": per_page, "hits": [hit_json(h) for h in res["hits"]]}
+        if facets.strip():
+            names = [f.strip() for f in facets.split(",") if f.strip()]
+            raw = corpus.facets(p["q"] or None, names, budget_ms=config.facet_budget_ms, **search_kwargs(p))
+            out["facets"] = {f: None if v is None else [{"value": x, "passages": n} for x, n in v] for f, v in raw.items()}
+        return out
+
+    @app.get("/api/passages/{passage_id}", tags=["passages"])
+    def api_passage(passage_id: str) -> dict[str, Any]:
+        """A passage with provenance, labels, who said it, countries named and its neighbours."""
+        b = passage_bundle(conns.read(), passage_id)
+        b["document"] = doc_json(b["document"])
+        return b
+
+    @app.get("/api/passages/{passage_id}/labels", tags=["labels"])
+    def api_labels(passage_id: str, framework: str | None = None, all: bool = False) -> list[dict[str, Any]]:  # noqa: A002
+        """Stored labels of a passage (assigned only unless all=true), best first per framework."""
+        corpus = conns.read()
+        return corpus.labels(corpus.passage(passage_id)["id"], framework, assigned_only=not all)
+
+    @app.get("/api/documents", tags=["documents"])
+    def api_documents() -> list[dict[str, Any]]:
+        """Every document with its metadata."""
+        return [doc_json(d) for d in conns.read().documents()]
+
+    @app.get("/api/documents/{doc_ref}", tags=["documents"])
+    def api_document(doc_ref: str, passages: bool = False) -> dict[str, Any]:
+        """A document (by id, id prefix or file name): metadata, sections, tables (passages with passages=true)."""
+        corpus = conns.read()
+        doc = corpus.document(doc_ref)
+        out = {**doc_json(doc), "sections": corpus.sections(doc.id), "tables": corpus.table_summaries(doc.id)}
+        if passages:
+            out["passages"] = corpus.passages(doc.id)
+        return out
+
+    @app.get("/api/documents/{doc_ref}/similar", tags=["documents"])
+    def api_similar(doc_ref: str, limit: int = Query(10, ge=1, le=100)) -> list[dict[str, Any]]:
+        """The most similar documents (document embeddings; near-duplicates by shared text)."""
+        from ..report import similar_documents
+
+        corpus = conns.read()
+        doc = corpus.document(doc_ref)
+        return conns.cached(("similar-api", doc.id, limit), lambda: similar_documents(corpus, doc.id, limit=limit))
+
+    @app.get("/api/frameworks", tags=["labels"])
+    def api_frameworks() -> list[dict[str, Any]]:
+        """The frameworks passages are mapped to, with their categories."""
+        return [{"id": fw.id, "name": fw.name, "version": fw.version, "levels": fw.levels,
+                 "categories": [{"code": c.code, "title": c.title, "level": fw.level_of(c), "parent": c.parent,
+                                 "facet": c.facet} for c in fw.categories]} for fw in frameworks_by_id().values()]
+
+    @app.get("/api/maps", tags=["reports"])
+    def api_map(framework: str = "gcm", by: str = "document", theme: str = "", level: str = "") -> Any:
+        """An evidence map: categories × groups with passage/document counts, gaps, passages behind each cell."""
+        cmap = build_map(conns.read(), framework, by, theme, level)
+        return Response(cmap.to_json(), media_type="application/json")
+
+    @app.get("/api/maps/cell", tags=["reports"])
+    def api_cell(code: str, framework: str = "gcm", by: str = "document", group: str | None = None, theme: str = "",
+                 page: int = Query(1, ge=1), per_page: int = Query(20, ge=1, le=200)) -> list[dict[str, Any]]:
+        """The passages behind one evidence-map cell (framework category × group), best first."""
+        return conns.read().cell(framework, code, by=by, group=group, theme=theme or None, limit=per_page,
+                                 offset=(page - 1) * per_page)
+
+    @app.get("/api/reports/synthesis", tags=["reports"])
+    def api_synthesis(theme: str, by: str = "document", framework: str = "") -> Any:
+        """A thematic synthesis: verbatim quotes with citations by group, and recurring recommendations."""
+        return Response(build_synthesis(conns.read(), theme, by, framework).to_json(), media_type="application/json")
+
+    @app.get("/api/actors", tags=["actors"])
+    def api_actors(actor_type: str = "", limit: int = Query(50, ge=1, le=1000)) -> list[dict[str, Any]]:
+        """Actors with the number of passages and documents attributed to them."""
+        return conns.read().actors(limit=limit, actor_type=actor_type or None)
+
+    @app.get("/api/profiles/{ref}", tags=["actors"])
+    def api_profile(ref: str) -> dict[str, Any]:
+        """What the store says by and about a country (ISO3 or name) or an organisation."""
+        return conns.read().profile(ref)
+
+    @app.get("/api/status", tags=["store"])
+    def api_status() -> dict[str, Any]:
+        """Counts, formats, languages, near-duplicates and failed files of the store."""
+        return {**conns.read().status(), "writable": bool(config.token), "evimap_version": __version__}
+
+    @app.post("/api/ingest", tags=["store"])
+    async def api_ingest(request: Request, files: list[UploadFile] = File(...)) -> dict[str, Any]:
+        """Upload documents to ingest (then map, if the store is mapped). Needs `Authorization: Bearer TOKEN`."""
+        auth = request.headers.get("authorization", "")
+        check_token(auth[7:].strip() if auth.lower().startswith("bearer ") else None)
+        return await ingest_uploads(files)
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> dict[str, Any]:
+        return {"ok": True, "time": time.time()}
+
+    return app
+
+
+def app_from_env() -> FastAPI:
+    """The app ``evimap serve`` starts in each server process (its options travel in EVIMAP_WEB_CONFIG)."""
+    import json
+
+    options = json.loads(os.environ["EVIMAP_WEB_CONFIG"])
+    hosts = options.pop("allowed_hosts", None)
+    return create_app(WebConfig(**options, allowed_hosts=tuple(hosts) if hosts else None))

@@ -1,0 +1,98 @@
+"""Turning library results into safe HTML pieces for the templates.
+
+Everything that comes from a document is escaped here or by Jinja2's autoescape; markup is only
+ever added around escaped text (search highlights, evidence terms), never taken from a document.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import urlencode
+
+from markupsafe import Markup, escape
+
+from ..search.query import HIGHLIGHT_END, HIGHLIGHT_START
+
+# Search parameters that filter (repeatable ones may be given several times).
+MULTI_PARAMS = ("label", "actor", "actor_type", "country", "region", "document", "language", "format", "kind", "event")
+SINGLE_PARAMS = ("q", "any", "year")
+
+FACET_TITLES = {
+    "label:gcm": "GCM objective",
+    "label:themes": "Theme",
+    "label:sdg": "SDG",
+    "actor_type": "Actor type",
+    "country": "Country (said by or named)",
+    "region": "Region (said by or named)",
+    "document": "Document",
+    "year": "Year",
+    "language": "Language",
+}
+# Facets of the search page, most useful first: the time budget stops at the first ones on huge result sets.
+PAGE_FACETS = ("label:gcm", "label:themes", "actor_type", "country", "region", "year", "language", "document")
+
+
+def highlight(snippet: str) -> Markup:
+    """An FTS5 snippet (matches between \\x02 and \\x03) as escaped HTML with <mark> around matches."""
+    out = escape(snippet.replace(HIGHLIGHT_START, "\x00S").replace(HIGHLIGHT_END, "\x00E"))
+    return Markup(str(out).replace("\x00S", "<mark>").replace("\x00E", "</mark>"))
+
+
+def plain_snippet(snippet: str) -> str:
+    return snippet.replace(HIGHLIGHT_START, "").replace(HIGHLIGHT_END, "")
+
+
+def mark_terms(text: str, terms: list[str]) -> Markup:
+    """``text`` escaped, with every case-insensitive occurrence of ``terms`` in <mark>."""
+    terms = sorted({t for t in terms if t and len(t.strip()) > 1}, key=len, reverse=True)
+    if not terms:
+        return escape(text)
+    pattern = re.compile("|".join(re.escape(t) for t in terms), re.IGNORECASE)
+    parts, last = [], 0
+    for m in pattern.finditer(text):
+        parts.append(str(escape(text[last:m.start()])))
+        parts.append(f'<mark class="evidence">{escape(m.group(0))}</mark>')
+        last = m.end()
+    parts.append(str(escape(text[last:])))
+    return Markup("".join(parts))
+
+
+def evidence_terms(labels: list[dict[str, Any]]) -> list[str]:
+    """The spans of a passage that its assigned labels rest on (rule and term matches)."""
+    terms: list[str] = []
+    for lab in labels:
+        if not lab.get("assigned"):
+            continue
+        for ev in lab.get("evidence") or []:
+            terms.extend(q for q in ev.get("quotes", []) if isinstance(q, str))
+    return terms
+
+
+def query_string(params: dict[str, Any]) -> str:
+    pairs = []
+    for k, v in params.items():
+        for item in (v if isinstance(v, (list, tuple)) else [v]):
+            if item not in (None, ""):
+                pairs.append((k, item))
+    return urlencode(pairs)
+
+
+def with_param(params: dict[str, Any], key: str, value: Any, *, add: bool = True) -> str:
+    """The search URL with ``key=value`` added (or removed), back on the first page."""
+    new = {k: (list(v) if isinstance(v, list) else v) for k, v in params.items() if k != "page"}
+    if key in MULTI_PARAMS:
+        vals = [x for x in new.get(key, []) if x != str(value)]
+        if add:
+            vals.append(str(value))
+        new[key] = vals
+    else:
+        new[key] = str(value) if add else None
+    return "/search?" + query_string(new)
+
+
+def heat_class(value: int, maximum: int) -> str:
+    """A CSS class h0…h9 for a heatmap cell (inline styles are not allowed by the page's CSP)."""
+    if not value or not maximum:
+        return "h0"
+    return f"h{min(9, 1 + int(8 * value / maximum))}"
