@@ -1,5 +1,11 @@
 from __future__ import annotations
 
+import contextlib
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -48,3 +54,62 @@ def mapped_corpus(shared_corpus):
     """The seeds and IOM evaluations, mapped to every built-in framework (incremental: once)."""
     shared_corpus.map()
     return shared_corpus
+
+
+XSS_TEXT = (
+    "Evil report on migration data\n\n"
+    "1. Migration data <script>window.__xss = 1; alert('xss')</script> must stay text.\n\n"
+    "2. Census figures <img src=x onerror=\"window.__xss = 2; alert('img')\"> on migrant workers and remittances.\n\n"
+    "3. A link <a href=\"javascript:alert(3)\">click</a> and \"quotes\" & ampersands in a statement on labour migration.\n"
+)
+XSS_HTML = (
+    "<html><head><title>Hostile page</title></head><body><h1>Hostile page on migration statistics</h1>"
+    "<p>Disaggregated migration statistics &lt;script&gt;window.__xss = 4&lt;/script&gt; and "
+    "&lt;svg onload=alert(5)&gt; should be shown, never run.</p>"
+    "<p>Migrant workers need decent work, social protection and portable pensions, the delegation of Canada said.</p>"
+    "</body></html>"
+)
+
+
+@pytest.fixture(scope="session")
+def web_store(tmp_path_factory):
+    """The bundled examples plus two hostile documents (script tags and event handlers in their text),
+    ingested, attributed and mapped once: the store the web tests serve."""
+    import evimap
+
+    folder = tmp_path_factory.mktemp("web")
+    docs = folder / "docs"
+    docs.mkdir()
+    (docs / "evil-report.txt").write_text(XSS_TEXT, encoding="utf-8")
+    (docs / "hostile-page.html").write_text(XSS_HTML, encoding="utf-8")
+    path = folder / "web.db"
+    with evimap.open(path) as corpus:
+        report = corpus.ingest([EXAMPLES, docs], workers=1)
+        assert report.failed == [], report.failed
+        corpus.map(workers=1)
+    return path
+
+
+@contextlib.contextmanager
+def running_server(store, *extra: str):
+    """`evimap serve` on a free loopback port, stopped afterwards. Yields its base URL."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-m", "evimap.cli", "serve", "--store", str(store), "--port", str(port),
+                             *extra], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(150):
+            try:
+                urllib.request.urlopen(url + "/healthz", timeout=2).close()
+                break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            proc.kill()
+            pytest.fail("evimap serve did not start: " + proc.stderr.read().decode()[-500:])
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(10)

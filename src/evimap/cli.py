@@ -636,10 +636,6 @@ def tables(
         out.print(f"  {c['kind']} {escape(c['label'])}: stated {c['stated']:g}, sum {c['sum']:g} {mark}")
 
 
-if __name__ == "__main__":  # pragma: no cover
-    app()
-
-
 @app.command()
 @handle_errors
 def serve(
@@ -670,3 +666,7 @@ def serve(
     err.print(f"evimap serving {escape(store)} on http://{host}:{port} ({mode}); Ctrl+C stops")
     uvicorn.run("evimap.web.app:app_from_env", factory=True, host=host, port=port, workers=workers,
                 log_level="warning", access_log=False)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

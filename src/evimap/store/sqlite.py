@@ -729,6 +729,8 @@ class SQLiteStore:
             self.db.execute("DELETE FROM temp.facet_hits")
             self.db.execute(f"INSERT INTO temp.facet_hits SELECT p.rowid, p.id, p.doc_id {self._FROM} WHERE {where}", params)
             for facet in facets:
+                if time.perf_counter() > deadline:
+                    break
                 sql, args = self._facet_sql(facet)
                 out[facet] = [(r[0], r[1]) for r in self.db.execute(sql, [*args, limit])]
         except sqlite3.OperationalError as exc:

@@ -1,0 +1,161 @@
+"""Browser tests (issue 6): Playwright driving Debian's Chromium against `evimap serve`.
+
+They search, follow a hit to its document, open the evidence map, click a cell, move between cells
+with the keyboard, download a synthesis, and check that documents carrying <script> and onerror=
+stay inert. Screenshots go to test-artifacts/screenshots/ (one per step) for people to look at.
+Skipped when Playwright or a Chromium binary is missing (.ci/run installs both).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import running_server
+
+sync_api = pytest.importorskip("playwright.sync_api")
+
+REPO = Path(__file__).resolve().parent.parent
+SHOTS = REPO / "test-artifacts" / "screenshots"
+CHROMIUM = os.environ.get("EVIMAP_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+
+pytestmark = pytest.mark.skipif(not CHROMIUM, reason="no Chromium binary (apt-get install chromium)")
+
+
+@pytest.fixture(scope="module")
+def server(web_store):
+    with running_server(web_store) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True,
+                              args=["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                                    "--disable-background-networking", "--disable-component-update",
+                                    "--disable-default-apps", "--disable-sync", "--no-first-run"])
+        yield b
+        b.close()
+
+
+@pytest.fixture()
+def page(browser):
+    context = browser.new_context(viewport={"width": 1366, "height": 860}, accept_downloads=True)
+    pg = context.new_page()
+    pg.dialogs = []
+    pg.errors = []
+    pg.on("dialog", lambda d: (pg.dialogs.append(d.message), d.dismiss()))
+    pg.on("pageerror", lambda e: pg.errors.append(str(e)))
+    yield pg
+    context.close()
+
+
+def shot(pg, name: str) -> None:
+    pg.screenshot(path=str(SHOTS / f"{name}.png"), full_page=False)
+
+
+def test_search_then_follow_a_hit_to_its_document(server, page):
+    page.goto(server + "/")
+    page.get_by_label("Search the passages").fill('"migration data" OR census')
+    page.get_by_role("button", name="Search").click()
+    page.wait_for_url("**/search?q=*")
+    assert page.locator("ol.hits li.hit").count() > 0
+    assert page.locator("ol.hits mark").count() > 0
+    assert page.locator("aside.facets h2", has_text="GCM objective").count() == 1
+    shot(page, "01-search")
+    # narrow by a facet value, then remove it again
+    page.locator("aside.facets section.facet").first.locator("a").first.click()
+    assert page.locator("a.chip").count() == 1
+    shot(page, "02-search-facet")
+    page.locator("a.chip").click()
+    assert page.locator("a.chip").count() == 0
+    # follow the first hit to its document, landing on the passage
+    first = page.locator("ol.hits li.hit").first
+    doc_title = first.locator("a.doc").inner_text()
+    first.locator("a.doc").click()
+    page.wait_for_url("**/documents/**")
+    assert page.locator("h1").inner_text() == doc_title
+    assert page.locator("article.text .para").count() > 0
+    shot(page, "03-document")
+    # and a hit's citation opens the passage view with its provenance
+    page.go_back()
+    page.locator("ol.hits li.hit a.cite").first.click()
+    page.wait_for_url("**/passages/**")
+    assert page.get_by_role("heading", name="Provenance").count() == 1
+    shot(page, "04-passage")
+    assert page.errors == [] and page.dialogs == []
+
+
+def test_evidence_map_cell_click_and_keyboard(server, page):
+    page.goto(server + "/map?framework=gcm&by=document")
+    cells = page.locator("#heatmap tbody td a")
+    assert cells.count() > 3
+    shot(page, "05-map")
+    # keyboard: focus a cell, arrow keys move to another cell link
+    cells.first.focus()
+    before = page.evaluate("document.activeElement.getAttribute('aria-label')")
+    page.keyboard.press("ArrowDown")
+    after = page.evaluate("document.activeElement.getAttribute('aria-label')")
+    assert after and after != before
+    # click a cell: the passages behind it
+    label = cells.first.get_attribute("aria-label")
+    n = int(cells.first.inner_text())
+    cells.first.click()
+    page.wait_for_url("**/map/cell?**")
+    assert page.locator("ol.hits li.hit").count() == min(n, 20), label
+    shot(page, "06-map-cell")
+    assert page.errors == []
+
+
+def test_synthesis_download(server, page, tmp_path):
+    page.goto(server + "/synthesis")
+    page.get_by_label("Theme").select_option("themes:data")
+    page.get_by_label("Grouped by").select_option("document")
+    page.get_by_role("button", name="Write synthesis").click()
+    page.wait_for_url("**/synthesis?theme=*")
+    assert page.locator("article.synthesis blockquote").count() > 0
+    shot(page, "07-synthesis")
+    with page.expect_download() as info:
+        page.get_by_role("link", name="Markdown").click()
+    target = tmp_path / info.value.suggested_filename
+    info.value.save_as(target)
+    assert target.name.endswith(".md")
+    text = target.read_text(encoding="utf-8")
+    assert text.startswith("# Thematic synthesis") and "> —" in text
+    with page.expect_download() as info:
+        page.get_by_role("link", name="Word").click()
+    assert info.value.suggested_filename.endswith(".docx")
+
+
+def test_hostile_documents_stay_inert(server, page):
+    for url in ("/search?q=script+OR+onerror+OR+svg", "/documents/evil-report.txt", "/documents/hostile-page.html"):
+        page.goto(server + url)
+        page.wait_for_load_state("load")
+        assert page.evaluate("window.__xss === undefined"), url
+        assert page.locator("img[src=x]").count() == 0 and page.locator("main svg").count() == 0
+    page.goto(server + "/documents/evil-report.txt")
+    assert "<script>window.__xss = 1" in page.locator("article.text").inner_text()  # shown as text
+    shot(page, "08-hostile-document")
+    page.goto(server + "/search?q=script")
+    page.locator("ol.hits li.hit a.cite").first.click()
+    page.wait_for_url("**/passages/**")
+    assert page.evaluate("window.__xss === undefined")
+    assert "<script>" in page.locator("blockquote.passage").inner_text()
+    shot(page, "09-hostile-passage")
+    assert page.dialogs == [], page.dialogs
+
+
+def test_profile_and_status_pages(server, page):
+    page.goto(server + "/profiles")
+    page.get_by_label("Country or organisation").fill("Canada")
+    page.get_by_role("button", name="Open profile").click()
+    page.wait_for_url("**/profiles/**")
+    assert "Canada" in page.locator("h1").inner_text()
+    shot(page, "10-profile")
+    page.goto(server + "/status")
+    assert page.get_by_role("heading", name="Failed files").count() == 1
+    shot(page, "11-status")

@@ -1,0 +1,367 @@
+"""The web app and JSON API (issue 6), in process with FastAPI's TestClient: every page and endpoint,
+their error cases, read-only mode, tokens, CSRF, upload limits, path safety and escaping."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+
+import pytest
+
+pytest.importorskip("fastapi")
+pytest.importorskip("httpx")
+
+from fastapi.testclient import TestClient  # noqa: E402
+
+import evimap  # noqa: E402
+from evimap.web import create_app  # noqa: E402
+
+TOKEN = "correct-horse-battery-staple"
+
+
+@pytest.fixture(scope="module")
+def client(web_store):
+    with TestClient(create_app(str(web_store))) as c:
+        yield c
+
+
+@pytest.fixture()
+def writable(web_store, tmp_path):
+    """A writable app over a copy of the store (uploads land in tmp_path/uploads)."""
+    import shutil
+
+    store = tmp_path / "copy.db"
+    shutil.copy(web_store, store)
+    with TestClient(create_app(str(store), token=TOKEN, upload_dir=str(tmp_path / "uploads"),
+                               max_upload_mb=0.05)) as c:
+        yield c, store, tmp_path
+
+
+@pytest.fixture(scope="module")
+def ids(web_store):
+    with evimap.open(web_store, readonly=True) as corpus:
+        docs = {d.name: d.id for d in corpus.documents()}
+        hit = next(h for h in corpus.search("migration", limit=50) if corpus.labels(h.passage_id))
+        evil = corpus.search("script", limit=1)[0]
+    return {"docs": docs, "passage": hit.passage_id, "evil_passage": evil.passage_id,
+            "evil_doc": docs["evil-report.txt"]}
+
+
+# ---- pages ---------------------------------------------------------------------------------------
+@pytest.mark.parametrize("url", ["/", "/search", "/documents", "/map", "/map?by=actor-type", "/map?framework=sdg&by=year",
+                                 "/synthesis", "/profiles", "/profiles?actor_type=civil+society", "/status"])
+def test_pages_render(client, url):
+    r = client.get(url)
+    assert r.status_code == 200, r.text[:300]
+    assert r.headers["content-type"].startswith("text/html")
+    assert "<main id=\"main\"" in r.text and "Skip to content" in r.text
+
+
+def test_search_page_hits_highlights_and_facets(client, ids):
+    r = client.get("/search", params={"q": "migration data"})
+    assert r.status_code == 200
+    assert "<mark>" in r.text and re.search(r"\d+ passages", r.text)
+    assert "GCM objective" in r.text and "Language" in r.text  # facet headings
+    assert f"/passages/{ids['passage']}" in r.text or "/passages/" in r.text
+    # a facet value links to the same search narrowed by it, and narrowing shows a removable chip
+    link = re.search(r'href="(/search\?[^"]*label=gcm%3A[^"]+)"', r.text).group(1).replace("&amp;", "&")
+    narrowed = client.get(link)
+    assert narrowed.status_code == 200 and "Remove filter label" in narrowed.text
+    n_all = int(re.search(r"([\d,]+) passages?", r.text).group(1).replace(",", ""))
+    n_narrow = int(re.search(r"([\d,]+) passages?", narrowed.text).group(1).replace(",", ""))
+    assert 0 < n_narrow <= n_all
+
+
+def test_search_page_filters_are_bookmarkable(client):
+    r = client.get("/search?q=migration&language=en&year=2000-2030&actor_type=civil+society")
+    assert r.status_code == 200
+    assert 'value="2000-2030"' in r.text and "actor type: civil society" in r.text
+
+
+def test_search_page_bad_input_is_one_clear_message(client):
+    r = client.get("/search", params={"q": "migration", "year": "last year"})
+    assert r.status_code == 400 and "year filter" in r.text
+    r = client.get("/search", params={"q": "A/69/207"})  # not FTS5 syntax: retried with words quoted
+    assert r.status_code == 200
+
+
+def test_passage_page(client, ids):
+    r = client.get(f"/passages/{ids['passage']}")
+    assert r.status_code == 200
+    assert "Provenance" in r.text and "Framework labels" in r.text and "In context" in r.text
+    assert client.get("/passages/nope").status_code == 404
+
+
+def test_document_page_and_missing_document(client, ids):
+    doc = ids["docs"]["veloria-gcm-review.pdf"]
+    r = client.get(f"/documents/{doc}")
+    assert r.status_code == 200 and "page 1" in r.text and "Similar documents" in r.text
+    assert client.get("/documents/veloria-gcm-review.pdf").status_code == 200  # by file name
+    r = client.get("/documents/no-such-doc")
+    assert r.status_code == 404 and "no document matches" in r.text
+
+
+def test_map_cells_link_to_their_passages(client):
+    r = client.get("/map", params={"framework": "gcm", "by": "document"})
+    assert r.status_code == 200
+    cells = re.findall(r'href="(/map/cell\?[^"]+)"[^>]*>(\d+)</a>', r.text)
+    assert cells
+    for href, n in cells[:5]:
+        page = client.get(href.replace("&amp;", "&"))
+        assert page.status_code == 200
+        shown = page.text.count('class="hit"')
+        assert shown == min(int(n), 20), (href, n, shown)
+
+
+def test_map_downloads(client):
+    for fmt, kind in (("csv", "text/csv"), ("xlsx", "spreadsheetml"), ("png", "image/png"), ("svg", "image/svg"),
+                      ("json", "application/json"), ("md", "text/markdown"), ("eppi", "application/json")):
+        r = client.get("/map/download", params={"framework": "gcm", "by": "document", "format": fmt})
+        assert r.status_code == 200 and kind in r.headers["content-type"], fmt
+        assert len(r.content) > 100
+    assert client.get("/map/download", params={"format": "docx"}).status_code == 400
+    assert client.get("/map", params={"by": "colour"}).status_code == 400
+
+
+def test_synthesis_page_and_downloads(client):
+    r = client.get("/synthesis", params={"theme": "themes:data", "by": "document"})
+    assert r.status_code == 200 and "<blockquote" in r.text and "/passages/" in r.text
+    for fmt, magic in (("md", b"# Thematic synthesis"), ("html", b"<!doctype html>"), ("docx", b"PK"), ("xlsx", b"PK"),
+                       ("json", b"{")):
+        d = client.get("/synthesis/download", params={"theme": "themes:data", "format": fmt})
+        assert d.status_code == 200 and d.content.startswith(magic), fmt
+        assert "attachment" in d.headers["content-disposition"]
+    from openpyxl import load_workbook
+
+    wb = load_workbook(io.BytesIO(client.get("/synthesis/download", params={"theme": "themes:data",
+                                                                            "format": "xlsx"}).content))
+    assert wb.sheetnames == ["quotes", "recommendations", "about"] and wb["quotes"].max_row > 1
+    assert client.get("/synthesis/download", params={"format": "md"}).status_code == 400
+    assert client.get("/synthesis", params={"theme": "themes:nonsense"}).status_code in (400, 404)
+
+
+def test_profiles(client):
+    r = client.get("/profiles/CAN")
+    assert r.status_code == 200 and "Canada" in r.text and "passages naming it" in r.text
+    assert client.get("/profiles", params={"ref": "Canada"}, follow_redirects=False).status_code == 303
+    assert client.get("/profiles/Atlantis").status_code in (400, 404)
+
+
+def test_status_page_lists_counts(client):
+    r = client.get("/status")
+    assert r.status_code == 200 and "documents" in r.text and "Failed files" in r.text
+
+
+# ---- JSON API ------------------------------------------------------------------------------------
+def test_api_search_with_facets(client):
+    r = client.get("/api/search", params={"q": "migration", "facets": "language,label:gcm,actor_type", "per_page": 5})
+    assert r.status_code == 200
+    body = r.json()
+    assert body["total"] >= len(body["hits"]) > 0 and len(body["hits"]) <= 5
+    assert set(body["facets"]) == {"language", "label:gcm", "actor_type"}
+    assert body["facets"]["language"][0]["value"] == "en"
+    hit = body["hits"][0]
+    assert {"passage_id", "citation", "snippet", "snippet_html", "doc_name"} <= set(hit)
+    assert "\x02" not in hit["snippet"] and "<mark>" in hit["snippet_html"]
+    page2 = client.get("/api/search", params={"q": "migration", "per_page": 5, "page": 2}).json()
+    assert not {h["passage_id"] for h in page2["hits"]} & {h["passage_id"] for h in body["hits"]}
+
+
+def test_api_search_errors(client):
+    assert client.get("/api/search").json() == {"error": "give q (search words) or any (a comma-separated keyword family)"}
+    assert client.get("/api/search").status_code == 400
+    assert client.get("/api/search", params={"q": "x", "per_page": 0}).status_code == 422
+    r = client.get("/api/search", params={"q": "x", "facets": "colour"})
+    assert r.status_code == 400 and "unknown facet" in r.json()["error"]
+    assert client.get("/api/search", params={"q": "migration", "document": "nope"}).status_code == 404
+    assert client.get("/api/search", params={"q": "migration", "actor_type": "aliens"}).status_code == 400
+
+
+def test_api_passages_labels_documents(client, ids):
+    p = client.get(f"/api/passages/{ids['passage']}").json()
+    assert p["passage"]["id"] == ids["passage"] and p["citation"] and p["document"]["id"]
+    assert any(n["id"] == ids["passage"] for n in p["neighbours"])
+    labels = client.get(f"/api/passages/{ids['passage']}/labels", params={"all": "true"}).json()
+    assert labels and all({"framework", "code", "score", "assigned"} <= set(lab) for lab in labels)
+    assert client.get("/api/passages/nope").status_code == 404
+    assert client.get("/api/passages/nope/labels").status_code == 404
+    docs = client.get("/api/documents").json()
+    assert len(docs) == 7 and all("id" in d for d in docs)
+    one = client.get(f"/api/documents/{ids['docs']['veloria-gcm-review.pdf']}", params={"passages": "true"}).json()
+    assert one["name"] == "veloria-gcm-review.pdf" and one["passages"] and "sections" in one
+    assert client.get("/api/documents/nope").status_code == 404
+    similar = client.get(f"/api/documents/{ids['docs']['veloria-gcm-review.pdf']}/similar", params={"limit": 3}).json()
+    assert len(similar) == 3 and all("score" in s for s in similar)
+
+
+def test_api_frameworks_maps_reports(client):
+    fws = {f["id"]: f for f in client.get("/api/frameworks").json()}
+    assert {"gcm", "sdg", "themes", "sg8"} <= set(fws)
+    assert any(c["code"] == "17" for c in fws["gcm"]["categories"])
+    m = client.get("/api/maps", params={"framework": "gcm", "by": "document"}).json()
+    assert m["report"] == "map" and m["categories"] and "gaps" in m
+    for cell in m["cells"][:5]:  # each cell's count is the number of passages the cell endpoint lists
+        rows = client.get("/api/maps/cell", params={"framework": "gcm", "by": "document", "code": cell["code"],
+                                                    "group": cell["group"], "per_page": 200}).json()
+        assert len(rows) == cell["passages"] and all(r["document"] == cell["group"] for r in rows)
+    assert client.get("/api/maps", params={"by": "colour"}).status_code == 400
+    assert client.get("/api/maps/cell", params={"code": "99"}).status_code == 400
+    s = client.get("/api/reports/synthesis", params={"theme": "themes:data"}).json()
+    assert s["report"] == "synthesis" and s["groups"]
+    assert client.get("/api/reports/synthesis").status_code == 422
+
+
+def test_api_actors_profiles_status(client):
+    actors = client.get("/api/actors").json()
+    assert all({"actor", "actor_type", "passages"} <= set(a) for a in actors)
+    prof = client.get("/api/profiles/CAN").json()
+    assert prof["code"] == "CAN" and prof["about"]["passages"] >= 1
+    st = client.get("/api/status").json()
+    assert st["documents"] == 7 and st["writable"] is False
+
+
+def test_openapi_describes_the_api(client):
+    spec = client.get("/openapi.json").json()
+    paths = set(spec["paths"])
+    assert {"/api/search", "/api/passages/{passage_id}", "/api/documents", "/api/documents/{doc_ref}",
+            "/api/passages/{passage_id}/labels", "/api/maps", "/api/maps/cell", "/api/reports/synthesis",
+            "/api/profiles/{ref}", "/api/status", "/api/ingest"} <= paths
+    assert not any(p.startswith("/search") for p in paths)  # pages are not API
+    assert client.get("/docs").status_code == 404  # no CDN-loaded docs page: the app is offline
+
+
+# ---- security ------------------------------------------------------------------------------------
+def test_security_headers(client):
+    r = client.get("/")
+    csp = r.headers["content-security-policy"]
+    assert "script-src 'self'" in csp and "object-src 'none'" in csp and "unsafe-inline" not in csp
+    assert r.headers["x-content-type-options"] == "nosniff" and r.headers["x-frame-options"] == "DENY"
+
+
+@pytest.mark.parametrize("url", ["/search?q=script", "/search?q=onerror", "/search?q=svg"])
+def test_hostile_text_is_escaped_in_search(client, url):
+    r = client.get(url)
+    assert r.status_code == 200
+    assert "<script>window.__xss" not in r.text and "<img src=x" not in r.text and "<svg onload" not in r.text
+    assert "&lt;" in r.text
+
+
+def test_hostile_text_is_escaped_in_document_and_passage(client, ids):
+    for url in (f"/documents/{ids['evil_doc']}", f"/passages/{ids['evil_passage']}"):
+        r = client.get(url)
+        assert r.status_code == 200
+        assert "<script>window.__xss" not in r.text and "onerror=\"window" not in r.text
+        assert "&lt;script&gt;window.__xss" in r.text
+        # the only scripts on any page are our own file
+        assert re.findall(r"<script[^>]*>", r.text) == ['<script src="/static/app.js" defer>']
+    api = client.get(f"/api/passages/{ids['evil_passage']}").json()
+    assert "<script>" in api["passage"]["text"]  # JSON carries the text verbatim; HTML never does
+    hit = client.get("/api/search", params={"q": "script"}).json()["hits"][0]
+    assert "<script>" not in hit["snippet_html"] and "&lt;<mark>script</mark>&gt;" in hit["snippet_html"]
+
+
+def test_read_only_by_default(client):
+    r = client.post("/api/ingest", files={"files": ("a.txt", b"text about migration", "text/plain")},
+                    headers={"Authorization": f"Bearer {TOKEN}"})
+    assert r.status_code == 403 and "read-only" in r.json()["error"]
+    assert client.get("/ingest").status_code == 200  # the form explains; posting it is refused
+    for method in ("put", "delete", "patch"):
+        assert getattr(client, method)("/api/documents").status_code == 405
+
+
+def test_ingest_needs_the_token(writable):
+    c, store, _ = writable
+    files = {"files": ("note.txt", b"A note on migration data and census rounds.", "text/plain")}
+    assert c.post("/api/ingest", files=files).status_code == 401
+    assert c.post("/api/ingest", files=files, headers={"Authorization": "Bearer wrong-token-123"}).status_code == 401
+    r = c.post("/api/ingest", files=files, headers={"Authorization": f"Bearer {TOKEN}"})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["ok"] and body["files"][0]["outcome"] == "added" and body["mapped"]["gcm"] >= 1
+    hits = c.get("/api/search", params={"q": "census rounds"}).json()["hits"]
+    assert hits and hits[0]["doc_name"] == "note.txt"
+    assert c.get("/api/status").json()["writable"] is True
+
+
+def test_upload_limits_types_and_paths(writable):
+    c, store, tmp = writable
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    before = c.get("/api/status").json()["passages"]
+    r = c.post("/api/ingest", headers=auth, files=[
+        ("files", ("../../../../etc/evil.txt", b"Migration statistics from a path-traversal name.", "text/plain")),
+        ("files", ("tool.exe", b"MZ....", "application/octet-stream")),
+        ("files", ("big.txt", b"migration " * 10_000, "text/plain")),  # 100 kB > 0.05 MB
+        ("files", ("empty.txt", b"", "text/plain")),
+        ("files", ("broken.pdf", b"%PDF-1.4 this is not really a pdf", "application/pdf")),
+    ])
+    assert r.status_code == 200
+    outcome = {f["file"]: (f["outcome"], f["detail"]) for f in r.json()["files"]}
+    assert outcome["evil.txt"][0] == "added"
+    assert outcome["tool.exe"][0] == "refused" and "not accepted" in outcome["tool.exe"][1]
+    assert outcome["big.txt"][0] == "refused" and "limit" in outcome["big.txt"][1]
+    assert outcome["empty.txt"][0] == "refused"
+    assert outcome["broken.pdf"][0] == "failed" and outcome["broken.pdf"][1]
+    assert r.json()["ok"] is False
+    saved = [p for p in (tmp / "uploads").rglob("*") if p.is_file()]
+    assert saved and all(p.resolve().is_relative_to((tmp / "uploads").resolve()) for p in saved)
+    assert not (tmp.parent / "etc").exists()
+    after = c.get("/api/status").json()
+    assert after["passages"] > before and any(f["reason"] for f in after["failures"])  # nothing lost, failure kept
+    huge = c.post("/api/ingest", headers={**auth, "Content-Length": str(200 * 1024 * 1024)}, content=b"x")
+    assert huge.status_code == 413
+
+
+def test_ingest_form_needs_csrf_and_token(writable):
+    c, _, _ = writable
+    form = c.get("/ingest")
+    csrf = re.search(r'name="csrf" value="([^"]+)"', form.text).group(1)
+    assert c.cookies.get("evimap_csrf") == csrf
+    files = {"files": ("form.txt", b"Labour migration and skills partnerships.", "text/plain")}
+    r = c.post("/ingest", data={"token": TOKEN, "csrf": "forged"}, files=files)
+    assert r.status_code == 403 and "CSRF" in r.text
+    r = c.post("/ingest", data={"token": "wrong-token-123", "csrf": csrf}, files=files)
+    assert r.status_code == 401
+    r = c.post("/ingest", data={"token": TOKEN, "csrf": csrf}, files=files)
+    assert r.status_code == 200 and "added: form.txt" in r.text
+
+
+def test_host_header_guard(web_store):
+    with TestClient(create_app(str(web_store), allowed_hosts=("127.0.0.1", "localhost", "testserver"))) as c:
+        assert c.get("/api/status").status_code == 200
+        assert c.get("/api/status", headers={"Host": "evil.example"}).status_code == 400
+
+
+def test_missing_or_bad_store_fails_at_start(tmp_path):
+    with pytest.raises(evimap.StoreError):
+        create_app(str(tmp_path / "none.db"))
+    bad = tmp_path / "bad.db"
+    bad.write_text("not sqlite")
+    with pytest.raises(evimap.StoreError):
+        create_app(str(bad))
+
+
+def test_facet_budget_gives_up_instead_of_blocking(web_store):
+    with evimap.open(web_store, readonly=True) as corpus:
+        full = corpus.facets("migration", ["language", "label:gcm", "country"], budget_ms=5000)
+        assert full["language"] and full["label:gcm"]
+        starved = corpus.facets("migration", ["language", "label:gcm"], budget_ms=0)
+        assert starved == {"language": None, "label:gcm": None}
+        assert corpus.search("migration", limit=1)  # the connection is still usable
+        n = corpus.count("migration", label="gcm:" + full["label:gcm"][0][0])
+        assert n == full["label:gcm"][0][1]
+
+
+def test_serve_command_starts_the_app(web_store):
+    """`evimap serve` answers on a free loopback port and refuses a foreign Host header."""
+    import urllib.request
+
+    from conftest import running_server
+
+    with running_server(web_store) as url:
+        with urllib.request.urlopen(url + "/api/status", timeout=5) as r:
+            assert json.loads(r.read())["documents"] == 7
+        req = urllib.request.Request(url + "/api/status", headers={"Host": "evil.example"})
+        with pytest.raises(urllib.error.HTTPError) as err:
+            urllib.request.urlopen(req, timeout=5)
+        assert err.value.code == 400
