@@ -386,6 +386,12 @@ class Corpus:
         any_terms = filters.pop("any_terms", None)
         return self._run(self.store.count, self._query(query, any_terms, **filters), query, any_terms)
 
+    def count_estimate(self, query: str | None = None, exact_up_to: int = 20_000, **filters: Any) -> tuple[int, bool]:
+        """(count, exact): ``count``, except that above ``exact_up_to`` matches it may include duplicate passages."""
+        any_terms = filters.pop("any_terms", None)
+        return self._run(lambda q: self.store.count_estimate(q, exact_up_to), self._query(query, any_terms, **filters),
+                         query, any_terms)
+
     def facets(self, query: str | None = None, facets: Iterable[str] = ("language", "year", "actor_type"), *,
                limit: int = 10, budget_ms: float = 200.0, **filters: Any) -> dict[str, list[tuple[Any, int]] | None]:
         """What the passages ``search`` would find are, counted per facet value (see ``SQLiteStore.facet_counts``):

@@ -14,6 +14,7 @@ reads through its own read-only SQLite connection; writes go through one connect
 from __future__ import annotations
 
 import bisect
+import contextlib
 import hashlib
 import hmac
 import io
@@ -65,6 +66,7 @@ class WebConfig:
     facet_budget_ms: float = 300.0  # per search page: facets not counted by then are shown as skipped
     per_page: int = 20
     allowed_hosts: tuple[str, ...] | None = None  # Host headers accepted (DNS-rebinding guard); None: any
+    threads: int = 4  # worker threads per server process (each keeps a read connection)
     settings: Settings | None = None
 
 
@@ -110,6 +112,36 @@ class Connections:
         return value
 
 
+SECURITY_HEADERS = [(b"content-security-policy", CSP.encode()), (b"x-content-type-options", b"nosniff"),
+                    (b"x-frame-options", b"DENY"), (b"referrer-policy", b"same-origin"),
+                    (b"cross-origin-opener-policy", b"same-origin")]
+
+
+class SecurityMiddleware:
+    """Plain ASGI (cheaper than a decorator middleware on every request): security headers on every
+    response; requests announcing a body larger than ``max_body`` refused before it is read."""
+
+    def __init__(self, app: Any, max_body: int):
+        self.app, self.max_body = app, max_body
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+
+        async def with_headers(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                names = {k for k, _ in message.get("headers", [])}
+                message["headers"] = [*message.get("headers", []), *(h for h in SECURITY_HEADERS if h[0] not in names)]
+            await send(message)
+
+        length = dict(scope["headers"]).get(b"content-length", b"")
+        if length.isdigit() and int(length) > self.max_body:
+            limit = f"{self.max_body / 1024 / 1024 - 1:g}"
+            response = JSONResponse({"error": f"upload larger than the limit of {limit} MB"}, status_code=413)
+            return await response(scope, receive, with_headers)
+        await self.app(scope, receive, with_headers)
+
+
 def _safe_name(name: str | None) -> str:
     """The base name of an uploaded file, reduced to safe characters (never used as a path as given)."""
     base = re.split(r"[\\/]", name or "")[-1]
@@ -122,11 +154,21 @@ def create_app(store: str | WebConfig, token: str | None = None, **options: Any)
     config = store if isinstance(store, WebConfig) else WebConfig(store=str(store), token=token, **options)
     conns = Connections(config)
     upload_dir = Path(config.upload_dir or f"{config.store}.uploads")
-    app = FastAPI(title="evimap", version=__version__, docs_url=None, redoc_url=None,
+    @contextlib.asynccontextmanager
+    async def lifespan(_: FastAPI) -> Any:
+        # Few worker threads, each with its own warm SQLite page cache: on a laptop's cores, 40 threads
+        # (anyio's default) with 40 cold connections are slower under load than a handful.
+        import anyio
+
+        anyio.to_thread.current_default_thread_limiter().total_tokens = config.threads
+        yield
+
+    app = FastAPI(title="evimap", version=__version__, docs_url=None, redoc_url=None, lifespan=lifespan,
                   description="Evidence maps of migration-governance documents: search passages, read documents, "
                               "framework labels, evidence maps, thematic syntheses, actor profiles. Read-only unless "
                               "the server was started with a token; ingest needs `Authorization: Bearer TOKEN`.")
     app.state.config = config
+
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.filters["highlight"] = render.highlight
     templates.env.globals.update(version=__version__, writable=bool(config.token), facet_titles=render.FACET_TITLES,
@@ -135,19 +177,7 @@ def create_app(store: str | WebConfig, token: str | None = None, **options: Any)
     if config.allowed_hosts:
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(config.allowed_hosts))
 
-    @app.middleware("http")
-    async def security_headers(request: Request, call_next: Any) -> Response:
-        if request.method == "POST":  # refuse oversized uploads before the body is read
-            length = request.headers.get("content-length", "")
-            if length.isdigit() and int(length) > (config.max_upload_mb + 1) * 1024 * 1024:
-                return error_response(request, 413, f"upload larger than the limit of {config.max_upload_mb:g} MB")
-        response = await call_next(request)
-        response.headers.setdefault("Content-Security-Policy", CSP)
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["X-Frame-Options"] = "DENY"
-        response.headers["Referrer-Policy"] = "same-origin"
-        response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
-        return response
+    app.add_middleware(SecurityMiddleware, max_body=int((config.max_upload_mb + 1) * 1024 * 1024))
 
     # ---- errors: JSON under /api, a page elsewhere -------------------------------------------------
     def error_response(request: Request, status: int, message: str) -> Response:
@@ -215,8 +245,8 @@ def create_app(store: str | WebConfig, token: str | None = None, **options: Any)
     def run_search(corpus: Corpus, p: dict[str, Any], page: int, per_page: int) -> dict[str, Any]:
         kw = search_kwargs(p)
         hits = corpus.search(p["q"] or None, limit=per_page, offset=(page - 1) * per_page, **kw)
-        total = corpus.count(p["q"] or None, **kw)
-        return {"hits": hits, "total": total}
+        total, exact = corpus.count_estimate(p["q"] or None, **kw)
+        return {"hits": hits, "total": total, "exact": exact}
 
     def hit_json(h: Any) -> dict[str, Any]:
         d = h.to_dict()
@@ -329,7 +359,7 @@ def create_app(store: str | WebConfig, token: str | None = None, **options: Any)
     @app.get("/search", response_class=HTMLResponse, include_in_schema=False)
     def search_page(request: Request, page: int = Query(1, ge=1, le=10_000)) -> Response:
         p = search_params(request)
-        ctx: dict[str, Any] = {"p": p, "page": page, "facets": {}, "hits": [], "total": 0, "error": None,
+        ctx: dict[str, Any] = {"p": p, "page": page, "facets": {}, "hits": [], "total": 0, "exact": True, "error": None,
                                "per_page": config.per_page}
         if p["q"] or p["any"]:
             corpus = conns.read()
@@ -524,20 +554,20 @@ def create_app(store: str | WebConfig, token: str | None = None, **options: Any)
                    kind: list[str] = Query([]), event: list[str] = Query([]),
                    page: int = Query(1, ge=1, le=10_000), per_page: int = Query(20, ge=1, le=200),
                    facets: str = Query("", description="comma-separated: language, year, format, document, actor, "
-                                                       "actor_type, country, region, label:gcm …")) -> dict[str, Any]:
+                                                       "actor_type, country, region, label:gcm …")) -> Any:
         """Full-text search (FTS5 syntax: phrases, OR/AND/NOT, NEAR, prefix*) with the facets as filters."""
         p = search_params(request)
         if not (p["q"] or p["any"]):
             raise EvimapError("give q (search words) or any (a comma-separated keyword family)")
         corpus = conns.read()
         res = run_search(corpus, p, page, per_page)
-        out: dict[str, Any] = {"query": p["q"], "any": p["any"], "total": res["total"], "page": page,
-                               "per_page": per_page, "hits": [hit_json(h) for h in res["hits"]]}
+        out: dict[str, Any] = {"query": p["q"], "any": p["any"], "total": res["total"], "total_exact": res["exact"],
+                               "page": page, "per_page": per_page, "hits": [hit_json(h) for h in res["hits"]]}
         if facets.strip():
             names = [f.strip() for f in facets.split(",") if f.strip()]
             raw = corpus.facets(p["q"] or None, names, budget_ms=config.facet_budget_ms, **search_kwargs(p))
             out["facets"] = {f: None if v is None else [{"value": x, "passages": n} for x, n in v] for f, v in raw.items()}
-        return out
+        return JSONResponse(out)
 
     @app.get("/api/passages/{passage_id}", tags=["passages"])
     def api_passage(passage_id: str) -> dict[str, Any]:
