@@ -321,6 +321,12 @@ class Corpus:
                     write(in_flight.pop(fut), fut.result())
         return done
 
+    def map_like_before(self, workers: int | None = 1) -> dict[str, int]:
+        """Map passages added since the last ``map`` to every built-in framework the store is already mapped
+        to (nothing, for a store never mapped) — what an upload into a mapped store needs."""
+        mapped = [fw for fw in BUILTIN_FRAMEWORKS if self.store.has_labels(fw)]
+        return self.map(mapped, workers=workers) if mapped else {}
+
     def labels(self, passage_id: str, framework: str | None = None, assigned_only: bool = True) -> list[dict[str, Any]]:
         """Stored labels of a passage (after ``map``), best first per framework."""
         rows = self.store.labels(passage_id, framework)

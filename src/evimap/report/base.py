@@ -73,6 +73,19 @@ class Report:
             raise EvimapError(f"{self.kind} report has no text format {fmt!r} (choose from: {', '.join(self.formats)})")
         return getattr(self, "to_markdown" if fmt == "md" else f"to_{fmt}")()
 
+    def to_bytes(self, fmt: str) -> bytes:
+        """Any of the report's formats as bytes (binary ones are written to a temporary file and read back)."""
+        if fmt not in self.formats:
+            raise EvimapError(f"{self.kind} report has no {fmt!r} format (choose from: {', '.join(self.formats)})")
+        if fmt not in BINARY_FORMATS:
+            return self.render(fmt).encode("utf-8")
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / f"report.{fmt}"
+            getattr(self, f"to_{fmt}")(path)
+            return path.read_bytes()
+
     def write(self, path: str | Path | None, fmt: str) -> None:
         if fmt not in self.formats:
             raise EvimapError(f"{self.kind} report has no {fmt!r} format (choose from: {', '.join(self.formats)})")

@@ -32,6 +32,12 @@ def cite(doc_name: str, page: int | None = None, section: str = "", label: str |
     return " · ".join(bits)
 
 
+def cite_passage(p: dict[str, Any], doc_name: str | None = None) -> str:
+    """The citation of a stored passage row (its document name from the row unless given)."""
+    return cite(doc_name or p["doc_name"], p["page"], p["section"], p["label"], p["kind"], p.get("part", 0),
+                p.get("page_end"))
+
+
 _TOKEN_RE = re.compile(r"\w+(?:[./-]\w+)*\*?", re.UNICODE)
 
 
@@ -117,8 +123,7 @@ class Hit:
             label=row["label"], page=row["page"], page_end=row["page_end"], section=row["section"],
             section_title=row["section_title"], start=row["start"], end=row["end"], text=row["text"],
             snippet=row["snippet"], score=round(-float(row["score"]), 4),
-            citation=cite(row["doc_name"], row["page"], row["section"], row["label"], row["kind"], row["part"],
-                          row["page_end"]),
+            citation=cite_passage(row),
             duplicates=row.get("duplicates", 0) or 0,
         )
 

@@ -994,32 +994,26 @@ class SQLiteStore:
     def doc_fingerprints(self) -> list[tuple[str, bytes]]:
         return [(r[0], r[1]) for r in self.db.execute("SELECT id, fingerprints FROM documents ORDER BY rowid")]
 
-    def count_estimate(self, q: SearchQuery, exact_up_to: int = 20_000) -> tuple[int, bool]:
+    def count(self, q: SearchQuery) -> int:
+        return self.count_estimate(q, exact_up_to=None)[0]
+
+    def count_estimate(self, q: SearchQuery, exact_up_to: int | None = 20_000) -> tuple[int, bool]:
         """(count, exact). Above ``exact_up_to`` matches of an unfiltered query, duplicates are not
         subtracted — that costs ~0.1 s on 10⁵ matches — so the count may exceed ``count`` by at most
-        the number of duplicate passages (``stats()["duplicate_passages"]``)."""
-        if self._fts_only(q) is not None:
-            try:
-                n = self.db.execute("SELECT COUNT(*) FROM passages_fts WHERE passages_fts MATCH ?", (q.match,)).fetchone()[0]
-            except sqlite3.OperationalError as exc:
-                raise QueryError(f"cannot parse query {q.match!r}: {exc}") from None
-            if n > exact_up_to:
-                return n, False
-        return self.count(q), True
-
-    def count(self, q: SearchQuery) -> int:
+        the number of duplicate passages (``stats()["duplicate_passages"]``). None: always exact."""
         where, params = self._where(q)
         try:
             dups = self._fts_only(q)
-            if dups is not None:  # FTS5 counts its own matches without reading rows
-                fts = "FROM passages_fts WHERE passages_fts MATCH ?"
-                n = self.db.execute(f"SELECT COUNT(*) {fts}", (q.match,)).fetchone()[0]
-                if dups:  # matches that are duplicates, looked up through the small partial dup index
-                    n -= self.db.execute("SELECT COUNT(*) FROM passages WHERE dup_of IS NOT NULL AND rowid IN "
-                                         "(SELECT rowid FROM passages_fts WHERE passages_fts MATCH ?)",
-                                         (q.match,)).fetchone()[0]
-                return n
-            return self.db.execute(f"SELECT COUNT(*) {self._FROM} WHERE {where}", params).fetchone()[0]
+            if dups is None:
+                return self.db.execute(f"SELECT COUNT(*) {self._FROM} WHERE {where}", params).fetchone()[0], True
+            # FTS5 counts its own matches without reading rows
+            n = self.db.execute("SELECT COUNT(*) FROM passages_fts WHERE passages_fts MATCH ?", (q.match,)).fetchone()[0]
+            if exact_up_to is not None and n > exact_up_to:
+                return n, False
+            if dups:  # matches that are duplicates, looked up through the small partial dup index
+                n -= self.db.execute("SELECT COUNT(*) FROM passages WHERE dup_of IS NOT NULL AND rowid IN "
+                                     "(SELECT rowid FROM passages_fts WHERE passages_fts MATCH ?)", (q.match,)).fetchone()[0]
+            return n, True
         except sqlite3.OperationalError as exc:
             raise QueryError(f"cannot parse query {q.match!r}: {exc}") from None
 

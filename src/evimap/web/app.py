@@ -21,7 +21,6 @@ import io
 import os
 import re
 import secrets
-import tempfile
 import threading
 import time
 from collections import OrderedDict
@@ -41,6 +40,7 @@ from .. import __version__
 from ..corpus import Corpus
 from ..errors import EvimapError, NotFoundError
 from ..report.coverage import map_categories
+from ..search.query import cite_passage
 from ..settings import Settings
 from . import render
 
@@ -257,11 +257,7 @@ def create_app(store: str | WebConfig, token: str | None = None, **options: Any)
     def passage_bundle(corpus: Corpus, passage_id: str) -> dict[str, Any]:
         p = corpus.passage(passage_id)
         doc = corpus.document(p["doc_id"])
-        labels = corpus.labels(p["id"])
-        from ..search.query import cite
-
-        return {"passage": p, "document": doc, "labels": labels,
-                "citation": cite(doc.name, p["page"], p["section"], p["label"], p["kind"], p["part"], p["page_end"]),
+        return {"passage": p, "document": doc, "labels": corpus.labels(p["id"]), "citation": cite_passage(p, doc.name),
                 "claims": corpus.claims(p["id"]), "mentions": corpus.mentions(p["id"]),
                 "neighbours": corpus.neighbours(p["id"]),
                 "duplicate_of": corpus.store.passage(p["dup_of"]) if p.get("dup_of") else None}
@@ -283,15 +279,7 @@ def create_app(store: str | WebConfig, token: str | None = None, **options: Any)
                             lambda: synthesis(corpus, theme, by=by, framework=framework or None))
 
     def report_download(report: Any, fmt: str, stem: str) -> Response:
-        if fmt not in report.formats:
-            raise EvimapError(f"format {fmt!r} is not available here (choose from: {', '.join(report.formats)})")
-        if fmt in ("png", "svg", "xlsx", "docx"):
-            with tempfile.TemporaryDirectory() as tmp:
-                path = Path(tmp) / f"{stem}.{fmt}"
-                report.write(path, fmt)
-                data = path.read_bytes()
-        else:
-            data = report.render(fmt).encode("utf-8")
+        data = report.to_bytes(fmt)
         disposition = "inline" if fmt in ("png", "svg") else "attachment"
         ext = "json" if fmt == "eppi" else fmt
         return Response(data, media_type=REPORT_MEDIA[fmt],
@@ -339,8 +327,7 @@ def create_app(store: str | WebConfig, token: str | None = None, **options: Any)
                 try:
                     writer.ingest(saved, workers=1, on_event=lambda kind, path, detail: events.append(
                         {"file": Path(path).name, "outcome": kind, "detail": detail}))
-                    mapped = [fw for fw in FRAMEWORKS if writer.store.has_labels(fw)]
-                    result["mapped"] = writer.map(mapped, workers=1) if mapped else {}
+                    result["mapped"] = writer.map_like_before(workers=1)
                 finally:
                     writer.close()
             result["files"] += events
@@ -383,11 +370,11 @@ def create_app(store: str | WebConfig, token: str | None = None, **options: Any)
     @app.get("/passages/{passage_id}", response_class=HTMLResponse, include_in_schema=False)
     def passage_page(request: Request, passage_id: str) -> Response:
         b = passage_bundle(conns.read(), passage_id)
-        b["text_html"] = render.mark_terms(b["passage"]["text"], render.evidence_terms(b["labels"]))
         for lab in b["labels"]:
             lab["title"] = category_title(lab["framework"], lab["code"])
-            lab["quotes"] = list(dict.fromkeys(q for ev in lab["evidence"] for q in ev.get("quotes", [])))
+            lab["quotes"] = render.evidence_quotes(lab)
             lab["closest"] = next((ev.get("text") for ev in lab["evidence"] if ev.get("type") == "closest"), None)
+        b["text_html"] = render.mark_terms(b["passage"]["text"], [q for lab in b["labels"] for q in lab["quotes"]])
         return templates.TemplateResponse(request, "passage.html", b)
 
     @app.get("/documents", response_class=HTMLResponse, include_in_schema=False)

@@ -58,15 +58,10 @@ def mark_terms(text: str, terms: list[str]) -> Markup:
     return Markup("".join(parts))
 
 
-def evidence_terms(labels: list[dict[str, Any]]) -> list[str]:
-    """The spans of a passage that its assigned labels rest on (rule and term matches)."""
-    terms: list[str] = []
-    for lab in labels:
-        if not lab.get("assigned"):
-            continue
-        for ev in lab.get("evidence") or []:
-            terms.extend(q for q in ev.get("quotes", []) if isinstance(q, str))
-    return terms
+def evidence_quotes(label: dict[str, Any]) -> list[str]:
+    """The spans of a passage a label rests on (rule and term matches), each once, in order."""
+    return list(dict.fromkeys(q for ev in label.get("evidence") or [] for q in ev.get("quotes", [])
+                              if isinstance(q, str)))
 
 
 def query_string(params: dict[str, Any]) -> str:
