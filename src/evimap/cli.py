@@ -482,6 +482,8 @@ def show(
         out.print("symbols: " + ", ".join(doc.symbols[:20]))
     if doc.removed:
         out.print("removed/repaired: " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in doc.removed.items()))
+    for warning in doc.warnings:
+        out.print(f"[yellow]warning: {escape(warning)}[/yellow]")
     if dup_name:
         out.print(f"[yellow]near-duplicate of {escape(dup_name)} (containment {doc.duplicate_similarity:.2f})[/yellow]")
     if sections:

@@ -81,10 +81,10 @@ def _sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
-def _work(path: str, settings: Settings) -> tuple[str, Any]:
+def _work(path: str, settings: Settings, sha256: str | None = None) -> tuple[str, Any]:
     """Runs in a worker process: never raises, returns ("ok", doc) or ("failed", reason)."""
     try:
-        return "ok", process_file(path, settings)
+        return "ok", process_file(path, settings, sha256=sha256)
     except IngestError as exc:
         return "failed", exc.reason
     except Exception as exc:  # last line of defence: one bad file must not stop the batch
@@ -116,7 +116,7 @@ class Corpus:
         report = IngestReport()
         emit = on_event or (lambda kind, path, detail: None)
         limit = self.settings.max_file_mb * 1024 * 1024
-        todo: list[str] = []
+        todo: list[tuple[str, str | None]] = []  # (path, its SHA-256 as hashed for the skip check)
         missing = [str(p) for p in paths if not Path(p).exists()]
         for m in missing:
             reason = "no such file or folder"
@@ -137,11 +137,11 @@ class Corpus:
                 report.skipped += 1
                 emit("skipped", resolved, "unchanged")
                 continue
-            todo.append(resolved)
+            todo.append((resolved, sha))
         n_workers = workers if workers is not None else (self.settings.workers or os.cpu_count() or 1)
         if n_workers <= 1 or len(todo) < 8:
-            for path in todo:
-                self._handle(report, emit, path, *_work(path, self.settings))
+            for path, sha in todo:
+                self._handle(report, emit, path, *_work(path, self.settings, sha))
         else:
             self._run_pool(report, emit, todo, n_workers)
         if report.added or report.updated or report.aliases:
@@ -149,14 +149,16 @@ class Corpus:
         report.seconds = time.perf_counter() - started
         return report
 
-    def _run_pool(self, report: IngestReport, emit: EventCallback, todo: list[str], n_workers: int) -> None:
+    def _run_pool(
+        self, report: IngestReport, emit: EventCallback, todo: list[tuple[str, str | None]], n_workers: int
+    ) -> None:
         # spawn: workers never inherit the open SQLite connection or the progress thread.
         in_flight_max = n_workers * 4  # bounded memory: at most this many parsed documents wait
         with ProcessPoolExecutor(max_workers=n_workers, mp_context=get_context("spawn")) as pool:
             pending: dict[Any, str] = {}
             queue = iter(todo)
-            for path in queue:
-                pending[pool.submit(_work, path, self.settings)] = path
+            for path, sha in queue:
+                pending[pool.submit(_work, path, self.settings, sha)] = path
                 if len(pending) >= in_flight_max:
                     break
             while pending:
@@ -170,7 +172,7 @@ class Corpus:
                     self._handle(report, emit, path, status, payload)
                     nxt = next(queue, None)
                     if nxt is not None:
-                        pending[pool.submit(_work, nxt, self.settings)] = nxt
+                        pending[pool.submit(_work, nxt[0], self.settings, nxt[1])] = nxt[0]
 
     def _fail(self, report: IngestReport, emit: EventCallback, path: str, reason: str) -> None:
         try:

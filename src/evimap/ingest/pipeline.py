@@ -48,8 +48,13 @@ def doc_id_for(sha256: str) -> str:
     return sha256[:16]
 
 
-def process_file(path: str | Path, settings: Settings | None = None, data: bytes | None = None) -> ProcessedDocument:
+def process_file(
+    path: str | Path, settings: Settings | None = None, data: bytes | None = None, sha256: str | None = None
+) -> ProcessedDocument:
     """Turn one file into passages with provenance and document metadata.
+
+    ``sha256`` is the file's digest when the caller has already computed it (the ingest loop
+    hashes every file to skip unchanged ones); otherwise it is computed here.
 
     Raises IngestError with a one-line reason for anything that makes the file unusable.
     """
@@ -67,7 +72,7 @@ def process_file(path: str | Path, settings: Settings | None = None, data: bytes
             data = path.read_bytes()
         except OSError as exc:
             raise IngestError(f"cannot read file ({exc.strerror or exc})") from None
-    sha = hashlib.sha256(data).hexdigest()
+    sha = sha256 or hashlib.sha256(data).hexdigest()
     doc_id = doc_id_for(sha)
     try:
         raw = read_document(path, data, settings)

@@ -17,7 +17,11 @@ def _fmt(value) -> str:
     if value is None:
         return ""
     if isinstance(value, float):
-        return f"{value:g}" if abs(value) < 1e15 else str(value)
+        # Exactly as stored: integral values without ".0", others in the shortest form that
+        # reads back to the same number (never "5.32723e+06" for 5327230.684).
+        if value.is_integer() and abs(value) < 1e16:
+            return str(int(value))
+        return repr(value)
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return str(value).strip()
@@ -63,7 +67,11 @@ def read_xlsx(path: Path, data: bytes) -> RawDocument:
 
 
 def read_csv(path: Path, data: bytes, encodings: list[str]) -> RawDocument:
-    text, encoding = decode_text(data, encodings)
+    # Spreadsheet programs on Windows save CSV in cp1252 ("ANSI"), so a CSV that is not valid in
+    # the configured encodings gets that one more try; the document records the fallback.
+    fallback = [] if "cp1252" in encodings else ["cp1252"]
+    text, encoding = decode_text(data, encodings + fallback)
+    warnings = [f"not valid {', '.join(encodings)}; read as {encoding}"] if encoding in fallback else []
     sample = text[:8192]
     try:
         dialect = csv.Sniffer().sniff(sample, delimiters=",;\t|")
@@ -81,4 +89,4 @@ def read_csv(path: Path, data: bytes, encodings: list[str]) -> RawDocument:
         raise IngestError(f"malformed CSV ({exc})") from None
     table = Table(name=path.stem, rows=rows, source=path.name)
     return RawDocument(path=str(path), format="csv", blocks=_table_blocks(table), tables=[table],
-                       metadata={"encoding": encoding})
+                       metadata={"encoding": encoding}, warnings=warnings)

@@ -29,6 +29,7 @@ class StoredDocument:
     duplicate_similarity: float | None = None
     language_score: float | None = None
     ingested_at: str | None = None
+    warnings: list[str] = field(default_factory=list)  # what the reader repaired or guessed
 
 
 @dataclass

@@ -562,10 +562,11 @@ class SQLiteStore:
             dates=json.loads(row["dates"]), removed=json.loads(row["removed"]), metadata=json.loads(row["metadata"]),
             duplicate_of=row["duplicate_of"], duplicate_similarity=row["duplicate_similarity"],
             language_score=row["language_score"], ingested_at=row["ingested_at"],
+            warnings=json.loads(row["warnings"]),
         )
 
     _DOC_COLUMNS = ("id, path, name, sha256, format, title, pages, language, year, n_passages, size, symbols, dates, "
-                    "removed, metadata, duplicate_of, duplicate_similarity, language_score, ingested_at")
+                    "removed, metadata, duplicate_of, duplicate_similarity, language_score, ingested_at, warnings")
 
     def documents(self) -> list[StoredDocument]:
         return [self._doc(r) for r in self.db.execute(f"SELECT {self._DOC_COLUMNS} FROM documents ORDER BY name, path")]
