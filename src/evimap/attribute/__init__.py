@@ -22,6 +22,7 @@ __all__ = ["ACTOR_TYPES", "ATTRIBUTION_VERSION", "field_of", "Attribution", "Cla
 # Bump when attribution rules or the organisation table change: `evimap attribute` redoes older documents.
 ATTRIBUTION_VERSION = "1"
 _UNGDC_RE = re.compile(r"^([A-Z]{2,4})_(\d{1,3})_((?:19|20)\d\d)\.txt$")
+_DIGIT_RE = re.compile(r"\d")
 
 
 @dataclass
@@ -89,7 +90,7 @@ def attribute_document(name: str, passages: list[Any], text: str = "") -> Attrib
                                     f"file name {name}"))
         elif kind != "heading" or len(ptext) < 300:
             out.claims.extend(finder.passage(pid, ptext, kind, matches))
-        if any(c.isdigit() for c in ptext):
+        if _DIGIT_RE.search(ptext):
             for fig in extract_figures(ptext):
                 out.figures.append((pid, fig))
             for code, tier, offset in extract_indicators(ptext):

@@ -82,7 +82,7 @@ def detect_language(text: str) -> tuple[str | None, float | None]:
     """Language code and confidence from py3langid (model shipped in its wheel; offline)."""
     global _langid
     sample = text[:4000]
-    if sum(c.isalpha() for c in sample) < 20:
+    if sum(map(str.isalpha, sample)) < 20:
         return None, None
     if _langid is None:
         from py3langid.langid import MODEL_FILE, LanguageIdentifier

@@ -117,10 +117,7 @@ _WORD_RE = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")
 
 
 def document_vocabulary(texts: list[str]) -> Counter[str]:
-    vocab: Counter[str] = Counter()
-    for t in texts:
-        vocab.update(w.lower() for w in _WORD_RE.findall(t))
-    return vocab
+    return Counter(_WORD_RE.findall("\n".join(texts).lower()))
 
 
 def dehyphenate_lines(blocks: list[Block], vocab: Counter[str] | None = None) -> tuple[list[Block], int]:
@@ -131,6 +128,8 @@ def dehyphenate_lines(blocks: list[Block], vocab: Counter[str] | None = None) ->
     is kept ("migration-" + "related" -> "migration-related"); otherwise the word is joined.
     Returns the blocks and the number of joins made.
     """
+    if not any(b.kind == LINE and _HYPHEN_END_RE.search(b.text) for b in blocks):
+        return blocks, 0  # nothing to join: skip the vocabulary
     if vocab is None:
         vocab = document_vocabulary([b.text for b in blocks if b.kind == LINE])
     out = [Block(b.text, b.kind, b.page, b.level, b.label) for b in blocks]

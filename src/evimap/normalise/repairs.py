@@ -83,6 +83,7 @@ def normalise_whitespace(text: str) -> str:
 # "policies.12 The", "development3 and", "Assembly,4" — a footnote number glued to a word.
 # The word must be lowercase-ending and at least 3 letters, so "COVID19", "G77", "A4" and
 # "in 2013" are left alone; the number is at most 3 digits and followed by a space or end.
+_DIGIT_RE = re.compile(r"\d")
 _GLUED_FOOTNOTE_RE = re.compile(r"(?<=[a-z\)][a-z]{2})([.,;:]?)(\d{1,3})(?=\s+[A-Z(“\"]|\s*$)")
 
 
@@ -91,7 +92,7 @@ def detach_footnote_markers(text: str) -> str:
 
     The marker is kept (never silently dropped) but no longer corrupts the word for search.
     """
-    if not any(c.isdigit() for c in text):
+    if not _DIGIT_RE.search(text):
         return text
     return _GLUED_FOOTNOTE_RE.sub(r"\1[\2]", text)
 

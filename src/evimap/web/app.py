@@ -264,7 +264,7 @@ def create_app(store: str | WebConfig, token: str | None = None, **options: Any)
 
     def doc_json(d: Any) -> dict[str, Any]:
         return {k: getattr(d, k) for k in ("id", "name", "title", "format", "pages", "language", "year", "n_passages",
-                                           "size", "duplicate_of", "duplicate_similarity", "ingested_at")}
+                                           "size", "duplicate_of", "duplicate_similarity", "ingested_at", "warnings")}
 
     def build_map(corpus: Corpus, framework: str, by: str, theme: str | None, level: str | None) -> Any:
         from ..report import coverage_map
