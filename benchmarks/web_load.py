@@ -40,9 +40,10 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(store: str, port: int, workers: int) -> subprocess.Popen:
+def start_server(store: str, port: int, workers: int, search_cache: int = 2048) -> subprocess.Popen:
     proc = subprocess.Popen([sys.executable, "-m", "evimap.cli", "serve", "--store", store, "--port", str(port),
-                             "--workers", str(workers)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                             "--workers", str(workers), "--search-cache", str(search_cache)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     for _ in range(300):
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2).close()
@@ -71,12 +72,37 @@ async def fetch(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, port
     return status
 
 
-async def client(port: int, paths: list[str], until: float, lat: list[float], errors: list[str], seed: int) -> None:
+class Mix:
+    """The requests of a scenario. ``new_share`` of them are asked for the first time (so the server
+    cannot have cached them): a query of the mix narrowed to one year (1946–2024) not asked before —
+    what a click on a year facet sends."""
+
+    def __init__(self, paths: list[str], new_share: float = 0.0):
+        self.paths, self.new_share = paths, new_share
+        self.used: set[str] = set()
+        self.asked = self.first_time = 0
+
+    def pick(self, rng: random.Random) -> str:
+        path = rng.choice(self.paths)
+        if self.new_share and rng.random() < self.new_share:
+            for _ in range(50):
+                candidate = f"{rng.choice(self.paths)}&year={rng.randint(1946, 2024)}"
+                if candidate not in self.used:
+                    path = candidate
+                    break
+        self.asked += 1
+        if path not in self.used:
+            self.used.add(path)
+            self.first_time += 1
+        return path
+
+
+async def client(port: int, mix: Mix, until: float, lat: list[float], errors: list[str], seed: int) -> None:
     rng = random.Random(seed)
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     try:
         while time.perf_counter() < until:
-            path = rng.choice(paths)
+            path = mix.pick(rng)
             t = time.perf_counter()
             try:
                 status = await fetch(reader, writer, port, path)
@@ -92,18 +118,19 @@ async def client(port: int, paths: list[str], until: float, lat: list[float], er
         writer.close()
 
 
-async def run_load(port: int, paths: list[str], clients: int, seconds: float) -> dict:
+async def run_load(port: int, mix: Mix, clients: int, seconds: float) -> dict:
     lat: list[float] = []
     errors: list[str] = []
     until = time.perf_counter() + seconds
     started = time.perf_counter()
-    await asyncio.gather(*(client(port, paths, until, lat, errors, i) for i in range(clients)))
+    await asyncio.gather(*(client(port, mix, until, lat, errors, i) for i in range(clients)))
     wall = time.perf_counter() - started
     lat.sort()
     q = lambda p: lat[min(len(lat) - 1, int(p * len(lat)))] * 1000 if lat else float("nan")  # noqa: E731
     return {"requests": len(lat), "errors": len(errors), "error_examples": errors[:5], "rps": len(lat) / wall,
             "p50": q(0.50), "p95": q(0.95), "p99": q(0.99), "max": lat[-1] * 1000 if lat else float("nan"),
-            "mean": statistics.fmean(lat) * 1000 if lat else float("nan")}
+            "mean": statistics.fmean(lat) * 1000 if lat else float("nan"),
+            "first_time": mix.first_time / max(1, mix.asked)}
 
 
 def main() -> None:
@@ -112,7 +139,10 @@ def main() -> None:
     ap.add_argument("--clients", type=int, default=20)
     ap.add_argument("--seconds", type=float, default=30)
     ap.add_argument("--workers", default="1,2", help="server processes to try, comma-separated")
-    ap.add_argument("--scenarios", default="api,page", help="api (JSON search), api-facets, page (HTML with facets)")
+    ap.add_argument("--scenarios", default="api,api-half-new,page,page-half-new",
+                    help="api (JSON search), api-facets, page (HTML with facets); '-half-new': half the requests "
+                         "asked for the first time")
+    ap.add_argument("--cache", default="off,on", help="server search cache: off (--search-cache 0), on (default size)")
     ap.add_argument("--no-write", action="store_true", help="print only; do not append to RESULTS.md")
     args = ap.parse_args()
 
@@ -129,20 +159,24 @@ def main() -> None:
         st = c.status()
     rows = []
     for workers in [int(w) for w in args.workers.split(",")]:
-        port = free_port()
-        proc = start_server(args.store, port, workers)
-        try:
-            for name in args.scenarios.split(","):
-                paths = scenarios[name]
-                for p in paths:  # warm: every query once (page cache, FTS pages)
-                    urllib.request.urlopen(f"http://127.0.0.1:{port}{p}", timeout=60).read()
-                res = asyncio.run(run_load(port, paths, args.clients, args.seconds))
-                res.update(workers=workers, scenario=name)
-                rows.append(res)
-                print(json.dumps(res))
-        finally:
-            proc.terminate()
-            proc.wait(20)
+        for cache in args.cache.split(","):
+            port = free_port()
+            proc = start_server(args.store, port, workers, search_cache=2048 if cache == "on" else 0)
+            try:
+                for name in args.scenarios.split(","):
+                    base, _, half = name.partition("-half-")
+                    if half and cache == "off":
+                        continue  # without a cache every request is answered afresh anyway
+                    paths = scenarios[base]
+                    for p in paths:  # warm: every query once (page cache, FTS pages; fills the cache if on)
+                        urllib.request.urlopen(f"http://127.0.0.1:{port}{p}", timeout=60).read()
+                    res = asyncio.run(run_load(port, Mix(paths, 0.5 if half else 0.0), args.clients, args.seconds))
+                    res.update(workers=workers, scenario=name, cache=cache)
+                    rows.append(res)
+                    print(json.dumps(res))
+            finally:
+                proc.terminate()
+                proc.wait(20)
 
     machine = (f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
                f"{platform.system()}")
@@ -151,14 +185,18 @@ def main() -> None:
              f"{st['passages']:,} passages). {args.clients} closed-loop keep-alive clients on loopback, "
              f"{args.seconds:g} s per scenario after one warm-up pass; 220 queries of ingest_search.py, picked at random. "
              "Load generator (asyncio, raw sockets) on the same machine as the server.\n",
-             "| scenario | server processes | requests | req/s | p50 ms | p95 ms | p99 ms | max ms | errors |",
-             "|---|---|---|---|---|---|---|---|---|"]
+             "| scenario | search cache | server processes | requests | first-time requests | req/s | p50 ms | p95 ms | "
+             "p99 ms | max ms | errors |",
+             "|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
-        lines.append(f"| {r['scenario']} | {r['workers']} | {r['requests']:,} | {r['rps']:.0f} | {r['p50']:.1f} | "
-                     f"{r['p95']:.1f} | {r['p99']:.1f} | {r['max']:.0f} | {r['errors']} |")
+        lines.append(f"| {r['scenario']} | {r['cache']} | {r['workers']} | {r['requests']:,} | {r['first_time']:.0%} | "
+                     f"{r['rps']:.0f} | {r['p50']:.1f} | {r['p95']:.1f} | {r['p99']:.1f} | {r['max']:.0f} | "
+                     f"{r['errors']} |")
     lines.append("\nScenarios: `api` = `/api/search?q=…&per_page=10` (JSON); `api-facets` = the same with language, "
                  "year and actor-type counts; `page` = the HTML search page, which also counts eight facets within "
-                 "its 300 ms facet budget.\n")
+                 "its 300 ms facet budget. `-half-new`: half the requests are asked for the first time (a query of "
+                 "the mix narrowed to a year, as a year-facet click does), so a cache cannot answer them. With the cache on, the "
+                 "warm-up pass has already put every query of the mix in it: the other half are cache hits.\n")
     text = "\n".join(lines)
     print(text)
     if not args.no_write:

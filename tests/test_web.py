@@ -365,3 +365,28 @@ def test_serve_command_starts_the_app(web_store):
         with pytest.raises(urllib.error.HTTPError) as err:
             urllib.request.urlopen(req, timeout=5)
         assert err.value.code == 400
+
+
+def test_search_cache_gives_the_same_answers_and_forgets_on_change(web_store, tmp_path):
+    """The search cache returns what a fresh search returns, and nothing stale once the store changes."""
+    import shutil
+
+    store = tmp_path / "cache.db"
+    shutil.copy(web_store, store)
+    queries = [{"q": "migration"}, {"q": "data OR statistics", "page": 2, "per_page": 3},
+               {"q": "census", "facets": "language,year,label:gcm"}, {"q": "migra*", "year": "2019"}]
+    with TestClient(create_app(str(store), search_cache=0)) as cold, \
+            TestClient(create_app(str(store), token=TOKEN, upload_dir=str(tmp_path / "up"))) as warm:
+        for params in queries:
+            fresh = cold.get("/api/search", params=params).json()
+            assert warm.get("/api/search", params=params).json() == fresh  # miss: fills the cache
+            assert warm.get("/api/search", params=params).json() == fresh  # hit
+        page = warm.get("/search", params={"q": "census"})
+        assert page.status_code == 200 and page.text == warm.get("/search", params={"q": "census"}).text
+        before = warm.get("/api/search", params={"q": "quokka"}).json()
+        assert before["total"] == 0
+        r = warm.post("/api/ingest", headers={"Authorization": f"Bearer {TOKEN}"},
+                      files={"files": ("quokka.txt", b"Quokka census data on migration.", "text/plain")})
+        assert r.status_code == 200, r.text
+        after = warm.get("/api/search", params={"q": "quokka"}).json()
+        assert after["total"] == 1 and after["hits"][0]["doc_name"] == "quokka.txt"

@@ -648,6 +648,9 @@ def serve(
                                         help="Allow uploads (ingest) with this token; without it the app is read-only."),
     workers: int = typer.Option(1, "--workers", "-w", min=1, help="Server processes (each with its own connections)."),
     max_upload_mb: float = typer.Option(50.0, "--max-upload-mb", help="Largest file accepted for upload."),
+    search_cache: int = typer.Option(2048, "--search-cache", min=0,
+                                     help="Searches (hits, totals, facet counts) remembered per process until the "
+                                          "store changes; 0 turns the cache off."),
 ) -> None:
     """Start the web app and JSON API (search, documents, evidence maps, syntheses, profiles, status)."""
     try:
@@ -663,7 +666,8 @@ def serve(
     if token is not None and len(token) < 12:
         raise EvimapError("--token must be at least 12 characters")
     os.environ["EVIMAP_WEB_CONFIG"] = json.dumps({"store": str(Path(store).resolve()), "token": token,
-                                                  "max_upload_mb": max_upload_mb, "allowed_hosts": hosts})
+                                                  "max_upload_mb": max_upload_mb, "allowed_hosts": hosts,
+                                                  "search_cache": search_cache})
     mode = "uploads allowed with the token" if token else "read-only"
     err.print(f"evimap serving {escape(store)} on http://{host}:{port} ({mode}); Ctrl+C stops")
     uvicorn.run("evimap.web.app:app_from_env", factory=True, host=host, port=port, workers=workers,

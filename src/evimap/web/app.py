@@ -67,18 +67,21 @@ class WebConfig:
     per_page: int = 20
     allowed_hosts: tuple[str, ...] | None = None  # Host headers accepted (DNS-rebinding guard); None: any
     threads: int = 4  # worker threads per server process (each keeps a read connection)
+    search_cache: int = 2048  # search results and facet counts remembered per process; 0: none
     settings: Settings | None = None
 
 
 class Connections:
-    """One read-only Corpus per worker thread, one writer at a time, and a small report cache that
-    forgets everything when the store file changes."""
+    """One read-only Corpus per worker thread, one writer at a time, and two small caches — reports
+    (32 entries) and searches (``config.search_cache`` entries: a page of hits with its total, or a
+    query's facet counts) — that forget everything when the store file changes."""
 
     def __init__(self, config: WebConfig):
         self.config = config
         self._local = threading.local()
         self.write_lock = threading.Lock()
-        self._cache: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+        self._caches: dict[str, tuple[OrderedDict[tuple[Any, ...], Any], int]] = {
+            "report": (OrderedDict(), 32), "search": (OrderedDict(), config.search_cache)}
         self._cache_lock = threading.Lock()
         Corpus(config.store, readonly=True).close()  # fail at start, with one line, if the store is unusable
 
@@ -98,17 +101,24 @@ class Connections:
                 out += [0, 0]
         return tuple(out)
 
-    def cached(self, key: tuple[Any, ...], make: Callable[[], Any]) -> Any:
+    def cached(self, key: tuple[Any, ...], make: Callable[[], Any], kind: str = "report",
+               keep: Callable[[Any], bool] = lambda value: True) -> Any:
+        """``make()``, remembered under ``key`` until the store changes (least recently used go
+        first). ``keep(value)`` False: the value is returned but not remembered."""
+        cache, size = self._caches[kind]
+        if size <= 0:
+            return make()
         key = (*key, self._version())
         with self._cache_lock:
-            if key in self._cache:
-                self._cache.move_to_end(key)
-                return self._cache[key]
+            if key in cache:
+                cache.move_to_end(key)
+                return cache[key]
         value = make()
-        with self._cache_lock:
-            self._cache[key] = value
-            while len(self._cache) > 32:
-                self._cache.popitem(last=False)
+        if keep(value):
+            with self._cache_lock:
+                cache[key] = value
+                while len(cache) > size:
+                    cache.popitem(last=False)
         return value
 
 
@@ -242,11 +252,25 @@ def create_app(store: str | WebConfig, token: str | None = None, **options: Any)
             return "label", f"{facet.split(':', 1)[1]}:{value}"
         return facet, str(value)
 
+    def params_key(p: dict[str, Any]) -> tuple[Any, ...]:
+        return tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in sorted(p.items()))
+
     def run_search(corpus: Corpus, p: dict[str, Any], page: int, per_page: int) -> dict[str, Any]:
-        kw = search_kwargs(p)
-        hits = corpus.search(p["q"] or None, limit=per_page, offset=(page - 1) * per_page, **kw)
-        total, exact = corpus.count_estimate(p["q"] or None, **kw)
-        return {"hits": hits, "total": total, "exact": exact}
+        def make() -> dict[str, Any]:
+            kw = search_kwargs(p)
+            hits = corpus.search(p["q"] or None, limit=per_page, offset=(page - 1) * per_page, **kw)
+            total, exact = corpus.count_estimate(p["q"] or None, **kw)
+            return {"hits": hits, "total": total, "exact": exact}
+
+        return dict(conns.cached(("search", params_key(p), page, per_page), make, kind="search"))
+
+    def run_facets(corpus: Corpus, p: dict[str, Any], names: list[str], limit: int) -> dict[str, Any]:
+        """Facet counts; remembered only when every facet finished within the budget."""
+        return conns.cached(
+            ("facets", params_key(p), tuple(names), limit),
+            lambda: corpus.facets(p["q"] or None, names, limit=limit, budget_ms=config.facet_budget_ms,
+                                  **search_kwargs(p)),
+            kind="search", keep=lambda raw: all(v is not None for v in raw.values()))
 
     def hit_json(h: Any) -> dict[str, Any]:
         d = h.to_dict()
@@ -352,8 +376,7 @@ def create_app(store: str | WebConfig, token: str | None = None, **options: Any)
             corpus = conns.read()
             try:
                 ctx.update(run_search(corpus, p, page, config.per_page))
-                raw = corpus.facets(p["q"] or None, render.PAGE_FACETS, limit=8, budget_ms=config.facet_budget_ms,
-                                    **search_kwargs(p))
+                raw = run_facets(corpus, p, list(render.PAGE_FACETS), 8)
                 ctx["facets"] = {f: None if vals is None else
                                  [(facet_label(f, v), *facet_value(f, v), n) for v, n in vals] for f, vals in raw.items()}
             except NotFoundError:
@@ -552,7 +575,7 @@ def create_app(store: str | WebConfig, token: str | None = None, **options: Any)
                                "page": page, "per_page": per_page, "hits": [hit_json(h) for h in res["hits"]]}
         if facets.strip():
             names = [f.strip() for f in facets.split(",") if f.strip()]
-            raw = corpus.facets(p["q"] or None, names, budget_ms=config.facet_budget_ms, **search_kwargs(p))
+            raw = run_facets(corpus, p, names, 10)
             out["facets"] = {f: None if v is None else [{"value": x, "passages": n} for x, n in v] for f, v in raw.items()}
         return JSONResponse(out)
 
