@@ -30,6 +30,9 @@ from evimap.settings import Settings
 HERE = Path(__file__).resolve().parent
 SHARED = HERE.parent.parent / "shared"
 GOLD = HERE / "data" / "attribution.jsonl"
+# A second development set (100 passages, annotated later with the same conventions) for tuning
+# without touching the test half of GOLD.
+DEV2 = HERE / "data" / "attribution-dev2.jsonl"
 
 
 def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
@@ -38,18 +41,21 @@ def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
     return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
 
-def quality(workdir: Path) -> dict[str, dict[str, tuple[float, float, float, int]]]:
-    gold = [json.loads(line) for line in GOLD.read_text(encoding="utf-8").splitlines() if line.strip()]
+def _load(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def quality(workdir: Path, show_errors: bool = False) -> dict[str, dict[str, tuple[float, float, float, int]]]:
+    gold, dev2 = _load(GOLD), _load(DEV2)
+    splits = {"dev": gold[0::2], "test": gold[1::2], "all": gold, "dev2": dev2}
     with evimap.open(workdir / "q.db") as corpus:
         corpus.ingest([SHARED / "seeds", SHARED / "corpus" / "iom-evaluations"])
         db = corpus.store.db
         out: dict[str, dict[str, tuple[float, float, float, int]]] = {}
-        for split, keep in (("dev", 0), ("test", 1), ("all", None)):
+        for split, items in splits.items():
             counts = {f: [0, 0, 0] for f in ("actor", "actor type", "countries")}
             n = 0
-            for i, g in enumerate(gold):
-                if keep is not None and i % 2 != keep:
-                    continue
+            for g in items:
                 n += 1
                 row = db.execute("SELECT p.id FROM passages p JOIN documents d ON d.id = p.doc_id WHERE d.name = ? AND "
                                  "p.text = ?", (g["document"], g["text"])).fetchone()
@@ -63,6 +69,11 @@ def quality(workdir: Path) -> dict[str, dict[str, tuple[float, float, float, int
                 want_t = {(a["actor"], a["type"]) for a in g["actors"]}
                 got_c = {m["code"] for m in corpus.store.mentions(passage_id=pid) if m["kind"] == "country"}
                 want_c = set(g["countries"])
+                if show_errors and split in ("dev", "dev2") and (got_t != want_t or got_c != want_c):
+                    # development splits only: the test half is never looked at
+                    print(f"[{split}] {g['document']} seq {g['seq']}: actors +{sorted(got_t - want_t)} "
+                          f"-{sorted(want_t - got_t)} countries +{sorted(got_c - want_c)} -{sorted(want_c - got_c)}"
+                          f"\n    {g['text'][:300]}")
                 for field, a, b in (("actor", got, want), ("actor type", got_t, want_t), ("countries", got_c, want_c)):
                     counts[field][0] += len(a & b)
                     counts[field][1] += len(a - b)
@@ -101,10 +112,11 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--ungdc", default="2000", help="UNGDC files for the ingest comparison, or 'all'")
     ap.add_argument("--no-write", action="store_true")
+    ap.add_argument("--errors", action="store_true", help="print the development splits' errors (never the test half's)")
     args = ap.parse_args()
     work = Path(tempfile.mkdtemp(prefix="evimap-attr-"))
     try:
-        q = quality(work)
+        q = quality(work, show_errors=args.errors)
         n = None if args.ungdc == "all" else int(args.ungdc)
         tp = throughput(n, work)
     finally:

@@ -187,16 +187,39 @@ _VERBS = (
     r"encourag(?:ed|es)|invit(?:ed|es)|insist(?:ed|s)|declar(?:ed|es)|indicat(?:ed|es)|mention(?:ed|s)|"
     r"opened|responded|replied|hop(?:ed|es)|confirm(?:ed|s)|request(?:ed|s)|maintain(?:ed|s)|cit(?:ed|es)|"
     r"underlined|took the floor|delivered|spoke|speaks|emphasised|reminded|questioned|asked|deplor(?:ed|es)|"
-    r"regrett?(?:ed|s)|condemn(?:ed|s)|expressed"
+    r"regrett?(?:ed|s)|condemn(?:ed|s)|expressed|applaud(?:ed|s)|"
+    r"continue to (?:advocate|promote|call|support|stress)"
 )
+# reporting verbs in the passive with their agent: "concerns were expressed by the IOM staff"
+_PASSIVE_RE = re.compile(
+    r"\b(?:was|were|is|are|has been|have been|had been)\s+(?:expressed|noted|highlighted|stressed|raised|"
+    r"emphasi[sz]ed|voiced|underlined|underscored|suggested|proposed|recommended|reported|presented|echoed|"
+    r"shared|made|delivered|called for)\s+by\s+(?P<agent>(?:the\s+)?[A-Z][^,.;:“”\"]{1,80}?)"
+    r"(?=\s+(?:who|which|that|and|in|at|on|during|for|to|as)\b|[,.;:]|$)")
+# a paragraph number or item letter opening a sentence: "25. Member States …", "(b) UNHCR …"
+_ITEM_PREFIX_RE = re.compile(r"^(?:\(?\d{1,3}[.)]|\(?[a-z][.)]|\([ivx]{1,4}\))\s+")
+# a document as the subject: "The report of the Secretary-General … emphasized"
+_DOC_SUBJECT_RE = re.compile(r"^(?:the |The )?(?:\w+ )?(?:report|statement|study|paper|note|submission|"
+                             r"contribution|message|position)s? (?:of|by|from) (?:the )?(?P<author>.+)$")
+# someone speaking for a body: "a representative from the GFMD business mechanism"
+_MEMBER_OF_RE = re.compile(r"^(?:an? |the |The |A |An )?(?:representatives?|delegates?|members?|spokesperson|"
+                           r"officials?) (?:from|of) (?:the )?(?P<author>.+)$")
+_ORDINAL_RE = re.compile(r"^(?:the\s+|The\s+)?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|"
+                         r"eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|"
+                         r"nineteenth|twentieth|\d+(?:st|nd|rd|th))\s+", re.I)
+# offices held by one person: "He" in the next sentence may be the holder
+_OFFICE_RE = re.compile(r"Secretary-General|Special Representative|Rapporteur|High Commissioner|Director|President|"
+                        r"Chair|Envoy|Adviser|Commissioner")
 _LEAD = (r"(?:(?:In (?:his|her|its|their) [^,]{3,80}|On behalf of [^,]{3,80}|Similarly|Further|Furthermore|Moreover|"
-         r"However|Finally|Lastly|In closing|In conclusion|In response[^,]{0,100}|Responding[^,]{0,100}|"
+         r"However|Finally|Lastly|In closing|In conclusion|In response[^,]{0,200}|Responding[^,]{0,200}|"
+         r"In (?:the|a|an|this|that) [^,]{3,120}|During [^,]{3,120}|At [^,]{3,120}|"
          r"Reacting[^,]{0,100}|Introducing[^,]{0,100}|Recalling[^,]{0,100}|Referring[^,]{0,100}|In this regard|"
          r"In addition|Also|Likewise|At the same time|Turning[^,]{0,80}|Before [^,]{0,80}|"
          r"(?:By|While|When|Given|As|With|Through|Building on|Noting|Welcoming|Stressing) [^,]{3,120}),\s+)?")
 _CLAUSE_RE = re.compile(
     rf"^{_LEAD}(?P<subj>[^;:“”\"]{{1,260}}?)\s+(?:(?:further|also|then|again|strongly|repeatedly|particularly|"
-    rf"specifically|firmly|fully|briefly|,)\s+)*(?P<verb>{_VERBS})\b")
+    rf"specifically|firmly|fully|briefly|later|subsequently|had|has|have|would|will|could|should|must|may|might|"
+    rf"can|,)\s+)*(?P<verb>{_VERBS})\b")
 _ACCORDING_RE = re.compile(r"\b[Aa]ccording to (?:the )?([A-Z][^,.;]{1,80}),")
 _TITLES = (r"Mr|Ms|Mrs|Dr|Professor|Prof|Ambassador|H\.E|His Excellency|Her Excellency|Minister|Deputy|"
            r"Under-Secretary-General|Assistant Secretary-General|Secretary-General|Director-General|Director General|"
@@ -269,6 +292,7 @@ class ActorFinder:
         self.found_people: list[Person] = []
         self.last_person: Person | None = None
         self.section_actor: tuple[str, str] | None = None  # (actor, evidence)
+        self.pending_title: tuple[str, str] | None = None  # a statement's title, for the quotation after it
 
     def _find(self, text: str) -> list[Match]:
         return self.gaz.find(text, self.overlay)
@@ -296,8 +320,10 @@ class ActorFinder:
         self.people[name.split()[-1]] = p
         return p
 
-    def _resolve_subject(self, subj: str, pid: str) -> tuple[str, str | None] | None:
-        subj = subj.strip().strip(",")
+    def _resolve_subject(self, subj: str, pid: str, before: str = "") -> tuple[str, str | None] | None:
+        """The body behind a subject phrase; ``before``: the passage's text before this sentence."""
+        subj = re.sub(r"\s+(?:that|who|which)$", "", subj.strip().strip(","))  # "Member States that took the floor"
+        subj = _ORDINAL_RE.sub("", subj)  # "the nineteenth International Conference of …"
         head, _, apposition = subj.partition(", ")
         head = head.strip()
         role_first = None
@@ -308,7 +334,18 @@ class ActorFinder:
         if _PRONOUN_RE.match(head):
             if self.last_person and self.last_person.affiliation:
                 return self.last_person.affiliation, self.last_person.name
-            return None
+            # "The Special Representative … will continue to … He will also continue to advocate …"
+            offices = [m for m in self._find(before) if m.entry.kind == "org" and _OFFICE_RE.search(m.text)]
+            return (offices[-1].entry.code, None) if offices else None
+        dm = _DOC_SUBJECT_RE.match(head) or _MEMBER_OF_RE.match(head)
+        if dm:
+            author = dm.group("author").strip()
+            entry = self._lookup(author)
+            if entry is None:  # "the Secretary-General on international migration statistics (E/CN.3/…)"
+                first = self._find(author)[:1]
+                entry = first[0].entry if first and first[0].start == 0 else None
+            if entry is not None and entry.kind in ("org", "country"):
+                return entry.code, None
         # "The moderator, Ms. Clare Menozzi of the Population Division, opened …"
         am = re.match(rf"^(?:(?:{_TITLES})\.?\s+)+(?P<name>(?:[A-Z][\w'’.-]+\s?){{1,4}}?)(?:\s+of\s+(?P<role>.+))?$",
                       apposition.strip().strip(","))
@@ -377,9 +414,18 @@ class ActorFinder:
             entry = self._lookup(m.group(1))
             if entry and entry.kind in ("org", "country"):
                 add(entry.code, "quote", m.group(0))
+        # a quotation right after the title of a statement: the statement's author speaks it
+        # (kept over a short dateline, "Geneva, October 2017", and from one quotation to the next)
+        pending, self.pending_title = self.pending_title, None
+        if pending and re.match(r"^[•\-–\s]*[“\"«]", stripped):
+            add(pending[0], "title", pending[1])
+            self.pending_title = pending
+        elif pending and len(stripped) < 60 and kind != "heading":
+            self.pending_title = pending
         # titles of statements and summaries
-        m = re.match(r"^(?:(?:Joint |Opening |Closing |Keynote |Introductory )?(?:Statement|Remarks|Address|Message|"
-                     r"Intervention|Presentation|Speech)s?\s+(?:of|by|from)\s+)(.{3,200})$", stripped.rstrip(":"), re.I)
+        m = re.match(r"^[•\-–\s]*(?:(?:Joint |Opening |Closing |Keynote |Introductory )?(?:Statement|Remarks|Address|"
+                     r"Message|Intervention|Presentation|Speech|Contribution|Submission|Inputs?)s?"
+                     r"(?:\s+(?:on|to|at)\s+[^()]{1,100}?)?\s+(?:of|by|from)\s+)(.{3,200})$", stripped.rstrip(":"), re.I)
         if m:
             rest = m.group(1)
             actor = _actor_from(self._find(rest), rest, prefer_state=True)
@@ -391,6 +437,8 @@ class ActorFinder:
             entry = self._lookup(m.group(1))
             if entry and entry.kind in ("org", "country"):
                 add(entry.code, "title", m.group(0))
+        if claims and len(stripped) < 200 and not re.search(r"[“”\"]", stripped):
+            self.pending_title = (claims[-1].actor, stripped[:200])
         m = re.search(r"\bprepared by (?:the )?([A-Z][^.;]{2,120})", stripped)
         if m and len(stripped) < 400:
             hits = [x for x in self._find(m.group(1)) if x.entry.kind == "org"]
@@ -405,13 +453,22 @@ class ActorFinder:
         # reporting verbs, sentence by sentence
         if len(stripped) >= 25:
             body = _HEADING_PREFIX_RE.sub("", stripped)
+            done = ""
             for sentence in sentences(body):
+                before, done = done, done + " " + sentence
+                sentence = _ITEM_PREFIX_RE.sub("", sentence)
                 sm = _CLAUSE_RE.match(sentence)
                 if sm:
-                    resolved = self._resolve_subject(sm.group("subj"), pid)
+                    resolved = self._resolve_subject(sm.group("subj"), pid, before)
                     if resolved:
                         actor, person = resolved
                         add(actor, "speech", sentence[: sm.end()], person)
+                        continue
+                pm = _PASSIVE_RE.search(sentence)
+                if pm:
+                    resolved = self._resolve_subject(pm.group("agent"), pid, before)
+                    if resolved:
+                        add(resolved[0], "speech", pm.group(0), resolved[1])
                         continue
                 am = _ACCORDING_RE.search(sentence)
                 if am:
