@@ -139,13 +139,14 @@ class Corpus:
                 continue
             todo.append((resolved, sha))
         n_workers = workers if workers is not None else (self.settings.workers or os.cpu_count() or 1)
-        if n_workers <= 1 or len(todo) < 8:
-            for path, sha in todo:
-                self._handle(report, emit, path, *_work(path, self.settings, sha))
-        else:
-            self._run_pool(report, emit, todo, n_workers)
-        if report.added or report.updated or report.aliases:
-            report.duplicates = self.store.refresh_duplicates()
+        with self.store.bulk_writes():
+            if n_workers <= 1 or len(todo) < 8:
+                for path, sha in todo:
+                    self._handle(report, emit, path, *_work(path, self.settings, sha))
+            else:
+                self._run_pool(report, emit, todo, n_workers)
+            if report.added or report.updated or report.aliases:
+                report.duplicates = self.store.refresh_duplicates()
         report.seconds = time.perf_counter() - started
         return report
 
@@ -300,6 +301,11 @@ class Corpus:
                     progress(fid, done[fid], totals[fid])
 
         targets = list(fps.items())
+        with self.store.bulk_writes():
+            return self._map_run(targets, batch, n_workers, refs, model, write, done, totals)
+
+    def _map_run(self, targets: list[tuple[str, str]], batch: int, n_workers: int, refs: list[str], model: str,
+                 write: Callable[..., None], done: dict[str, int], totals: dict[str, int]) -> dict[str, int]:
         if n_workers <= 1 or max(totals.values(), default=0) < 4 * batch:
             _map_init(refs, model)
             last = 0

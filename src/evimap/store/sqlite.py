@@ -6,6 +6,7 @@ committed document intact; the next run skips unchanged files by their SHA-256.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 import time
@@ -285,6 +286,23 @@ class SQLiteStore:
         except sqlite3.DatabaseError as exc:
             self.db.close()
             raise StoreError(f"{self.path}: not a usable evimap store ({exc})") from None
+
+    @contextlib.contextmanager
+    def bulk_writes(self, wal_pages: int = 20_000) -> Iterator[None]:
+        """Many small transactions in a row (ingest, map): let the WAL grow to ``wal_pages`` pages
+        (80 MB) before it is copied back into the database, instead of SQLite's 1,000. Pages changed
+        by several transactions are then copied once; each transaction still commits on its own, so
+        durability is unchanged. Measured on 3,000 UNGDC files: ingest 44.3 → 38.0 s with attribution,
+        36.0 → 34.4 s without. The WAL is checkpointed when the block ends."""
+        self.db.execute(f"PRAGMA wal_autocheckpoint = {int(wal_pages)}")
+        try:
+            yield
+        finally:
+            self.db.execute("PRAGMA wal_autocheckpoint = 1000")
+            try:
+                self.db.execute("PRAGMA wal_checkpoint(PASSIVE)")
+            except sqlite3.OperationalError:  # a reader holds it: SQLite checkpoints later
+                pass
 
     # -- schema -----------------------------------------------------------------------------
     def _migrate(self, readonly: bool) -> None:
