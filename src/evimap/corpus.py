@@ -301,33 +301,29 @@ class Corpus:
                     progress(fid, done[fid], totals[fid])
 
         targets = list(fps.items())
-        with self.store.bulk_writes():
-            return self._map_run(targets, batch, n_workers, refs, model, write, done, totals)
-
-    def _map_run(self, targets: list[tuple[str, str]], batch: int, n_workers: int, refs: list[str], model: str,
-                 write: Callable[..., None], done: dict[str, int], totals: dict[str, int]) -> dict[str, int]:
-        if n_workers <= 1 or max(totals.values(), default=0) < 4 * batch:
-            _map_init(refs, model)
-            last = 0
-            while rows := self.store.unmapped_any(targets, batch, after=last):
-                last = rows[-1][0]
-                write(rows, _map_batch(rows))
-            return done
-        # Workers score; this process pages through the store by rowid and writes results.
-        in_flight: dict[Any, list[tuple[int, str, str, list[str]]]] = {}
-        last = 0
-        with ProcessPoolExecutor(max_workers=n_workers, mp_context=get_context("spawn"), initializer=_map_init,
-                                 initargs=(refs, model)) as pool:
-            while True:
-                while len(in_flight) < n_workers * 2 and (rows := self.store.unmapped_any(targets, batch, after=last)):
+        with self.store.bulk_writes():  # many small label transactions in a row
+            if n_workers <= 1 or max(totals.values(), default=0) < 4 * batch:
+                _map_init(refs, model)
+                last = 0
+                while rows := self.store.unmapped_any(targets, batch, after=last):
                     last = rows[-1][0]
-                    in_flight[pool.submit(_map_batch, rows)] = rows
-                if not in_flight:
-                    break
-                finished, _ = wait(in_flight, return_when=FIRST_COMPLETED)
-                for fut in finished:
-                    write(in_flight.pop(fut), fut.result())
-        return done
+                    write(rows, _map_batch(rows))
+                return done
+            # Workers score; this process pages through the store by rowid and writes results.
+            in_flight: dict[Any, list[tuple[int, str, str, list[str]]]] = {}
+            last = 0
+            with ProcessPoolExecutor(max_workers=n_workers, mp_context=get_context("spawn"), initializer=_map_init,
+                                     initargs=(refs, model)) as pool:
+                while True:
+                    while len(in_flight) < n_workers * 2 and (rows := self.store.unmapped_any(targets, batch, after=last)):
+                        last = rows[-1][0]
+                        in_flight[pool.submit(_map_batch, rows)] = rows
+                    if not in_flight:
+                        break
+                    finished, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+                    for fut in finished:
+                        write(in_flight.pop(fut), fut.result())
+            return done
 
     def map_like_before(self, workers: int | None = 1) -> dict[str, int]:
         """Map passages added since the last ``map`` to every built-in framework the store is already mapped
