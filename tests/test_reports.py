@@ -151,3 +151,36 @@ def test_to_dataframe(iom_map):
     pd = pytest.importorskip("pandas")
     df = iom_map.to_dataframe()
     assert isinstance(df, pd.DataFrame) and int(df["passages"].sum()) == sum(c.passages for c in iom_map.cells.values())
+
+
+def test_filtered_search_equals_filtering_the_full_ranking(mapped_corpus):
+    """Every filter is a rowid restriction on the FTS table; the page it returns must be exactly the
+    unfiltered ranking with the non-matching passages taken out, and the count its length."""
+    c = mapped_corpus
+    query = "migration OR migrants OR data"
+    everything = c.search(query, limit=100_000)
+    assert len(everything) == c.count(query) > 200
+
+    year = max({h.year for h in everything if h.year}, key=lambda y: sum(h.year == y for h in everything))
+
+    def labels(pid):
+        return {(lab["framework"], lab["code"]) for lab in c.labels(pid)}
+
+    checks = {
+        "year": ({"year": year}, lambda h: h.year == year),
+        "language": ({"language": "en"}, lambda h: h.language == "en"),
+        "format": ({"format": "pdf"}, lambda h: h.format == "pdf"),
+        "label": ({"label": "gcm:1"}, lambda h: ("gcm", "1") in labels(h.passage_id)),
+        "actor type": ({"actor_type": "UN entity"},
+                       lambda h: any(cl["actor_type"] == "UN entity" for cl in c.claims(h.passage_id))),
+        "country": ({"country": "MAR"},
+                    lambda h: any(cl["country"] == "MAR" for cl in c.claims(h.passage_id))
+                    or any(m["kind"] == "country" and m["code"] == "MAR" for m in c.mentions(h.passage_id))),
+    }
+    for name, (filters, keep) in checks.items():
+        expected = [h.passage_id for h in everything if keep(h)]
+        assert expected, name
+        assert [h.passage_id for h in c.search(query, limit=15, **filters)] == expected[:15], name
+        assert c.count(query, **filters) == len(expected), name
+    both = [h.passage_id for h in everything if checks["language"][1](h) and checks["label"][1](h)]
+    assert [h.passage_id for h in c.search(query, limit=50, language="en", label="gcm:1")] == both[:50]
