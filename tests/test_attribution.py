@@ -172,6 +172,17 @@ def test_ungdc_speaker_facets_profile_and_cli(tmp_path):
         assert any(f["value"] == 50000 for f in prof["figures"])
         with pytest.raises(evimap.EvimapError, match="unknown actor type"):
             corpus.search("migration", actor_type="spaceship")
+        # the speaker is one claim per document, reported with each of its passages
+        db = corpus.store.db
+        assert db.execute("SELECT COUNT(*) FROM doc_claims").fetchone()[0] == 2
+        assert db.execute("SELECT COUNT(*) FROM claims").fetchone()[0] == 0
+        mar = [p for p in corpus.passages() if p["text"].startswith("Morocco has")][0]
+        assert [(c["actor"], c["actor_type"], c["method"], c["passage_id"]) for c in corpus.claims(mar["id"])] == [
+            ("MAR", "Member State", "document", mar["id"])]
+        facets = corpus.facets("migration OR migrants", ["actor", "actor_type", "country", "region"])
+        assert dict(facets["actor"]) == {"MAR": 2, "SWE": 1} and dict(facets["actor_type"]) == {"Member State": 3}
+        assert dict(facets["country"])["MAR"] == 3 and dict(facets["region"]) == {"Africa": 2, "Europe": 1}
+        assert {a["actor"]: a["passages"] for a in corpus.actors()} == {"MAR": 2, "SWE": 1}
     r = CliRunner().invoke(app, ["profile", "MAR", "--store", str(store)])
     assert r.exit_code == 0 and "said by it: 2 passages" in r.output, r.output
     r = CliRunner().invoke(app, ["search", "migration", "--country", "Tunisia", "--store", str(store), "--json"])
@@ -198,3 +209,29 @@ def test_attribute_document_accepts_dicts():
     res = attribute_document("x.txt", [{"id": "a", "text": "Canada: “We need data.”", "kind": "paragraph"}])
     assert res.for_passage("a")["actors"] == [("CAN", "Member State")]
     assert res.for_passage("a")["countries"] == ["CAN"]
+
+
+def test_per_passage_document_claims_move_to_doc_claims(tmp_path):
+    """Stores from before schema 6 kept a UNGDC speaker once per passage; opening one moves it to doc_claims."""
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "KEN_70_2015.txt").write_text("Kenya hosts refugees.\n\nWe call for burden sharing.\n",
+                                                        encoding="utf-8")
+    store = tmp_path / "s.db"
+    with evimap.open(store) as corpus:
+        corpus.ingest([tmp_path / "docs"])
+        pids = [p["id"] for p in corpus.passages()]
+        db = corpus.store.db
+        with db:  # what schema 5 wrote
+            (doc_id, actor, atype, country, region, method, evidence) = db.execute(
+                "SELECT doc_id, actor, actor_type, country, region, method, evidence FROM doc_claims").fetchone()
+            db.executemany("INSERT INTO claims (doc_id, passage_id, actor, actor_type, country, region, method, evidence) "
+                           "VALUES (?,?,?,?,?,?,?,?)", [(doc_id, pid, actor, atype, country, region, method, evidence)
+                                                         for pid in pids])
+            db.execute("DROP TABLE doc_claims")
+            db.execute("UPDATE meta SET value = '5' WHERE key = 'schema_version'")
+    with evimap.open(store) as corpus:
+        db = corpus.store.db
+        assert db.execute("SELECT COUNT(*) FROM claims").fetchone()[0] == 0
+        assert [tuple(r) for r in db.execute("SELECT actor, country, region FROM doc_claims")] == [("KEN", "KEN", "Africa")]
+        assert all([c["actor"] for c in corpus.claims(pid)] == ["KEN"] for pid in pids)
+        assert corpus.count("refugees", country="KEN") == 1

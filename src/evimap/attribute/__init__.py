@@ -36,10 +36,21 @@ class Attribution:
     figures: list[tuple[str, Figure]] = field(default_factory=list)
     events: list[tuple[str, Event]] = field(default_factory=list)
     speaker: str | None = None
+    # A claim for the whole document (a UNGDC file is one state's statement): it holds for every passage
+    # and is stored once, not once per passage (its ``passage_id`` is empty).
+    document_claim: Claim | None = None
+
+    def passage_claims(self, pid: str) -> list[Claim]:
+        """The claims of one passage, the document's own claim included."""
+        own = [c for c in self.claims if c.passage_id == pid]
+        if self.document_claim:
+            d = self.document_claim
+            own.insert(0, Claim(pid, d.actor, d.actor_type, d.method, d.evidence, d.person))
+        return own
 
     def for_passage(self, pid: str) -> dict[str, Any]:
         return {
-            "actors": [(c.actor, c.actor_type) for c in self.claims if c.passage_id == pid],
+            "actors": [(c.actor, c.actor_type) for c in self.passage_claims(pid)],
             "countries": sorted({m[2] for m in self.mentions if m[0] == pid and m[1] == "country"}),
             "regions": sorted({m[2] for m in self.mentions if m[0] == pid and m[1] == "region"}),
             "organisations": sorted({m[2] for m in self.mentions if m[0] == pid and m[1] == "org"}),
@@ -69,6 +80,8 @@ def attribute_document(name: str, passages: list[Any], text: str = "") -> Attrib
     out = Attribution()
     speaker = speaker_from_filename(name, gaz)
     out.speaker = speaker
+    if speaker:
+        out.document_claim = Claim("", speaker, gaz.actor_type(speaker), "document", f"file name {name}")
     overlay = Overlay()
     if speaker is None:  # a statement by one speaker needs no abbreviations to tell who speaks
         texts = [field_of(p, "text") for p in passages] + (_list_sections(text) if text else [])
@@ -85,10 +98,7 @@ def attribute_document(name: str, passages: list[Any], text: str = "") -> Attrib
                 out.mentions.append((pid, "region", e.code, m.text, m.start))
             elif e.kind == "org" and e.code not in COLLECTIVE:
                 out.mentions.append((pid, "org", e.code, m.text, m.start))
-        if speaker:
-            out.claims.append(Claim(pid, speaker, gaz.actor_type(speaker), "document",
-                                    f"file name {name}"))
-        elif kind != "heading" or len(ptext) < 300:
+        if speaker is None and (kind != "heading" or len(ptext) < 300):  # with a speaker: out.document_claim
             out.claims.extend(finder.passage(pid, ptext, kind, matches))
         if _DIGIT_RE.search(ptext):
             for fig in extract_figures(ptext):

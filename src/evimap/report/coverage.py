@@ -19,14 +19,19 @@ GROUPS = {
     "year": "CAST(d.year AS TEXT)",
     "format": "d.format",
     "language": "d.language",
-    # Attribution groups (issue 5) take a passage's first claim (most passages have one actor):
-    "actor": "(SELECT c.actor FROM claims c WHERE c.passage_id = p.id ORDER BY c.rowid LIMIT 1)",
-    "actor-type": "(SELECT c.actor_type FROM claims c WHERE c.passage_id = p.id ORDER BY c.rowid LIMIT 1)",
+    # Attribution groups (issue 5) take a passage's first claim (most passages have one actor); the claim of
+    # its whole document (doc_claims: a UNGDC speech is its state's) comes first:
+    "actor": "COALESCE((SELECT dc.actor FROM doc_claims dc WHERE dc.doc_id = p.doc_id), "
+             "(SELECT c.actor FROM claims c WHERE c.passage_id = p.id ORDER BY c.rowid LIMIT 1))",
+    "actor-type": "COALESCE((SELECT dc.actor_type FROM doc_claims dc WHERE dc.doc_id = p.doc_id), "
+                  "(SELECT c.actor_type FROM claims c WHERE c.passage_id = p.id ORDER BY c.rowid LIMIT 1))",
     # the state that said it (a Member State's statement, a UNGDC file, a delegate of that state)
-    "country": "(SELECT c.country FROM claims c WHERE c.passage_id = p.id AND c.country IS NOT NULL "
-               "ORDER BY c.rowid LIMIT 1)",
-    "region": "(SELECT c.region FROM claims c WHERE c.passage_id = p.id AND c.region IS NOT NULL "
-              "ORDER BY c.rowid LIMIT 1)",
+    "country": "COALESCE((SELECT dc.country FROM doc_claims dc WHERE dc.doc_id = p.doc_id), "
+               "(SELECT c.country FROM claims c WHERE c.passage_id = p.id AND c.country IS NOT NULL "
+               "ORDER BY c.rowid LIMIT 1))",
+    "region": "COALESCE((SELECT dc.region FROM doc_claims dc WHERE dc.doc_id = p.doc_id), "
+              "(SELECT c.region FROM claims c WHERE c.passage_id = p.id AND c.region IS NOT NULL "
+              "ORDER BY c.rowid LIMIT 1))",
     # the country a passage names first (what it is about, rather than who said it)
     "mentioned-country": "(SELECT m.code FROM mentions m WHERE m.passage_id = p.id AND m.kind = 'country' "
                          "ORDER BY m.rowid LIMIT 1)",
