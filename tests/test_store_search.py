@@ -147,3 +147,19 @@ def test_store_is_wal(tmp_path):
 def test_every_document_filter_must_match(example_corpus):
     with pytest.raises(evimap.EvimapError, match="no document matches 'nope.pdf'"):
         example_corpus.search("data", document=["veloria-gcm-review.pdf", "nope.pdf"])
+
+
+def test_duplicates_ingested_after_a_search_are_collapsed(tmp_path):
+    """The store remembers which passages are duplicate copies; new ones made by a later ingest on the same
+    connection must still be dropped from hits and counts."""
+    para = "Remittance corridors need cheaper transfer costs for migrant workers and their families at home."
+    (tmp_path / "a.txt").write_text(f"First report.\n\n{para}\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text(f"Second report, quite different.\n\n{para}\n", encoding="utf-8")
+    with evimap.open(tmp_path / "s.db") as corpus:
+        corpus.ingest([tmp_path / "a.txt"])
+        assert len(corpus.search("remittance corridors")) == 1 == corpus.count("remittance corridors")
+        corpus.ingest([tmp_path / "b.txt"])
+        hits = corpus.search("remittance corridors")
+        assert len(hits) == 1 and hits[0].doc_name == "a.txt" and hits[0].duplicates == 1
+        assert corpus.count("remittance corridors") == 1
+        assert len(corpus.search("remittance corridors", collapse=False)) == 2
