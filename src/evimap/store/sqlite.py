@@ -698,19 +698,21 @@ class SQLiteStore:
         if q.collapse_duplicates:
             clauses.append("+passages_fts.rowid NOT IN (SELECT rowid FROM passages WHERE dup_of IS NOT NULL)")
         doc: list[str] = []
+        doc_params: list[Any] = []
         for column, values in (("id", q.documents), ("format", q.formats), ("language", q.languages)):
             if values:
                 doc.append(f"{column} IN ({ph(values)})")
-                params.extend(values)
+                doc_params.extend(values)
         if q.year_from is not None:
             doc.append("year >= ?")
-            params.append(q.year_from)
+            doc_params.append(q.year_from)
         if q.year_to is not None:
             doc.append("year <= ?")
-            params.append(q.year_to)
+            doc_params.append(q.year_to)
         if doc:
-            clauses.append("+passages_fts.rowid IN (SELECT rowid FROM passages WHERE doc_id IN "
-                           f"(SELECT id FROM documents WHERE {' AND '.join(doc)}))")
+            sql, args = self._in_documents(f"SELECT id FROM documents WHERE {' AND '.join(doc)}", doc_params)
+            clauses.append(sql)
+            params.extend(args)
         if q.kinds:  # no index on kind: checked on the passage row of each match
             clauses.append(f"(SELECT kind FROM passages WHERE rowid = passages_fts.rowid) IN ({ph(q.kinds)})")
             params.extend(q.kinds)
@@ -718,26 +720,36 @@ class SQLiteStore:
             clauses.append(allow.format("SELECT passage_id FROM labels WHERE framework = ? AND code = ? AND "
                                         + ("score >= ?" if min_score is not None else "assigned = 1")))
             params.extend([framework, code] + ([min_score] if min_score is not None else []))
-        # claims of a passage, or of its whole document (doc_claims: every passage of a UNGDC speech)
-        said = ("+passages_fts.rowid IN (SELECT rowid FROM passages WHERE id IN ({0}) UNION "
-                "SELECT rowid FROM passages WHERE doc_id IN (SELECT doc_id FROM doc_claims WHERE {1}))")
-        for column, values in (("actor", q.actors), ("actor_type", q.actor_types)):
-            if values:
-                clauses.append(said.format(f"SELECT passage_id FROM claims WHERE {column} IN ({ph(values)})",
-                                           f"{column} IN ({ph(values)})"))
-                params.extend(values * 2)
-        for facet, values in (("country", q.countries), ("region", q.regions)):
-            if values:
-                clauses.append(said.format(
-                    f"SELECT passage_id FROM claims WHERE {facet} IN ({ph(values)}) UNION "
-                    f"SELECT passage_id FROM mentions WHERE kind = '{facet}' AND code IN ({ph(values)})",
-                    f"{facet} IN ({ph(values)})"))
-                params.extend(values * 3)
+        # said in the passage (its claims; for places also named in it), or by its whole document (doc_claims:
+        # every passage of a UNGDC speech)
+        for column, values in (("actor", q.actors), ("actor_type", q.actor_types), ("country", q.countries),
+                               ("region", q.regions)):
+            if not values:
+                continue
+            own = f"SELECT passage_id FROM claims WHERE {column} IN ({ph(values)})"
+            own_params = list(values)
+            if column in ("country", "region"):
+                own += f" UNION SELECT passage_id FROM mentions WHERE kind = '{column}' AND code IN ({ph(values)})"
+                own_params += values
+            whole, whole_params = self._in_documents(f"SELECT doc_id FROM doc_claims WHERE {column} IN ({ph(values)})",
+                                                     list(values))
+            clauses.append(f"({allow.format(own)} OR {whole})")
+            params.extend(own_params + whole_params)
         if q.events:
             clauses.append(allow.format("SELECT ep.passage_id FROM event_passages ep JOIN events e ON e.id = ep.event_id "
                                         f"WHERE e.id IN ({ph(q.events)}) OR e.name IN ({ph(q.events)})"))
             params.extend(q.events * 2)
         return " AND ".join(clauses), params
+
+    def _in_documents(self, docs: str, params: list[Any]) -> tuple[str, list[Any]]:
+        """A rowid restriction to the passages of the documents ``docs`` selects. When they are most of the
+        store (English, Member States on the UNGDC) the list of the other documents' passages is built
+        instead: listing 370,000 rowids cost 0.25–0.7 s a query."""
+        n = self.db.execute(f"SELECT COUNT(*) FROM ({docs})", params).fetchone()[0]
+        if 2 * n <= self.db.execute("SELECT COUNT(*) FROM documents").fetchone()[0]:
+            return f"+passages_fts.rowid IN (SELECT rowid FROM passages WHERE doc_id IN ({docs}))", params
+        return ("+passages_fts.rowid NOT IN (SELECT rowid FROM passages WHERE doc_id IN "
+                f"(SELECT id FROM documents WHERE id NOT IN ({docs})))"), params
 
     def search(self, q: SearchQuery) -> list[dict[str, Any]]:
         where, params = self._where(q)
