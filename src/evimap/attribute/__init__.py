@@ -35,7 +35,6 @@ class Attribution:
     abbreviations: list[tuple[str, str, str]] = field(default_factory=list)
     figures: list[tuple[str, Figure]] = field(default_factory=list)
     events: list[tuple[str, Event]] = field(default_factory=list)
-    speaker: str | None = None
     # A claim for the whole document (a UNGDC file is one state's statement): it holds for every passage
     # and is stored once, not once per passage (its ``passage_id`` is empty).
     document_claim: Claim | None = None
@@ -79,7 +78,6 @@ def attribute_document(name: str, passages: list[Any], text: str = "") -> Attrib
     gaz = gazetteer()
     out = Attribution()
     speaker = speaker_from_filename(name, gaz)
-    out.speaker = speaker
     if speaker:
         out.document_claim = Claim("", speaker, gaz.actor_type(speaker), "document", f"file name {name}")
     overlay = Overlay()

@@ -13,25 +13,26 @@ from typing import Any
 from ..errors import EvimapError
 from .base import HTML_HEAD, Provenance, Report, esc, md_cell, require_mapped, xml_safe
 
+
+def _said(column: str) -> str:
+    """Who said a passage, as SQL: the claim of its whole document (doc_claims: a UNGDC speech is its state's),
+    else the passage's first claim with that column set (most passages have one actor)."""
+    return (f"COALESCE((SELECT dc.{column} FROM doc_claims dc WHERE dc.doc_id = p.doc_id), "
+            f"(SELECT c.{column} FROM claims c WHERE c.passage_id = p.id AND c.{column} IS NOT NULL "
+            "ORDER BY c.rowid LIMIT 1))")
+
+
 # Group dimensions → SQL over documents d / passages p. Actor dimensions come with attribution.
 GROUPS = {
     "document": "d.name",
     "year": "CAST(d.year AS TEXT)",
     "format": "d.format",
     "language": "d.language",
-    # Attribution groups (issue 5) take a passage's first claim (most passages have one actor); the claim of
-    # its whole document (doc_claims: a UNGDC speech is its state's) comes first:
-    "actor": "COALESCE((SELECT dc.actor FROM doc_claims dc WHERE dc.doc_id = p.doc_id), "
-             "(SELECT c.actor FROM claims c WHERE c.passage_id = p.id ORDER BY c.rowid LIMIT 1))",
-    "actor-type": "COALESCE((SELECT dc.actor_type FROM doc_claims dc WHERE dc.doc_id = p.doc_id), "
-                  "(SELECT c.actor_type FROM claims c WHERE c.passage_id = p.id ORDER BY c.rowid LIMIT 1))",
+    "actor": _said("actor"),
+    "actor-type": _said("actor_type"),
     # the state that said it (a Member State's statement, a UNGDC file, a delegate of that state)
-    "country": "COALESCE((SELECT dc.country FROM doc_claims dc WHERE dc.doc_id = p.doc_id), "
-               "(SELECT c.country FROM claims c WHERE c.passage_id = p.id AND c.country IS NOT NULL "
-               "ORDER BY c.rowid LIMIT 1))",
-    "region": "COALESCE((SELECT dc.region FROM doc_claims dc WHERE dc.doc_id = p.doc_id), "
-              "(SELECT c.region FROM claims c WHERE c.passage_id = p.id AND c.region IS NOT NULL "
-              "ORDER BY c.rowid LIMIT 1))",
+    "country": _said("country"),
+    "region": _said("region"),
     # the country a passage names first (what it is about, rather than who said it)
     "mentioned-country": "(SELECT m.code FROM mentions m WHERE m.passage_id = p.id AND m.kind = 'country' "
                          "ORDER BY m.rowid LIMIT 1)",

@@ -472,7 +472,7 @@ class SQLiteStore:
         self.db.executemany("INSERT INTO claims (doc_id, passage_id, actor, actor_type, country, region, person, method, "
                             "evidence) VALUES (?,?,?,?,?,?,?,?,?)",
                             [(doc_id, c.passage_id, *claim_row(c)) for c in a.claims])
-        if getattr(a, "document_claim", None) is not None:
+        if a.document_claim is not None:
             self.db.execute("INSERT INTO doc_claims (doc_id, actor, actor_type, country, region, person, method, evidence) "
                             "VALUES (?,?,?,?,?,?,?,?)", (doc_id, *claim_row(a.document_claim)))
         self.db.executemany("INSERT INTO people (doc_id, name, role, affiliation, passage_id) VALUES (?,?,?,?,?)",
