@@ -1,7 +1,8 @@
 """Mapping quality and speed on held-out, hand-annotated data (benchmarks/data/).
 
     python benchmarks/mapping.py                # evaluate on the test split, measure throughput
-    python benchmarks/mapping.py --fit gcm      # fit calibration + threshold on the DEV split only (gcm|sdg)
+    python benchmarks/mapping.py --fit sdg      # fit calibration + threshold on the DEV split only
+                                                # (gcm: scripts/train_classifier.py gcm --calibrate)
     python benchmarks/mapping.py --transformer  # also the full transformer model
 
 GCM: multi-label, objectives 1–23; per-category and micro/macro precision, recall, F1, and
@@ -148,7 +149,8 @@ def throughput(store: str, fw_names: list[str], n: int, model: str) -> dict[str,
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--fit", choices=["gcm", "sdg"], help="fit calibration + threshold on the DEV split only")
+    ap.add_argument("--fit", choices=["sdg"], help="fit calibration + threshold on the DEV split only "
+                    "(gcm: scripts/train_classifier.py gcm --calibrate, cross-fitted on train + dev)")
     ap.add_argument("--store", default=None, help="a store with UNGDC passages for the throughput run")
     ap.add_argument("--n", type=int, default=20000)
     ap.add_argument("--transformer", action="store_true")

@@ -3,6 +3,7 @@ embeddings, written to src/evimap/map/model/classifiers/NAME.npz (needs scikit-l
 model at run time needs only numpy).
 
     python scripts/train_classifier.py sdg [--no-scopus] [--self-train STORE]
+    python scripts/train_classifier.py gcm [--calibrate]
 
 Training data for ``sdg`` (goal level):
 - research abstracts grouped by SDG (../shared/train/sdg-scopus, weak labels; there is no goal-10 file);
@@ -11,6 +12,17 @@ Training data for ``sdg`` (goal level):
 - with --self-train STORE: passages from STORE that the rules+embedding mapper (no classifier)
   labels with exactly one goal at score ≥ 0.9, up to 300 per goal (self-training on in-domain text).
 Never the benchmarks/data passages (excluded by id and text, even unlabelled).
+
+Training data for ``gcm`` (objectives, multi-label):
+- the framework's own defining texts, labelled with their objective;
+- the GCM's associated actions (../shared/frameworks/gcm-objectives-and-actions.md), each labelled with
+  its objective (used as training text only; nothing of it is shipped but the fitted weights);
+- the hand-annotated passages of benchmarks/data/gcm-train.jsonl and gcm-dev.jsonl — never gcm-test.jsonl.
+With --calibrate it also fits the framework's ``calibration`` weights and ``threshold`` without letting
+the classifier see the passages it is calibrated on: 5-fold cross-fitting over train + dev (each fold's
+classifier probabilities come from a model trained on the other folds), threshold maximising micro-F1 on
+those passages with the no-objective share brought to 15%, as in the test split. Prints the values for
+gcm.yaml.
 """
 
 from __future__ import annotations
@@ -92,33 +104,109 @@ def self_train(fw, store: str, per_goal: int = 300) -> list[tuple[str, str]]:
     return [(t, g) for g, ts in picked.items() for t in rng.sample(ts, min(per_goal, len(ts)))]
 
 
-def main() -> None:
+def gcm_actions() -> list[tuple[str, list[str]]]:
+    import re
+
+    out, objective = [], None
+    for line in open(SHARED / "frameworks" / "gcm-objectives-and-actions.md", encoding="utf-8"):
+        m = re.match(r"# Objective (\d+)", line)
+        if m:
+            objective = m.group(1)
+        m = re.match(r"- [a-z]\. (.*)", line.strip())
+        if m and objective:
+            out.append((m.group(1), [objective]))
+    return out
+
+
+def annotated(name: str) -> list[tuple[str, list[str]]]:
+    return [(r["text"], r["labels"]) for r in map(json.loads, open(ROOT / "benchmarks" / "data" / name, encoding="utf-8"))]
+
+
+def fit_ovr(data: list[tuple[str, list[str]]], codes: list[str], c: float, emb) -> Classifier:
+    """One-vs-rest logistic regression over the static embeddings; multi-label data."""
     from sklearn.linear_model import LogisticRegression
+
+    x = emb.encode([t for t, _ in data])
+    coef, icpt = [], []
+    for code in codes:
+        y = np.array([code in labels for _, labels in data])
+        lr = LogisticRegression(C=c, class_weight="balanced", max_iter=3000).fit(x, y)
+        coef.append(lr.coef_[0])
+        icpt.append(lr.intercept_[0])
+    return Classifier(codes, np.array(coef), np.array(icpt), emb.name)
+
+
+def calibrate_gcm(fw, base: list, pool: list, c: float, emb) -> None:
+    """Cross-fitted calibration weights and threshold (see the module docstring)."""
+    from sklearn.model_selection import KFold
+
+    from evimap.map.engine import SIGNALS, Mapper, fit_calibration
+
+    mapper = Mapper(fw)
+    idx = [i for i, cat in enumerate(fw.categories) if cat.facet != "principle" and not cat.parent]
+    codes = [fw.categories[i].code for i in idx]
+    x = np.zeros((len(pool), len(idx), len(SIGNALS)))
+    for tr, te in KFold(5, shuffle=True, random_state=0).split(pool):
+        mapper.classifier = fit_ovr(base + [pool[i] for i in tr], codes, c, emb)
+        x[te] = mapper.features([pool[i][0] for i in te])[:, idx, :]
+    y = np.array([[code in labels for code in codes] for _, labels in pool])
+    w = fit_calibration(x.reshape(-1, len(SIGNALS)), y.reshape(-1).astype(float))
+    s = 1 / (1 + np.exp(-(w["bias"] + x @ np.array([w[k] for k in SIGNALS]))))
+    none = [i for i in range(len(pool)) if not y[i].any()]
+    some = [i for i in range(len(pool)) if y[i].any()]
+    rows = sorted(some + random.Random(1).sample(none, min(len(none), round(len(some) * 0.15 / 0.85))))
+    ys, ss = y[rows], s[rows]
+
+    def f1(t: float) -> float:
+        tp, fp, fn = int((ss >= t)[ys].sum()), int((ss >= t)[~ys].sum()), int((ss < t)[ys].sum())
+        return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+
+    best = max(np.arange(0.05, 0.9, 0.01), key=f1)
+    print(f"cross-fitted on {len(pool)} passages ({len(rows)} with 15% none for the threshold): "
+          f"micro-F1 {f1(best):.3f} at threshold {best:.2f}")
+    print("threshold:", round(float(best), 2))
+    print("calibration: {" + ", ".join(f"{k}: {v:.3f}" for k, v in w.items()) + "}")
+
+
+def main() -> None:
 
     ap = argparse.ArgumentParser()
     ap.add_argument("framework")
     ap.add_argument("--no-scopus", action="store_true")
     ap.add_argument("--self-train", default=None)
-    ap.add_argument("--C", type=float, default=4.0)
+    ap.add_argument("--C", type=float, default=None, help="inverse regularisation (default: sdg 4, gcm 2)")
+    ap.add_argument("--calibrate", action="store_true", help="gcm: also fit calibration + threshold (cross-fitted)")
     ap.add_argument("--out", default=None)
     args = ap.parse_args()
     fw = frameworks.load(args.framework)
+    out = args.out or str(ROOT / "src" / "evimap" / "map" / "model" / "classifiers" / f"{args.framework}.npz")
+    emb = get_embedder("static")
+    if args.framework == "gcm":
+        c = args.C or 2.0
+        codes = [cat.code for cat in fw.categories if cat.facet != "principle" and not cat.parent]
+        base = [(t, [cat.code]) for cat in fw.categories if cat.code in codes for t in cat.texts()] + gcm_actions()
+        pool = annotated("gcm-train.jsonl") + annotated("gcm-dev.jsonl")
+        if args.calibrate:
+            calibrate_gcm(fw, base, pool, c, emb)
+        fit_ovr(base + pool, codes, c, emb).save(out)
+        print(f"{len(base) + len(pool)} training texts, {len(codes)} classes → {out} ({os.path.getsize(out) // 1024} KB)")
+        return
+    from sklearn.linear_model import LogisticRegression
+
     data = framework_texts(fw)
     if args.framework == "sdg" and not args.no_scopus:
         data += scopus()
     if args.self_train:
         data += self_train(fw, args.self_train)
     codes = sorted({g for _, g in data}, key=lambda c: [(0, int(x), "") if x.isdigit() else (1, 0, x) for x in c.split(".")])
-    emb = get_embedder("static")
     x = emb.encode([t for t, _ in data])
     coef, icpt = [], []
     for code in codes:
         y = np.array([g == code for _, g in data])
-        lr = LogisticRegression(C=args.C, class_weight="balanced", max_iter=2000).fit(x, y)
+        lr = LogisticRegression(C=args.C or 4.0, class_weight="balanced", max_iter=2000).fit(x, y)
         coef.append(lr.coef_[0])
         icpt.append(lr.intercept_[0])
     clf = Classifier(codes, np.array(coef), np.array(icpt), emb.name)
-    out = args.out or str(ROOT / "src" / "evimap" / "map" / "model" / "classifiers" / f"{args.framework}.npz")
     clf.save(out)
     print(f"{len(data)} training texts, {len(codes)} classes → {out} ({os.path.getsize(out) // 1024} KB)")
 

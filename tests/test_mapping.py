@@ -240,6 +240,22 @@ def test_sdg_classifier_is_shipped_and_used():
     assert labs["13.2"].features["classifier"] == labs["13"].features["classifier"]  # targets take the goal's
 
 
+def test_gcm_classifier_is_shipped_and_used():
+    m = Mapper(frameworks.load("gcm"))
+    assert m.classifier is not None and m.classifier.model == "static"
+    assert m.classifier.codes == [str(i) for i in range(1, 24)]  # the objectives, not the guiding principles
+    rows = m.score(["Caseworkers followed up returnees for a year after their arrival, helping them set up small "
+                    "businesses and reconnect with their families and communities.",
+                    "The meeting was opened by the Chair, who welcomed the delegations and adopted the agenda."])
+    back, procedure = ({lab.code: lab for lab in row} for row in rows)
+    assert back["21"].assigned and back["21"].features["classifier"] > 0.5
+    assert any(e["type"] == "classifier" for e in back["21"].evidence)
+    assert max(lab.features["classifier"] for lab in procedure.values()) < 0.5
+    assert not any(lab.assigned for lab in procedure.values() if lab.code.isdigit())
+    principles = [c.code for c in m.cats if c.facet == "principle"]
+    assert all(back[c].features["classifier"] == 0 for c in principles)
+
+
 def test_user_classifier_file_and_missing_file(tmp_path):
     import numpy as np
 
