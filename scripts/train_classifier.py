@@ -169,7 +169,6 @@ def calibrate_gcm(fw, base: list, pool: list, c: float, emb) -> None:
 
 
 def main() -> None:
-
     ap = argparse.ArgumentParser()
     ap.add_argument("framework")
     ap.add_argument("--no-scopus", action="store_true")
@@ -191,22 +190,13 @@ def main() -> None:
         fit_ovr(base + pool, codes, c, emb).save(out)
         print(f"{len(base) + len(pool)} training texts, {len(codes)} classes → {out} ({os.path.getsize(out) // 1024} KB)")
         return
-    from sklearn.linear_model import LogisticRegression
-
     data = framework_texts(fw)
     if args.framework == "sdg" and not args.no_scopus:
         data += scopus()
     if args.self_train:
         data += self_train(fw, args.self_train)
     codes = sorted({g for _, g in data}, key=lambda c: [(0, int(x), "") if x.isdigit() else (1, 0, x) for x in c.split(".")])
-    x = emb.encode([t for t, _ in data])
-    coef, icpt = [], []
-    for code in codes:
-        y = np.array([g == code for _, g in data])
-        lr = LogisticRegression(C=args.C or 4.0, class_weight="balanced", max_iter=2000).fit(x, y)
-        coef.append(lr.coef_[0])
-        icpt.append(lr.intercept_[0])
-    clf = Classifier(codes, np.array(coef), np.array(icpt), emb.name)
+    clf = fit_ovr([(t, [g]) for t, g in data], codes, args.C or 4.0, emb)
     clf.save(out)
     print(f"{len(data)} training texts, {len(codes)} classes → {out} ({os.path.getsize(out) // 1024} KB)")
 
