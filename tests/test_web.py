@@ -332,6 +332,15 @@ def test_host_header_guard(web_store):
         assert c.get("/api/status", headers={"Host": "evil.example"}).status_code == 400
 
 
+def test_short_token_and_loopback_hosts_are_library_rules(web_store):
+    from evimap.web.app import WebConfig
+
+    with pytest.raises(evimap.EvimapError, match="12 characters"):
+        create_app(str(web_store), token="short")
+    assert "localhost:8001" in WebConfig.hosts_for("127.0.0.1", 8001)
+    assert WebConfig.hosts_for("0.0.0.0", 8001) is None
+
+
 def test_missing_or_bad_store_fails_at_start(tmp_path):
     with pytest.raises(evimap.StoreError):
         create_app(str(tmp_path / "none.db"))

@@ -661,13 +661,12 @@ def serve(
         raise EvimapError(f"the web app needs its extra: pip install 'evimap[web]' ({exc.name} is missing)") from None
     if not Path(store).is_file():
         raise EvimapError(f"{store}: no such store (run `evimap ingest` first)")
-    loopback = host in ("127.0.0.1", "localhost", "::1")
-    hosts = ("127.0.0.1", "localhost", "[::1]", f"127.0.0.1:{port}", f"localhost:{port}") if loopback else None
-    if token is not None and len(token) < 12:
-        raise EvimapError("--token must be at least 12 characters")
-    os.environ["EVIMAP_WEB_CONFIG"] = json.dumps({"store": str(Path(store).resolve()), "token": token,
-                                                  "max_upload_mb": max_upload_mb, "allowed_hosts": hosts,
-                                                  "search_cache": search_cache})
+    config = WebConfig(store=str(Path(store).resolve()), token=token, max_upload_mb=max_upload_mb,
+                       allowed_hosts=WebConfig.hosts_for(host, port), search_cache=search_cache)  # validates
+    os.environ["EVIMAP_WEB_CONFIG"] = json.dumps({"store": config.store, "token": config.token,
+                                                  "max_upload_mb": config.max_upload_mb,
+                                                  "allowed_hosts": config.allowed_hosts,
+                                                  "search_cache": config.search_cache})
     mode = "uploads allowed with the token" if token else "read-only"
     err.print(f"evimap serving {escape(store)} on http://{host}:{port} ({mode}); Ctrl+C stops")
     uvicorn.run("evimap.web.app:app_from_env", factory=True, host=host, port=port, workers=workers,

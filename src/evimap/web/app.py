@@ -70,6 +70,18 @@ class WebConfig:
     search_cache: int = 2048  # search results and facet counts remembered per process; 0: none
     settings: Settings | None = None
 
+    def __post_init__(self) -> None:
+        if self.token is not None and len(self.token) < 12:
+            raise EvimapError("the token must be at least 12 characters")
+
+    @staticmethod
+    def hosts_for(host: str, port: int) -> tuple[str, ...] | None:
+        """Host headers to accept when listening on ``host``: on loopback only the loopback names (a page on
+        another site cannot reach the app through DNS rebinding); elsewhere any."""
+        if host not in ("127.0.0.1", "localhost", "::1"):
+            return None
+        return ("127.0.0.1", "localhost", "[::1]", f"127.0.0.1:{port}", f"localhost:{port}")
+
 
 class Connections:
     """One read-only Corpus per worker thread, one writer at a time, and two small caches — reports
