@@ -477,25 +477,17 @@ class Corpus:
 
     def table(self, document: str, number: int) -> dict[str, Any]:
         """One stored table with its structure (header, label columns, values, unit) and totals check."""
-        from .attribute.tables import check_totals, structure_table
-
         tables = self.tables(document)
         if not 1 <= number <= len(tables):
             raise NotFoundError(f"{document}: no table {number} (the document has {len(tables)})")
-        t = tables[number - 1]
-        t["structure"] = t.get("structure") or structure_table(t["rows"])  # stores attributed before v4 tables
-        t["checks"] = check_totals(t["structure"])
-        return t
+        return _checked(tables[number - 1])
 
     def table_summaries(self, document: str | None = None) -> list[dict[str, Any]]:
         """Every stored table (or one document's): where it is, its size and unit, and how many totals add up."""
-        from .attribute.tables import check_totals, structure_table
-
         names = {d.id: d.name for d in self.store.documents()}
         out = []
-        for t in self.tables(document):
-            structure = t.get("structure") or structure_table(t["rows"])
-            checks = check_totals(structure)
+        for t in map(_checked, self.tables(document)):
+            structure, checks = t["structure"], t["checks"]
             out.append({"document": names.get(t["doc_id"], t["doc_id"]), "table": t["seq"] + 1, "name": t["name"],
                         "caption": t["caption"], "source": t["source"], "page": t["page"], "rows": t["n_rows"],
                         "columns": len(structure["columns"]), "unit": structure.get("unit"),
@@ -531,6 +523,15 @@ class Corpus:
 def open(path: str | Path = "evimap.db", settings: Settings | None = None, readonly: bool = False) -> Corpus:  # noqa: A001
     """Open (or create) an evimap store."""
     return Corpus(path, settings=settings, readonly=readonly)
+
+
+def _checked(table: dict[str, Any]) -> dict[str, Any]:
+    """A stored table with its ``structure`` (derived now for stores attributed before v4 tables) and ``checks``."""
+    from .attribute.tables import check_totals, structure_table
+
+    table["structure"] = table.get("structure") or structure_table(table["rows"])
+    table["checks"] = check_totals(table["structure"])
+    return table
 
 
 def resolve_actor(ref: str) -> str:
