@@ -458,10 +458,10 @@ class Corpus:
 
     def claims(self, passage_id: str) -> list[dict[str, Any]]:
         """Who a passage is attributed to: actor, actor type, person, method and the supporting span."""
-        return self.store.claims(passage_id=self.passage(passage_id)["id"])
+        return self.store.claims(self.passage(passage_id)["id"])
 
     def mentions(self, passage_id: str) -> list[dict[str, Any]]:
-        return self.store.mentions(passage_id=self.passage(passage_id)["id"])
+        return self.store.mentions(self.passage(passage_id)["id"])
 
     def actors(self, limit: int = 50, actor_type: str | None = None) -> list[dict[str, Any]]:
         return self.store.actor_counts(limit, resolve_actor_type(actor_type) if actor_type else None)

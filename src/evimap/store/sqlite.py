@@ -1015,26 +1015,17 @@ class SQLiteStore:
                GROUP BY l.code""", (doc_id, framework))}
 
     # ---- attribution (issue 5) -----------------------------------------------------------------
-    def _passage_rows(self, table: str, passage_id: str | None, doc_id: str | None) -> list[dict[str, Any]]:
-        where = [(c, v) for c, v in (("passage_id", passage_id), ("doc_id", doc_id)) if v]
-        sql = f"SELECT * FROM {table}" + ("".join(f" {'AND' if i else 'WHERE'} {c} = ?" for i, (c, _) in enumerate(where)))
-        return [dict(r) for r in self.db.execute(sql + " ORDER BY rowid", [v for _, v in where])]
+    def claims(self, passage_id: str) -> list[dict[str, Any]]:
+        """Who a passage is attributed to: its document's own claim first (it holds for every passage of the
+        document — the speaker of a UNGDC statement), then the passage's own claims."""
+        whole = self.db.execute("SELECT c.* FROM doc_claims c JOIN passages p ON p.doc_id = c.doc_id WHERE p.id = ?",
+                                (passage_id,)).fetchone()
+        own = [dict(r) for r in self.db.execute("SELECT * FROM claims WHERE passage_id = ? ORDER BY rowid", (passage_id,))]
+        return ([{"passage_id": passage_id, **dict(whole)}] if whole else []) + own
 
-    def claims(self, passage_id: str | None = None, doc_id: str | None = None) -> list[dict[str, Any]]:
-        """Claims of a passage (or of a document's passages), the document's own claim first: it holds for
-        every passage and is reported with each (``passage_id`` empty when asked for a whole document)."""
-        rows = self._passage_rows("claims", passage_id, doc_id)
-        owner = doc_id
-        if passage_id:
-            row = self.db.execute("SELECT doc_id FROM passages WHERE id = ?", (passage_id,)).fetchone()
-            owner = row[0] if row and doc_id in (None, row[0]) else None
-        whole = self.db.execute("SELECT * FROM doc_claims WHERE doc_id = ?", (owner,)).fetchone() if owner else None
-        if whole:
-            rows.insert(0, {"doc_id": owner, "passage_id": passage_id or "", **dict(whole)})
-        return rows
-
-    def mentions(self, passage_id: str | None = None, doc_id: str | None = None) -> list[dict[str, Any]]:
-        return self._passage_rows("mentions", passage_id, doc_id)
+    def mentions(self, passage_id: str) -> list[dict[str, Any]]:
+        return [dict(r) for r in self.db.execute("SELECT * FROM mentions WHERE passage_id = ? ORDER BY rowid",
+                                                 (passage_id,))]
 
     def attribution_rows(self, table: str, doc_id: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
         """Rows of people, figures, events or abbreviations (optionally of one document)."""
