@@ -121,6 +121,8 @@ def ingest(
                 [str(p) for p in paths], exclude=exclude, workers=workers, on_event=on_event,
                 on_total=lambda n: progress.update(task, total=n),
             )
+        if report.rank_index and "error" in report.rank_index:
+            err.print(f"[yellow]warning:[/yellow] {escape(report.rank_index['error'])}; searches use FTS5 alone")
         if as_json:
             _print_json(report.to_dict())
         elif not quiet:

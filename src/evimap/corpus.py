@@ -37,6 +37,7 @@ class IngestReport:
     bytes: int = 0
     failed: list[tuple[str, str]] = field(default_factory=list)
     duplicates: dict[str, int] = field(default_factory=dict)
+    rank_index: dict[str, Any] | None = None  # the search postings rebuilt (store/postings.py), if they were
     seconds: float = 0.0
 
     @property
@@ -48,7 +49,7 @@ class IngestReport:
             "added": self.added, "updated": self.updated, "skipped": self.skipped, "aliases": self.aliases,
             "passages": self.passages, "pages": self.pages, "bytes": self.bytes,
             "failed": [{"path": p, "reason": r} for p, r in self.failed],
-            "duplicates": self.duplicates, "seconds": round(self.seconds, 3),
+            "duplicates": self.duplicates, "rank_index": self.rank_index, "seconds": round(self.seconds, 3),
         }
 
 
@@ -147,6 +148,10 @@ class Corpus:
                 self._run_pool(report, emit, todo, n_workers)
             if report.added or report.updated or report.aliases:
                 report.duplicates = self.store.refresh_duplicates()
+        try:  # the search postings follow the store (a no-op when they match it already)
+            report.rank_index = self.store.refresh_rank_index()
+        except OSError as exc:  # e.g. a read-only folder: searches are then answered by FTS5 alone
+            report.rank_index = {"error": f"{self.store.path}.rank: cannot write the search postings ({exc})"}
         report.seconds = time.perf_counter() - started
         return report
 

@@ -14,9 +14,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
+import numpy as np
+
 from ..enrich.duplicates import find_near_duplicates
 from ..errors import QueryError, StoreError
 from ..records import ProcessedDocument
+from . import postings
 from .base import SearchQuery, StoredDocument
 
 SCHEMA_VERSION = 6
@@ -290,6 +293,8 @@ class SQLiteStore:
         self.path = str(path)
         self.readonly = readonly
         self._dups: tuple[tuple[int, int], set[int]] | None = None  # rowids of duplicate passages, see _fts_only
+        self._last_eval: tuple[Any, Any] | None = None  # the last query evaluated over the postings (search, then count)
+        self.use_postings = True  # False: every search in FTS5 (benchmarks and tests compare the two)
         p = Path(self.path)
         if readonly and not p.exists():
             raise StoreError(f"{self.path}: no such store (run `evimap ingest` first)")
@@ -752,11 +757,10 @@ class SQLiteStore:
                 f"(SELECT id FROM documents WHERE id NOT IN ({docs})))"), params
 
     def search(self, q: SearchQuery) -> list[dict[str, Any]]:
-        where, params = self._where(q)
-        # Rank first (bm25 only, native), then build snippets for the page of results alone:
+        # Rank first (bm25 only), then build snippets for the page of results alone:
         # snippet() on every match before sorting costs seconds on common words.
         try:
-            top = self._ranked(q, where, params)
+            top = self._ranked(q)
             if not top:
                 return []
             scores = {r[0]: r[1] for r in top}
@@ -851,26 +855,94 @@ class SQLiteStore:
     # Above this many duplicate passages, collapsing is done in SQL instead of by over-fetching.
     _MAX_OVERFETCH = 5000
 
+    def _duplicate_rowids(self) -> set[int]:
+        """Rowids of duplicate passages, kept until the store changes (another connection's commit moves
+        data_version, ours total_changes)."""
+        version = (self.db.execute("PRAGMA data_version").fetchone()[0], self.db.total_changes)
+        if self._dups is None or self._dups[0] != version:
+            self._dups = (version, {r[0] for r in self.db.execute("SELECT rowid FROM passages WHERE dup_of IS NOT NULL")})
+        return self._dups[1]
+
     def _fts_only(self, q: SearchQuery) -> set[int] | None:
         """Rowids to drop when ``q`` can be answered from the FTS table alone, else None."""
         if any((q.documents, q.formats, q.languages, q.kinds, q.labels)) or q.attributed or q.year_from is not None or q.year_to is not None:
             return None
         if not q.collapse_duplicates:
             return set()
-        # kept until the store changes (another connection's commit moves data_version, ours total_changes)
-        version = (self.db.execute("PRAGMA data_version").fetchone()[0], self.db.total_changes)
-        if self._dups is None or self._dups[0] != version:
-            self._dups = (version, {r[0] for r in self.db.execute("SELECT rowid FROM passages WHERE dup_of IS NOT NULL")})
-        dups = self._dups[1]
+        dups = self._duplicate_rowids()
         return dups if len(dups) <= self._MAX_OVERFETCH else None
 
-    def _ranked(self, q: SearchQuery, where: str, params: list[Any]) -> list[tuple[int, float]]:
+    # ---- ranking from the postings (store/postings.py) --------------------------------------
+    def rank_index_state(self) -> str:
+        """"current", "stale" (the store changed since it was built) or "missing"."""
+        if postings.current(self.db, self.path) is not None:
+            return "current"
+        return "stale" if postings.index_dir(self.path).exists() else "missing"
+
+    def refresh_rank_index(self, force: bool = False) -> dict[str, Any] | None:
+        """Rebuild the postings beside the store unless they match it already (then None). Ingest
+        calls this; without them searches are answered by FTS5 alone, with the same results."""
+        if not force and postings.current(self.db, self.path) is not None:
+            return None
+        if self.db.in_transaction:
+            self.db.commit()
+        return postings.build(self.db, self.path)
+
+    def _postings_eval(self, q: SearchQuery) -> "postings.Evaluation | None":
+        """``q`` evaluated over the postings, or None when FTS5 must answer it (no current index, a
+        filter the postings do not carry — passage kind, labels, attribution — or query syntax)."""
+        if not self.use_postings or q.kinds or q.labels or q.attributed:
+            return None
+        ri = postings.current(self.db, self.path)
+        if ri is None:
+            return None
+        dups = self._duplicate_rowids() if q.collapse_duplicates else set()
+        key = (ri.state, q.match, tuple(q.documents), tuple(q.formats), tuple(q.languages), q.year_from, q.year_to,
+               q.collapse_duplicates, self._dups[0] if q.collapse_duplicates and self._dups else None)
+        if self._last_eval is not None and self._last_eval[0] == key:
+            return self._last_eval[1]
+        allowed = None
+        if dups:
+            allowed = np.ones(ri.size, dtype=bool)
+            dup_rows = np.fromiter(dups, dtype=np.int64, count=len(dups))
+            allowed[dup_rows[dup_rows < ri.size]] = False
+        doc: list[str] = []
+        doc_params: list[Any] = []
+        ph = lambda v: ",".join("?" * len(v))  # noqa: E731
+        for column, values in (("id", q.documents), ("format", q.formats), ("language", q.languages)):
+            if values:
+                doc.append(f"{column} IN ({ph(values)})")
+                doc_params.extend(values)
+        for cond, value in (("year >= ?", q.year_from), ("year <= ?", q.year_to)):
+            if value is not None:
+                doc.append(cond)
+                doc_params.append(value)
+        if doc:
+            ids = np.array([r[0] for r in self.db.execute(f"SELECT rowid FROM documents WHERE {' AND '.join(doc)}",
+                                                          doc_params)], dtype=np.int64)
+            ok = np.zeros(max(int(ri.doc_of.max(initial=0)), int(ids.max(initial=0))) + 1, dtype=bool)
+            ok[ids] = True
+            in_docs = ok[ri.doc_of]
+            allowed = in_docs if allowed is None else allowed & in_docs
+        try:
+            ev = postings.evaluate(self.db, ri, q.match, allowed)
+        except postings.Unsupported:
+            return None
+        self._last_eval = (key, ev)
+        return ev
+
+    def _ranked(self, q: SearchQuery) -> list[tuple[int, float]]:
         """(rowid, bm25) of one page of results, best first.
 
-        With no filter but duplicate collapsing, rank in the FTS table alone: joining every match
-        to ``passages`` before sorting triples the cost of common words (10⁵ matches). Duplicates
-        are few, so fetching that many extra rows and dropping them here is exact.
+        From the postings when they can answer (same scores as FTS5's bm25, see store/postings.py).
+        Else, with no filter but duplicate collapsing, rank in the FTS table alone: joining every
+        match to ``passages`` before sorting triples the cost of common words (10⁵ matches).
+        Duplicates are few, so fetching that many extra rows and dropping them here is exact.
         """
+        ev = self._postings_eval(q)
+        if ev is not None:
+            return ev.top(q.offset, q.limit)
+        where, params = self._where(q)
         dups = self._fts_only(q)
         if dups is not None:
             rows = self.db.execute(
@@ -1099,8 +1171,11 @@ class SQLiteStore:
         """(count, exact). Above ``exact_up_to`` matches of an unfiltered query, duplicates are not
         subtracted — that costs ~0.1 s on 10⁵ matches — so the count may exceed ``count`` by at most
         the number of duplicate passages (``stats()["duplicate_passages"]``). None: always exact."""
-        where, params = self._where(q)
         try:
+            ev = self._postings_eval(q)
+            if ev is not None:
+                return len(ev), True
+            where, params = self._where(q)
             dups = self._fts_only(q)
             if dups is None:
                 return self.db.execute(f"SELECT COUNT(*) FROM passages_fts WHERE {where}", params).fetchone()[0], True

@@ -1,0 +1,163 @@
+"""Search ranking from the postings beside the store (store/postings.py) must equal FTS5's own."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from evimap.search.syntax import Op, Phrase, parse
+from evimap.store import postings
+from evimap.store.base import SearchQuery
+
+from conftest import EXAMPLES, needs_shared
+
+
+def test_parse_precedence_follows_fts5():
+    a, b, c, d = (Phrase(x) for x in "abcd")
+    assert parse("a b") == Op("AND", a, b)
+    assert parse("a b OR c") == Op("OR", Op("AND", a, b), c)
+    assert parse("a OR b c") == Op("OR", a, Op("AND", b, c))
+    # a run of phrases binds tighter than NOT, NOT tighter than AND, AND tighter than OR
+    assert parse("a NOT b c") == Op("NOT", a, Op("AND", b, c))
+    assert parse("a AND b NOT c") == Op("AND", a, Op("NOT", b, c))
+    assert parse("a OR b AND c NOT d") == Op("OR", a, Op("AND", b, Op("NOT", c, d)))
+    assert parse("(a OR b) AND c") == Op("AND", Op("OR", a, b), c)
+    assert parse('"rule of law"* OR x') == Op("OR", Phrase("rule of law", True), Phrase("x"))
+    assert parse('"say ""hi"""') == Phrase('say "hi"')
+    assert parse("migra*") == Phrase("migra", True)
+
+
+@pytest.mark.parametrize("query", [
+    "NEAR(a b, 3)", "text:migration", "^start", '"a" + "b"', "a -b", "(a) b", "a (b OR c)",
+    "a OR", "NOT a", "()", '"unterminated', "*a", "", "   ",
+])
+def test_parse_leaves_the_rest_of_the_language_to_fts5(query):
+    assert parse(query) is None
+
+
+def _fts5(store, match, limit):
+    """The oracle: FTS5 ranking and counting in SQL, duplicates dropped."""
+    dups = store._duplicate_rowids()
+    rows = store.db.execute("SELECT rowid, bm25(passages_fts) FROM passages_fts WHERE passages_fts MATCH ? "
+                            "ORDER BY 2, rowid", (match,)).fetchall()
+    kept = [(r[0], r[1]) for r in rows if r[0] not in dups]
+    return kept[:limit], len(kept)
+
+
+QUERIES = [
+    "migration", "migrants", "the", "and OR of", "data", "develop*", "migra*", "statist*", "refug* OR asylum",
+    "return reintegration", "return AND reintegration", "return OR reintegration OR readmission",
+    '"return and reintegration"', '"rule of law"', '"safe, orderly and regular migration"', '"human rights"',
+    '"migration data"', '"data on migration"', '"the the"', '"of the"', '"capacity build*"', '"develop* countr*"',
+    "migration NOT refugees", "refugees OR asylum NOT migration", "a NOT b c", "women girls NOT education",
+    "(migration AND women) OR refugees", "(refugees AND asylum) OR (climate NOT change)",
+    '"climate change" OR (drought AND flood*)', "women OR (girls NOT education) OR \"gender equality\"",
+    "migration migration", "remittances OR remittance OR remit*", '"10.7.2"', '"développement"', "évaluation",
+    "NEAR", "zzzunknownword", "migration zzzunknownword", "zzzunknownword OR migration",
+]
+
+
+def _assert_same_as_fts5(store, queries, limit=25):
+    ri = postings.current(store.db, store.path)
+    assert ri is not None, "the rank index should be current after ingest"
+    for match in queries:
+        q = SearchQuery(match=match, limit=limit)
+        ev = store._postings_eval(q)
+        assert ev is not None, match
+        want, n = _fts5(store, match, limit)
+        got = ev.top(0, limit)
+        assert len(ev) == n, match
+        assert [r for r, _ in got] == [r for r, _ in want], match
+        for (_, s1), (_, s2) in zip(got, want):
+            assert s1 == pytest.approx(s2, rel=1e-12, abs=1e-15), match
+
+
+def test_postings_rank_and_count_like_fts5_on_the_examples(example_corpus):
+    _assert_same_as_fts5(example_corpus.store, QUERIES)
+
+
+@needs_shared
+def test_postings_rank_and_count_like_fts5_on_the_seeds_and_evaluations(shared_corpus):
+    store = shared_corpus.store
+    _assert_same_as_fts5(store, QUERIES)
+    # pages further down and filtered searches agree with the FTS5 path of the same store
+    year = store.db.execute("SELECT year FROM documents WHERE year IS NOT NULL GROUP BY year "
+                            "ORDER BY COUNT(*) DESC").fetchone()[0]
+    doc = store.db.execute("SELECT id FROM documents ORDER BY n_passages DESC").fetchone()[0]
+    cases = [dict(offset=10), dict(year_from=year, year_to=year), dict(year_from=year), dict(languages=["en"]),
+             dict(formats=["pdf"]), dict(documents=[doc]), dict(collapse_duplicates=False),
+             dict(formats=["pdf", "txt"], year_to=year, offset=3)]
+    for match in ["migration", "data OR statistics", '"return and reintegration"', "develop*", "the"]:
+        for extra in cases:
+            q = SearchQuery(match=match, limit=15, **extra)
+            assert store._postings_eval(q) is not None
+            fast = [(h["id"], h["score"]) for h in store.search(q)]
+            n_fast = store.count(q)
+            store.use_postings = False
+            try:
+                slow = [(h["id"], h["score"]) for h in store.search(q)]
+                n_slow = store.count(q)
+            finally:
+                store.use_postings = True
+            assert [i for i, _ in fast] == [i for i, _ in slow], (match, extra)
+            assert [s for _, s in fast] == pytest.approx([s for _, s in slow], rel=1e-12), (match, extra)
+            assert n_fast == n_slow, (match, extra)
+
+
+def test_queries_the_postings_cannot_answer_go_to_fts5(example_corpus):
+    store = example_corpus.store
+    for match in ["NEAR(migration data, 10)", "^migration", '""']:
+        assert store._postings_eval(SearchQuery(match=match)) is None, match
+    assert example_corpus.search("NEAR(migration data, 10)")  # answered by FTS5
+    # filters the postings do not carry
+    assert store._postings_eval(SearchQuery(match="migration", kinds=["paragraph"])) is None
+    assert store._postings_eval(SearchQuery(match="migration", actor_types=["UN entity"])) is None
+
+
+def test_a_stale_or_missing_index_is_never_used(tmp_path):
+    import evimap
+
+    corpus = evimap.open(tmp_path / "s.db")
+    corpus.ingest([EXAMPLES / "thematic-session-drivers.txt"], workers=1)
+    store = corpus.store
+    assert store.rank_index_state() == "current"
+    assert not corpus.search("Veloria")  # a word only the PDF has
+    # a document written without the rebuild that ingest does: the index no longer matches
+    from evimap.corpus import _work
+
+    status, doc = _work(str(EXAMPLES / "veloria-gcm-review.pdf"), corpus.settings, None)
+    assert status == "ok"
+    store.put_document(doc)
+    assert store.rank_index_state() == "stale"
+    assert store._postings_eval(SearchQuery(match="Veloria")) is None
+    assert corpus.search("Veloria")  # FTS5 answers, with the new document
+    assert corpus.store.refresh_rank_index() is not None
+    assert store.rank_index_state() == "current"
+    assert [h.passage_id for h in corpus.search("Veloria")] == [
+        h.passage_id for h in corpus.search("Veloria")]
+    assert corpus.store.refresh_rank_index() is None  # already current: nothing to do
+    # the folder is derived data: without it search still works, and the next ingest puts it back
+    shutil.rmtree(postings.index_dir(store.path))
+    postings._LOADED.clear()
+    assert store.rank_index_state() == "missing"
+    n = corpus.count("migration")
+    report = corpus.ingest([EXAMPLES / "thematic-session-drivers.txt"], workers=1)
+    assert report.skipped == 1 and report.rank_index is not None
+    assert store.rank_index_state() == "current"
+    assert corpus.count("migration") == n
+    corpus.close()
+
+
+def test_a_damaged_index_is_ignored(tmp_path):
+    import evimap
+
+    corpus = evimap.open(tmp_path / "d.db")
+    corpus.ingest([EXAMPLES / "thematic-session-drivers.txt"], workers=1)
+    want = [h.passage_id for h in corpus.search("migration")]
+    folder = postings.index_dir(corpus.store.path)
+    (folder / "rows").write_bytes(b"\x00" * 8)  # truncated
+    postings._LOADED.clear()
+    assert corpus.store.rank_index_state() != "current"
+    assert [h.passage_id for h in corpus.search("migration")] == want
+    corpus.close()
