@@ -105,6 +105,20 @@ def test_postings_rank_and_count_like_fts5_on_the_seeds_and_evaluations(shared_c
             assert n_fast == n_slow, (match, extra)
 
 
+@needs_shared
+def test_snippets_from_the_scratch_table_equal_fts5_snippets_over_the_store(shared_corpus):
+    store = shared_corpus.store
+    for match in ["migration", "develop*", '"return and reintegration"', "data OR statistics", "NEAR(migration data, 5)"]:
+        hits = store.search(SearchQuery(match=match, limit=10))
+        assert hits, match
+        want = dict(store.db.execute(
+            f"SELECT p.id, snippet(passages_fts, 0, char(2), char(3), '…', 32) FROM passages_fts "
+            f"JOIN passages p ON p.rowid = passages_fts.rowid WHERE passages_fts MATCH ? AND p.id IN "
+            f"({','.join('?' * len(hits))})", [match, *[h["id"] for h in hits]]).fetchall())
+        assert {h["id"]: h["snippet"] for h in hits} == want, match
+        assert all("\x02" in h["snippet"] for h in hits)
+
+
 def test_queries_the_postings_cannot_answer_go_to_fts5(example_corpus):
     store = example_corpus.store
     for match in ["NEAR(migration data, 10)", "^migration", '""']:

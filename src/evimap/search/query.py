@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 from ..errors import QueryError
@@ -131,6 +131,6 @@ class Hit:
         return self.snippet.replace(HIGHLIGHT_START, start).replace(HIGHLIGHT_END, end)
 
     def to_dict(self) -> dict[str, Any]:
-        d = asdict(self)
+        d = {f.name: getattr(self, f.name) for f in fields(self)}  # flat values: no deep copy needed
         d["snippet"] = self.highlighted("<mark>", "</mark>")
         return d

@@ -161,35 +161,80 @@ def build(db: sqlite3.Connection, store_path: str, table: str = "passages_fts",
             "seconds": round(time.perf_counter() - started, 2)}
 
 
+def _folder_id(store_path: str) -> tuple[int, int]:
+    try:
+        st = os.stat(index_dir(store_path) / "meta.json")
+    except OSError:
+        return (0, 0)
+    return (st.st_ino, st.st_mtime_ns)
+
+
 def _map(path: Path, dtype: Any) -> np.ndarray:
     if path.stat().st_size == 0:
         return np.zeros(0, dtype=dtype)
     return np.memmap(path, dtype=dtype, mode="r")
 
 
-class _Tokenizer:
-    """FTS5's own tokenisation of query text, from an in-memory FTS5 table with the store's tokenizer."""
+class Scratch:
+    """An in-memory FTS5 table with the store's tokenizer, one per thread: it tokenises query text as
+    the store's index did, and builds the snippets of a page of hits from those passages alone — the
+    same snippet() over the store's index first evaluates the whole query there (50 ms for
+    ``develop*``, whose terms' lists FTS5 merges before it can look at ten rows)."""
+
+    _tokens: dict[tuple[str, str], tuple[str, ...]] = {}
 
     def __init__(self, spec: str):
-        self.db = sqlite3.connect(":memory:", check_same_thread=False)
-        self.db.execute(f"CREATE VIRTUAL TABLE t USING fts5(x, tokenize='{spec}')")
-        self.db.execute("CREATE VIRTUAL TABLE v USING fts5vocab(t, 'instance')")
-        self.lock = threading.Lock()
-        self.cache: dict[str, tuple[str, ...]] = {}
+        self.spec = spec
+        self.local = threading.local()
+
+    def _db(self) -> sqlite3.Connection:
+        db = getattr(self.local, "db", None)
+        if db is None:
+            db = self.local.db = sqlite3.connect(":memory:")
+            db.execute(f"CREATE VIRTUAL TABLE t USING fts5(x, tokenize='{self.spec}')")
+            db.execute("CREATE VIRTUAL TABLE v USING fts5vocab(t, 'instance')")
+        return db
 
     def tokens(self, text: str) -> tuple[str, ...]:
-        hit = self.cache.get(text)
+        key = (self.spec, text)
+        hit = self._tokens.get(key)
         if hit is not None:
             return hit
-        with self.lock:
-            with self.db:
-                self.db.execute("INSERT INTO t (rowid, x) VALUES (1, ?)", (text,))
-                toks = tuple(r[0] for r in self.db.execute("SELECT term FROM v ORDER BY offset"))
-                self.db.execute("DELETE FROM t")
-        if len(self.cache) > 10_000:
-            self.cache.clear()
-        self.cache[text] = toks
+        db = self._db()
+        with db:
+            db.execute("INSERT INTO t (rowid, x) VALUES (1, ?)", (text,))
+            toks = tuple(r[0] for r in db.execute("SELECT term FROM v ORDER BY offset"))
+            db.execute("DELETE FROM t")
+        if len(self._tokens) > 10_000:
+            self._tokens.clear()
+        self._tokens[key] = toks
         return toks
+
+    def snippets(self, match: str, texts: dict[int, str], start: str, end: str, ellipsis: str,
+                 tokens: int) -> dict[int, str]:
+        """rowid → FTS5 snippet() of each text for ``match`` (texts it does not match are left out)."""
+        db = self._db()
+        with db:
+            db.executemany("INSERT INTO t (rowid, x) VALUES (?, ?)", texts.items())
+            try:
+                out = {r[0]: r[1] for r in db.execute(
+                    "SELECT rowid, snippet(t, 0, ?, ?, ?, ?) FROM t WHERE t MATCH ?",
+                    (start, end, ellipsis, tokens, match))}
+            finally:
+                db.execute("DELETE FROM t")
+        return out
+
+
+_SCRATCH: dict[str, Scratch] = {}
+
+
+def scratch(db: sqlite3.Connection, table: str = "passages_fts") -> Scratch:
+    """The scratch FTS5 table for the tokenizer of ``table``."""
+    spec = _tokenizer_spec(db, table)
+    s = _SCRATCH.get(spec)
+    if s is None:
+        s = _SCRATCH.setdefault(spec, Scratch(spec))
+    return s
 
 
 @dataclass
@@ -207,7 +252,8 @@ class RankIndex:
     offsets: np.ndarray        # int32, per occurrence, row by row
     lengths: np.ndarray        # float64 by rowid: tokens in the passage
     doc_of: np.ndarray         # int32 by rowid: documents.rowid (0: none)
-    tokenizer: _Tokenizer
+    tokenizer: Scratch
+    folder_id: tuple[int, int]  # (inode, mtime) of STORE.rank when loaded: a rebuilt or removed folder reloads
 
     @property
     def size(self) -> int:
@@ -219,29 +265,28 @@ class RankIndex:
 
 
 _LOADED: dict[str, RankIndex] = {}
-_TOKENIZERS: dict[str, _Tokenizer] = {}
 _LOAD_LOCK = threading.Lock()
 
 
 def current(db: sqlite3.Connection, store_path: str, table: str = "passages_fts") -> RankIndex | None:
     """The rank index of the store if it matches its FTS table as it is now, else None."""
+    state = fts_state(db, table)
+    ri = _LOADED.get(store_path)
+    if ri is not None and ri.state == state and ri.folder_id == _folder_id(store_path):
+        return ri
     folder = index_dir(store_path)
     try:
         meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    state = fts_state(db, table)
     if meta.get("state") != state:
         return None
-    ri = _LOADED.get(store_path)
-    if ri is not None and ri.state == state:
-        return ri
     with _LOAD_LOCK:
         ri = _LOADED.get(store_path)
         if ri is None or ri.state != state:
             try:
-                spec = _tokenizer_spec(db, table)
-                tok = _TOKENIZERS.setdefault(spec, _Tokenizer(spec))
+                tok = scratch(db, table)
+                folder_id = _folder_id(store_path)
                 n_rows, n_tokens = int(meta["rows"]), int(meta["tokens"])
                 ri = RankIndex(
                     state=state, n_rows=n_rows, avgdl=(n_tokens / n_rows) if n_rows else 1.0,
@@ -250,7 +295,7 @@ def current(db: sqlite3.Connection, store_path: str, table: str = "passages_fts"
                     term_offsets=np.fromfile(folder / "term_offsets", dtype=np.int64),
                     rows=_map(folder / "rows", _I4), tf=_map(folder / "tf", _I4), offsets=_map(folder / "offsets", _I4),
                     lengths=np.fromfile(folder / "lengths", dtype=_I4).astype(np.float64),
-                    doc_of=np.fromfile(folder / "doc_of", dtype=_I4), tokenizer=tok)
+                    doc_of=np.fromfile(folder / "doc_of", dtype=_I4), tokenizer=tok, folder_id=folder_id)
             except (OSError, ValueError, KeyError):  # half-written or damaged: FTS5 answers instead
                 return None
             if len(ri.term_rows) != len(ri.terms) + 1 or ri.term_rows[-1] != len(ri.rows):
