@@ -175,3 +175,24 @@ def test_a_damaged_index_is_ignored(tmp_path):
     assert corpus.store.rank_index_state() != "current"
     assert [h.passage_id for h in corpus.search("migration")] == want
     corpus.close()
+
+
+def test_cli_reindex_and_status(tmp_path):
+    import json
+
+    from typer.testing import CliRunner
+
+    from evimap.cli import app
+
+    runner = CliRunner()
+    db = str(tmp_path / "c.db")
+    assert runner.invoke(app, ["ingest", str(EXAMPLES / "thematic-session-drivers.txt"), "--store", db, "-q"]).exit_code == 0
+    status = json.loads(runner.invoke(app, ["status", "--store", db, "--json"]).stdout)
+    assert status["search_postings"] == "current"
+    shutil.rmtree(postings.index_dir(db))
+    r = runner.invoke(app, ["status", "--store", db])
+    assert "search postings: missing" in r.stdout and "evimap reindex" in r.stdout
+    r = runner.invoke(app, ["reindex", "--store", db, "--json"])
+    assert r.exit_code == 0 and json.loads(r.stdout)["terms"] > 50
+    assert "already match" in runner.invoke(app, ["reindex", "--store", db]).stdout
+    assert json.loads(runner.invoke(app, ["status", "--store", db, "--json"]).stdout)["search_postings"] == "current"

@@ -339,6 +339,23 @@ def test_short_token_and_loopback_hosts_are_library_rules(web_store):
         create_app(str(web_store), token="short")
     assert "localhost:8001" in WebConfig.hosts_for("127.0.0.1", 8001)
     assert WebConfig.hosts_for("0.0.0.0", 8001) is None
+    with pytest.raises(evimap.EvimapError, match="search_lanes"):
+        create_app(str(web_store), search_lanes=0)
+
+
+def test_searches_in_one_lane_still_answer_concurrent_clients(web_store):
+    """With one search lane, concurrent requests wait their turn and all get their own answer."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    words = ["migration", "data", "remittances", "return", "children", "labour", "climate", "border"]
+    with TestClient(create_app(str(web_store), search_lanes=1, search_cache=0)) as c:
+        alone = {w: c.get("/api/search", params={"q": w, "per_page": 5}).json() for w in words}
+        with ThreadPoolExecutor(8) as pool:
+            together = dict(zip(words * 3, pool.map(
+                lambda w: c.get("/api/search", params={"q": w, "per_page": 5}).json(), words * 3)))
+    for w in words:
+        assert together[w]["total"] == alone[w]["total"]
+        assert [h["passage_id"] for h in together[w]["hits"]] == [h["passage_id"] for h in alone[w]["hits"]]
 
 
 def test_missing_or_bad_store_fails_at_start(tmp_path):

@@ -415,6 +415,23 @@ def similar(
 
 @app.command()
 @handle_errors
+def reindex(store: str = StoreOpt, force: bool = typer.Option(False, "--force", help="Rebuild even if current."),
+            as_json: bool = JsonOpt) -> None:
+    """Rebuild the search postings beside the store (STORE.rank/). Ingest does this itself; needed only for a
+    store made by an older evimap, or after the folder was deleted or an ingest was interrupted."""
+    with _open(store) as corpus:
+        built = corpus.store.refresh_rank_index(force=force)
+    if as_json:
+        _print_json(built)
+    elif built is None:
+        out.print("search postings already match the store")
+    else:
+        out.print(f"search postings rebuilt: {built['terms']:,} terms, {built['occurrences']:,} occurrences "
+                  f"in {built['rows']:,} passages · {built['seconds']:.1f}s")
+
+
+@app.command()
+@handle_errors
 def status(store: str = StoreOpt, as_json: bool = JsonOpt) -> None:
     """Counts, formats, languages, boilerplate removed, near-duplicates and failures."""
     with _open(store, readonly=True) as corpus:
@@ -428,6 +445,8 @@ def status(store: str = StoreOpt, as_json: bool = JsonOpt) -> None:
         f"({stats['duplicate_passages']:,} duplicates collapsed) · {stats['pages']:,} PDF pages · "
         f"{stats['tables']:,} tables · {stats['characters']:,} characters"
     )
+    out.print(f"search postings: {stats['search_postings']}" + (
+        "" if stats["search_postings"] == "current" else " (searches use FTS5 alone; `evimap reindex` rebuilds them)"))
     out.print("formats: " + ", ".join(f"{k} {v}" for k, v in sorted(stats["formats"].items())))
     out.print("languages: " + ", ".join(f"{k} {v}" for k, v in list(stats["languages"].items())[:8]))
     if stats["removed"]:
@@ -653,6 +672,8 @@ def serve(
     search_cache: int = typer.Option(2048, "--search-cache", min=0,
                                      help="Searches (hits, totals, facet counts) remembered per process until the "
                                           "store changes; 0 turns the cache off."),
+    search_lanes: int = typer.Option(2, "--search-lanes", min=1,
+                                     help="Searches run at once per process (the others queue)."),
 ) -> None:
     """Start the web app and JSON API (search, documents, evidence maps, syntheses, profiles, status)."""
     try:
@@ -664,13 +685,20 @@ def serve(
     if not Path(store).is_file():
         raise EvimapError(f"{store}: no such store (run `evimap ingest` first)")
     config = WebConfig(store=str(Path(store).resolve()), token=token, max_upload_mb=max_upload_mb,
-                       allowed_hosts=WebConfig.hosts_for(host, port), search_cache=search_cache)  # validates
+                       allowed_hosts=WebConfig.hosts_for(host, port), search_cache=search_cache,
+                       search_lanes=search_lanes)  # validates
     os.environ["EVIMAP_WEB_CONFIG"] = json.dumps({"store": config.store, "token": config.token,
                                                   "max_upload_mb": config.max_upload_mb,
                                                   "allowed_hosts": config.allowed_hosts,
-                                                  "search_cache": config.search_cache})
+                                                  "search_cache": config.search_cache,
+                                                  "search_lanes": config.search_lanes})
     mode = "uploads allowed with the token" if token else "read-only"
     err.print(f"evimap serving {escape(store)} on http://{host}:{port} ({mode}); Ctrl+C stops")
+    with _open(store, readonly=True) as corpus:
+        state = corpus.store.rank_index_state()
+    if state != "current":
+        err.print(f"[yellow]note:[/yellow] search postings {state}: common words rank slower in FTS5 alone "
+                  "until `evimap reindex` rebuilds them")
     uvicorn.run("evimap.web.app:app_from_env", factory=True, host=host, port=port, workers=workers,
                 log_level="warning", access_log=False)
 

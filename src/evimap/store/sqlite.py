@@ -1227,6 +1227,7 @@ class SQLiteStore:
             "removed": removed,
             "duplicates": duplicates,
             "failures": self.failures(),
+            "search_postings": self.rank_index_state(),
         }
 
     def close(self) -> None:
