@@ -36,6 +36,16 @@ def test_parse_leaves_the_rest_of_the_language_to_fts5(query):
     assert parse(query) is None
 
 
+def _fast_and_slow(store, fn):
+    """``fn()`` with the search postings, then with FTS5 and SQL alone."""
+    fast = fn()
+    store.use_postings = False
+    try:
+        return fast, fn()
+    finally:
+        store.use_postings = True
+
+
 def _fts5(store, match, limit):
     """The oracle: FTS5 ranking and counting in SQL, duplicates dropped."""
     dups = store._duplicate_rowids()
@@ -92,14 +102,8 @@ def test_postings_rank_and_count_like_fts5_on_the_seeds_and_evaluations(shared_c
         for extra in cases:
             q = SearchQuery(match=match, limit=15, **extra)
             assert store._postings_eval(q) is not None
-            fast = [(h["id"], h["score"]) for h in store.search(q)]
-            n_fast = store.count(q)
-            store.use_postings = False
-            try:
-                slow = [(h["id"], h["score"]) for h in store.search(q)]
-                n_slow = store.count(q)
-            finally:
-                store.use_postings = True
+            (fast, n_fast), (slow, n_slow) = _fast_and_slow(
+                store, lambda: ([(h["id"], h["score"]) for h in store.search(q)], store.count(q)))
             assert [i for i, _ in fast] == [i for i, _ in slow], (match, extra)
             assert [s for _, s in fast] == pytest.approx([s for _, s in slow], rel=1e-12), (match, extra)
             assert n_fast == n_slow, (match, extra)
@@ -196,3 +200,44 @@ def test_cli_reindex_and_status(tmp_path):
     assert r.exit_code == 0 and json.loads(r.stdout)["terms"] > 50
     assert "already match" in runner.invoke(app, ["reindex", "--store", db]).stdout
     assert json.loads(runner.invoke(app, ["status", "--store", db, "--json"]).stdout)["search_postings"] == "current"
+
+
+@needs_shared
+def test_facets_from_the_arrays_equal_facets_in_sql(mapped_corpus):
+    store = mapped_corpus.store
+    names = ["language", "year", "format", "document", "actor_type", "actor", "country", "region",
+             "label:gcm", "label:sdg", "label:themes"]
+    year = store.db.execute("SELECT year FROM documents WHERE year IS NOT NULL GROUP BY year "
+                            "ORDER BY COUNT(*) DESC").fetchone()[0]
+    checked = 0
+    for match in ["migration", "the", '"return and reintegration"', "data OR statistics", "Morocco OR Moroccan",
+                  "UNHCR", "develop*", "zzzunknownword"]:
+        for extra in [{}, dict(year_from=year, year_to=year), dict(languages=["en"]), dict(collapse_duplicates=False)]:
+            q = SearchQuery(match=match, **extra)
+            assert store._postings_eval(q) is not None
+            fast, slow = _fast_and_slow(store, lambda: store.facet_counts(q, names, limit=50, budget_ms=60_000))
+            assert fast == slow, (match, extra)
+            checked += sum(len(v or []) for v in fast.values())
+    assert checked > 200  # the comparison saw real counts
+
+
+@needs_shared
+def test_facets_count_a_passage_once_when_its_speaker_and_its_text_name_the_same_country(tmp_path):
+    """UNGDC speeches: the speaking state is a document claim and often also named in the passage."""
+    import evimap
+    from conftest import SHARED
+
+    files = sorted((SHARED / "corpus" / "ungdc" / "2017-session-72").glob("*.txt"))[:40]
+    assert files
+    with evimap.open(tmp_path / "u.db") as corpus:
+        corpus.ingest(files, workers=1)
+        store = corpus.store
+        names = ["actor_type", "actor", "country", "region", "year", "document"]
+        for match in ["country", "our OR we", "development", "peace AND security"]:
+            q = SearchQuery(match=match)
+            fast, slow = _fast_and_slow(store, lambda: store.facet_counts(q, names, limit=100, budget_ms=60_000))
+            assert fast == slow, match
+        overlap = store.db.execute(
+            "SELECT COUNT(*) FROM mentions m JOIN doc_claims dc ON dc.doc_id = m.doc_id "
+            "WHERE m.kind = 'country' AND m.code = dc.country").fetchone()[0]
+        assert overlap > 0  # the case this test is about occurs
