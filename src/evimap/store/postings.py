@@ -1,4 +1,4 @@
-"""Ranking without FTS5's per-match cost: the FTS index's own postings, copied into blobs.
+"""Ranking without FTS5's per-match cost: the FTS index's own postings, kept as arrays beside the store.
 
 FTS5 ranks by calling bm25() once per matching row, decoding that row's positions and looking up its
 length: 55–100 ms for a word found in 85,000 passages of the UNGDC, while counting the same matches

@@ -903,8 +903,6 @@ class SQLiteStore:
         calls this; without them searches are answered by FTS5 alone, with the same results."""
         if not force and postings.current(self.db, self.path) is not None:
             return None
-        if self.db.in_transaction:
-            self.db.commit()
         return postings.build(self.db, self.path)
 
     def _postings_eval(self, q: SearchQuery) -> "postings.Evaluation | None":
