@@ -814,16 +814,15 @@ class SQLiteStore:
                 raise QueryError(f"unknown facet {f!r} (choose from: {', '.join(self.FACET_NAMES)})")
         out: dict[str, list[tuple[Any, int]] | None] = dict.fromkeys(facets)
         deadline = time.perf_counter() + budget_ms / 1000
-        ev = self._postings_eval(q)
-        ri = postings.current(self.db, self.path) if ev is not None else None
-        if ev is not None and ri is not None:
+        rows = self._matched_rows(q)
+        if rows is not None:
             # counted in memory (store/facets.py): milliseconds each, once a facet's arrays are loaded (the first
             # count of a facet after the store changed loads them, up to a few seconds on the full UNGDC)
-            fa = facet_arrays(self.db, self.path, ri)
+            fa = facet_arrays(self.db, self.path, rows[1])
             for facet in facets:
                 if time.perf_counter() > deadline:
                     break
-                out[facet] = fa.count(self.db, facet, ev.rows, limit)
+                out[facet] = fa.count(self.db, facet, rows[0], limit)
             return out
         where, params = self._where(q)
         self.db.set_progress_handler(lambda: time.perf_counter() > deadline, 1000)
@@ -913,11 +912,22 @@ class SQLiteStore:
         ri = postings.current(self.db, self.path)
         if ri is None:
             return None
-        dups = self._duplicate_rowids() if q.collapse_duplicates else set()
+        if q.collapse_duplicates:
+            self._duplicate_rowids()  # brings self._dups up to date: its version is part of the key
         key = (ri.state, q.match, tuple(q.documents), tuple(q.formats), tuple(q.languages), q.year_from, q.year_to,
                q.collapse_duplicates, self._dups[0] if q.collapse_duplicates and self._dups else None)
         if self._last_eval is not None and self._last_eval[0] == key:
             return self._last_eval[1]
+        try:
+            ev = postings.evaluate(self.db, ri, q.match, self._allowed(q, ri))
+        except postings.Unsupported:
+            return None
+        self._last_eval = (key, ev)
+        return ev
+
+    def _allowed(self, q: SearchQuery, ri: "postings.RankIndex") -> np.ndarray | None:
+        """The passages ``q``'s document filters and duplicate collapsing keep, as a mask by rowid (None: all)."""
+        dups = self._duplicate_rowids() if q.collapse_duplicates else set()
         allowed = None
         if dups:
             allowed = np.ones(ri.size, dtype=bool)
@@ -941,12 +951,28 @@ class SQLiteStore:
             ok[ids] = True
             in_docs = ok[ri.doc_of]
             allowed = in_docs if allowed is None else allowed & in_docs
-        try:
-            ev = postings.evaluate(self.db, ri, q.match, allowed)
-        except postings.Unsupported:
+        return allowed
+
+    def _matched_rows(self, q: SearchQuery) -> "tuple[np.ndarray, postings.RankIndex] | None":
+        """The rowids ``q`` matches, sorted, with the current rank index — for facet counting in memory. From the
+        postings, or for what only FTS5 can match (NEAR …) from an unranked FTS5 match, the same filters
+        applied as masks. None when a filter needs SQL (passage kind, labels, attribution) or no index is current."""
+        if not self.use_postings or q.kinds or q.labels or q.attributed:
             return None
-        self._last_eval = (key, ev)
-        return ev
+        ri = postings.current(self.db, self.path)
+        if ri is None:
+            return None
+        ev = self._postings_eval(q)
+        if ev is not None:
+            return ev.rows, ri
+        try:
+            rows = np.array([r[0] for r in self.db.execute(
+                "SELECT rowid FROM passages_fts WHERE passages_fts MATCH ? ORDER BY rowid", (q.match,))], dtype=np.int64)
+        except sqlite3.OperationalError as exc:
+            raise QueryError(f"cannot parse query {q.match!r}: {exc}") from None
+        rows = rows[rows < ri.size]
+        allowed = self._allowed(q, ri)
+        return (rows if allowed is None else rows[allowed[rows]]), ri
 
     def _ranked(self, q: SearchQuery) -> list[tuple[int, float]]:
         """(rowid, bm25) of one page of results, best first.
