@@ -64,13 +64,24 @@ def evidence_quotes(label: dict[str, Any]) -> list[str]:
                               if isinstance(q, str)))
 
 
+_ENCODED: dict[tuple[str, str], str] = {}
+
+
+def _pair(key: str, value: Any) -> str:
+    """``key=value`` as urlencode writes it, remembered: a search page links every facet value with the
+    whole query (about 40 links, each re-quoting the same parameters)."""
+    k = (key, str(value))
+    out = _ENCODED.get(k)
+    if out is None:
+        if len(_ENCODED) > 20_000:
+            _ENCODED.clear()
+        out = _ENCODED[k] = urlencode([k])
+    return out
+
+
 def query_string(params: dict[str, Any]) -> str:
-    pairs = []
-    for k, v in params.items():
-        for item in (v if isinstance(v, (list, tuple)) else [v]):
-            if item not in (None, ""):
-                pairs.append((k, item))
-    return urlencode(pairs)
+    return "&".join(_pair(k, item) for k, v in params.items()
+                    for item in (v if isinstance(v, (list, tuple)) else [v]) if item not in (None, ""))
 
 
 def with_param(params: dict[str, Any], key: str, value: Any, *, add: bool = True) -> str:
