@@ -420,7 +420,7 @@ def reindex(store: str = StoreOpt, force: bool = typer.Option(False, "--force", 
     """Rebuild the search postings beside the store (STORE.rank/). Ingest does this itself; needed only for a
     store made by an older evimap, or after the folder was deleted or an ingest was interrupted."""
     with _open(store) as corpus:
-        built = corpus.store.refresh_rank_index(force=force)
+        built = corpus.reindex(force=force)
     if as_json:
         _print_json(built)
     elif built is None:
@@ -695,7 +695,7 @@ def serve(
     mode = "uploads allowed with the token" if token else "read-only"
     err.print(f"evimap serving {escape(store)} on http://{host}:{port} ({mode}); Ctrl+C stops")
     with _open(store, readonly=True) as corpus:
-        state = corpus.store.rank_index_state()
+        state = corpus.search_postings()
     if state != "current":
         err.print(f"[yellow]note:[/yellow] search postings {state}: common words rank slower in FTS5 alone "
                   "until `evimap reindex` rebuilds them")

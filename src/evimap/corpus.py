@@ -149,11 +149,20 @@ class Corpus:
             if report.added or report.updated or report.aliases:
                 report.duplicates = self.store.refresh_duplicates()
         try:  # the search postings follow the store (a no-op when they match it already)
-            report.rank_index = self.store.refresh_rank_index()
+            report.rank_index = self.reindex()
         except OSError as exc:  # e.g. a read-only folder: searches are then answered by FTS5 alone
             report.rank_index = {"error": f"{self.store.path}.rank: cannot write the search postings ({exc})"}
         report.seconds = time.perf_counter() - started
         return report
+
+    def reindex(self, force: bool = False) -> dict[str, Any] | None:
+        """Rebuild the search postings beside the store (``STORE.rank/``) unless they match it already
+        (then None); returns what was built. Ingest does this at its end."""
+        return self.store.refresh_rank_index(force=force)
+
+    def search_postings(self) -> str:
+        """State of the search postings: "current", "stale" or "missing" (searches then use FTS5 alone)."""
+        return self.store.rank_index_state()
 
     def _run_pool(
         self, report: IngestReport, emit: EventCallback, todo: list[tuple[str, str | None]], n_workers: int

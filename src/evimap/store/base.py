@@ -2,10 +2,25 @@
 
 from __future__ import annotations
 
+import os
+
 from dataclasses import dataclass, field
 from typing import Any, Iterator, Protocol
 
 from ..records import ProcessedDocument
+
+
+def file_version(path: str) -> tuple[int, ...]:
+    """Modification time and size of a store file and of its WAL: any commit to the store moves them.
+    Caches of what a store holds (the web app's, the facet arrays) are keyed by it."""
+    out: list[int] = []
+    for suffix in ("", "-wal"):
+        try:
+            st = os.stat(path + suffix)
+            out += [st.st_mtime_ns, st.st_size]
+        except OSError:
+            out += [0, 0]
+    return tuple(out)
 
 
 @dataclass

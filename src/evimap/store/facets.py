@@ -12,17 +12,17 @@ or, for places, naming the value, each passage counted once per value; assigned 
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import threading
 from typing import Any
 
 import numpy as np
 
+from .base import file_version
 from .postings import RankIndex
 
-_DOC_FACETS = {"language": "language", "year": "year", "format": "format", "document": "name"}
-_SAID = ("actor_type", "actor", "country", "region")
+DOC_FACETS = {"language": "language", "year": "year", "format": "format", "document": "name"}  # facet: documents column
+SAID_FACETS = ("actor_type", "actor", "country", "region")  # said by (claims, doc_claims); places also named (mentions)
 
 
 def _codes(values: list[Any]) -> tuple[np.ndarray, list[Any]]:
@@ -38,12 +38,12 @@ class FacetArrays:
     def __init__(self, db: sqlite3.Connection, ri: RankIndex):
         self.ri = ri
         self.lock = threading.Lock()
-        docs = db.execute("SELECT rowid, language, year, format, name FROM documents").fetchall()
+        docs = db.execute(f"SELECT rowid, {', '.join(DOC_FACETS.values())} FROM documents").fetchall()
         n = max([int(ri.doc_of.max(initial=0))] + [r[0] for r in docs]) + 1
         self.n_docs = n
         rowids = np.array([r[0] for r in docs], dtype=np.int64)
         self.doc: dict[str, tuple[np.ndarray, list[Any]]] = {}
-        for i, facet in enumerate(_DOC_FACETS, start=1):
+        for i, facet in enumerate(DOC_FACETS, start=1):
             codes, values = _codes([r[i] for r in docs])
             by_rowid = np.full(n, -1, dtype=np.int64)
             by_rowid[rowids] = codes
@@ -52,7 +52,7 @@ class FacetArrays:
 
     def _load_pairs(self, db: sqlite3.Connection, facet: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[Any]]:
         """(passage rowids, value codes, document rowid → value code, values) of a said-by/named or label facet."""
-        if facet in _SAID:
+        if facet in SAID_FACETS:
             own = db.execute(f"SELECT p.rowid, c.{facet} FROM claims c JOIN passages p ON p.id = c.passage_id "
                              f"WHERE c.{facet} IS NOT NULL").fetchall()
             if facet in ("country", "region"):
@@ -108,21 +108,9 @@ _CACHE: dict[str, tuple[tuple[Any, ...], FacetArrays]] = {}
 _LOCK = threading.Lock()
 
 
-def _file_version(path: str) -> tuple[int, ...]:
-    """The store file's and its WAL's modification time and size: any commit (map, attribute) moves them."""
-    out: list[int] = []
-    for suffix in ("", "-wal"):
-        try:
-            st = os.stat(path + suffix)
-            out += [st.st_mtime_ns, st.st_size]
-        except OSError:
-            out += [0, 0]
-    return tuple(out)
-
-
 def arrays(db: sqlite3.Connection, path: str, ri: RankIndex) -> FacetArrays:
     """The facet arrays of the store at ``path`` as it is now (shared by the threads of a process)."""
-    version = (ri.state, *_file_version(path))
+    version = (ri.state, *file_version(path))
     hit = _CACHE.get(path)
     if hit is not None and hit[0] == version:
         return hit[1]

@@ -91,9 +91,6 @@ def _tokenizer_spec(db: sqlite3.Connection, table: str) -> str:
     return m.group(1) if m else "unicode61"
 
 
-FILES = ("rows", "tf", "offsets", "term_rows", "term_offsets", "lengths", "doc_of")
-
-
 def index_dir(store_path: str) -> Path:
     return Path(f"{store_path}.rank")
 
@@ -161,12 +158,12 @@ def build(db: sqlite3.Connection, store_path: str, table: str = "passages_fts",
             "seconds": round(time.perf_counter() - started, 2)}
 
 
-def _folder_id(store_path: str) -> tuple[int, int]:
+def built_state(store_path: str) -> str | None:
+    """The FTS state the postings on disk were built for (None: no readable postings folder)."""
     try:
-        st = os.stat(index_dir(store_path) / "meta.json")
-    except OSError:
-        return (0, 0)
-    return (st.st_ino, st.st_mtime_ns)
+        return json.loads((index_dir(store_path) / "meta.json").read_text(encoding="utf-8")).get("state")
+    except (OSError, ValueError, AttributeError):
+        return None
 
 
 def _map(path: Path, dtype: Any) -> np.ndarray:
@@ -253,7 +250,6 @@ class RankIndex:
     lengths: np.ndarray        # float64 by rowid: tokens in the passage
     doc_of: np.ndarray         # int32 by rowid: documents.rowid (0: none)
     tokenizer: Scratch
-    folder_id: tuple[int, int]  # (inode, mtime) of STORE.rank when loaded: a rebuilt or removed folder reloads
 
     @property
     def size(self) -> int:
@@ -272,7 +268,7 @@ def current(db: sqlite3.Connection, store_path: str, table: str = "passages_fts"
     """The rank index of the store if it matches its FTS table as it is now, else None."""
     state = fts_state(db, table)
     ri = _LOADED.get(store_path)
-    if ri is not None and ri.state == state and ri.folder_id == _folder_id(store_path):
+    if ri is not None and ri.state == state:  # mapped files stay valid even if the folder is replaced meanwhile
         return ri
     folder = index_dir(store_path)
     try:
@@ -286,7 +282,6 @@ def current(db: sqlite3.Connection, store_path: str, table: str = "passages_fts"
         if ri is None or ri.state != state:
             try:
                 tok = scratch(db, table)
-                folder_id = _folder_id(store_path)
                 n_rows, n_tokens = int(meta["rows"]), int(meta["tokens"])
                 ri = RankIndex(
                     state=state, n_rows=n_rows, avgdl=(n_tokens / n_rows) if n_rows else 1.0,
@@ -295,15 +290,12 @@ def current(db: sqlite3.Connection, store_path: str, table: str = "passages_fts"
                     term_offsets=np.fromfile(folder / "term_offsets", dtype=np.int64),
                     rows=_map(folder / "rows", _I4), tf=_map(folder / "tf", _I4), offsets=_map(folder / "offsets", _I4),
                     lengths=np.fromfile(folder / "lengths", dtype=_I4).astype(np.float64),
-                    doc_of=np.fromfile(folder / "doc_of", dtype=_I4), tokenizer=tok, folder_id=folder_id)
+                    doc_of=np.fromfile(folder / "doc_of", dtype=_I4), tokenizer=tok)
             except (OSError, ValueError, KeyError):  # half-written or damaged: FTS5 answers instead
                 return None
             if len(ri.term_rows) != len(ri.terms) + 1 or ri.term_rows[-1] != len(ri.rows):
                 return None
-            try:  # rebuilt while we read it: the next query loads the new one
-                if json.loads((folder / "meta.json").read_text(encoding="utf-8")).get("state") != state:
-                    return None
-            except (OSError, ValueError):
+            if built_state(store_path) != state:  # rebuilt while we read it: the next query loads the new one
                 return None
             _LOADED[store_path] = ri
     return ri
@@ -336,8 +328,8 @@ class Evaluation:
 class _Run:
     """One query's evaluation against the postings."""
 
-    def __init__(self, db: sqlite3.Connection, ri: RankIndex):
-        self.db, self.ri = db, ri
+    def __init__(self, ri: RankIndex):
+        self.ri = ri
         self.leaves: dict[Phrase, tuple[np.ndarray, np.ndarray]] = {}
         self.lists: dict[tuple[str, bool, bool], Any] = {}
         self.masks: dict[int, np.ndarray] = {}
@@ -464,13 +456,13 @@ class _Run:
                 self.counted(side, None if where is None else where & self.mask(side), out)
 
 
-def evaluate(db: sqlite3.Connection, ri: RankIndex, match: str, allowed: np.ndarray | None) -> Evaluation:
+def evaluate(ri: RankIndex, match: str, allowed: np.ndarray | None) -> Evaluation:
     """Rows matching the FTS5 query ``match`` (and ``allowed``, a mask by rowid), scored by bm25.
     Raises Unsupported for what only FTS5 can answer."""
     tree = parse(match)
     if tree is None:
         raise Unsupported("query syntax")
-    run = _Run(db, ri)
+    run = _Run(ri)
     matched = run.mask(tree)
     if allowed is not None:
         matched = matched & allowed
@@ -494,4 +486,4 @@ def evaluate(db: sqlite3.Connection, ri: RankIndex, match: str, allowed: np.ndar
     return Evaluation(rows, -1.0 * acc[rows])
 
 
-__all__ = ["Evaluation", "RankIndex", "Unsupported", "build", "current", "evaluate", "fts_state"]
+__all__ = ["Evaluation", "RankIndex", "Unsupported", "build", "built_state", "current", "evaluate", "fts_state"]

@@ -20,6 +20,7 @@ from ..enrich.duplicates import find_near_duplicates
 from ..errors import QueryError, StoreError
 from ..records import ProcessedDocument
 from . import postings
+from .facets import SAID_FACETS
 from .facets import arrays as facet_arrays
 from .base import SearchQuery, StoredDocument
 
@@ -703,20 +704,9 @@ class SQLiteStore:
         allow = "+passages_fts.rowid IN (SELECT rowid FROM passages WHERE id IN ({}))"
         if q.collapse_duplicates:
             clauses.append("+passages_fts.rowid NOT IN (SELECT rowid FROM passages WHERE dup_of IS NOT NULL)")
-        doc: list[str] = []
-        doc_params: list[Any] = []
-        for column, values in (("id", q.documents), ("format", q.formats), ("language", q.languages)):
-            if values:
-                doc.append(f"{column} IN ({ph(values)})")
-                doc_params.extend(values)
-        if q.year_from is not None:
-            doc.append("year >= ?")
-            doc_params.append(q.year_from)
-        if q.year_to is not None:
-            doc.append("year <= ?")
-            doc_params.append(q.year_to)
+        doc, doc_params = self._document_conditions(q)
         if doc:
-            sql, args = self._in_documents(f"SELECT id FROM documents WHERE {' AND '.join(doc)}", doc_params)
+            sql, args = self._in_documents(f"SELECT id FROM documents WHERE {doc}", doc_params)
             clauses.append(sql)
             params.extend(args)
         if q.kinds:  # no index on kind: checked on the passage row of each match
@@ -746,6 +736,22 @@ class SQLiteStore:
                                         f"WHERE e.id IN ({ph(q.events)}) OR e.name IN ({ph(q.events)})"))
             params.extend(q.events * 2)
         return " AND ".join(clauses), params
+
+    @staticmethod
+    def _document_conditions(q: SearchQuery) -> tuple[str, list[Any]]:
+        """The document filters of ``q`` (document, format, language, years) as one condition on
+        ``documents`` ("" when there are none), with its parameters."""
+        conds: list[str] = []
+        params: list[Any] = []
+        for column, values in (("id", q.documents), ("format", q.formats), ("language", q.languages)):
+            if values:
+                conds.append(f"{column} IN ({','.join('?' * len(values))})")
+                params.extend(values)
+        for cond, value in (("year >= ?", q.year_from), ("year <= ?", q.year_to)):
+            if value is not None:
+                conds.append(cond)
+                params.append(value)
+        return " AND ".join(conds), params
 
     def _in_documents(self, docs: str, params: list[Any]) -> tuple[str, list[Any]]:
         """A rowid restriction to the passages of the documents ``docs`` selects. When they are most of the
@@ -798,7 +804,7 @@ class SQLiteStore:
         "format": "SELECT d.format AS v, COUNT(*) AS n FROM temp.facet_hits h CROSS JOIN documents d ON d.id = h.doc_id",
         "document": "SELECT d.name AS v, COUNT(*) AS n FROM temp.facet_hits h CROSS JOIN documents d ON d.id = h.doc_id",
     }
-    _SAID = ("actor_type", "actor", "country", "region")  # from claims (and country, region: mentions too)
+    _SAID = SAID_FACETS  # from claims and doc_claims (country, region: mentions too)
     FACET_NAMES = (*_FACETS, *_SAID, "label:FRAMEWORK")
 
     def facet_counts(self, q: SearchQuery, facets: list[str], limit: int = 10,
@@ -893,23 +899,29 @@ class SQLiteStore:
     # ---- ranking from the postings (store/postings.py) --------------------------------------
     def rank_index_state(self) -> str:
         """"current", "stale" (the store changed since it was built) or "missing"."""
-        if postings.current(self.db, self.path) is not None:
-            return "current"
-        return "stale" if postings.index_dir(self.path).exists() else "missing"
+        built = postings.built_state(self.path)
+        if built is None:
+            return "missing"
+        return "current" if built == postings.fts_state(self.db) and postings.current(self.db, self.path) is not None else "stale"
 
     def refresh_rank_index(self, force: bool = False) -> dict[str, Any] | None:
         """Rebuild the postings beside the store unless they match it already (then None). Ingest
         calls this; without them searches are answered by FTS5 alone, with the same results."""
-        if not force and postings.current(self.db, self.path) is not None:
+        if not force and self.rank_index_state() == "current":
             return None
         return postings.build(self.db, self.path)
 
-    def _postings_eval(self, q: SearchQuery) -> "postings.Evaluation | None":
-        """``q`` evaluated over the postings, or None when FTS5 must answer it (no current index, a
-        filter the postings do not carry — passage kind, labels, attribution — or query syntax)."""
+    def _rank_index_for(self, q: SearchQuery) -> "postings.RankIndex | None":
+        """The current rank index when ``q``'s filters can all be applied with it (not passage kind, labels or
+        attribution, which need SQL), else None."""
         if not self.use_postings or q.kinds or q.labels or q.attributed:
             return None
-        ri = postings.current(self.db, self.path)
+        return postings.current(self.db, self.path)
+
+    def _postings_eval(self, q: SearchQuery) -> "postings.Evaluation | None":
+        """``q`` evaluated over the postings, or None when FTS5 must answer it (no current index, a
+        filter the postings do not carry, or query syntax)."""
+        ri = self._rank_index_for(q)
         if ri is None:
             return None
         if q.collapse_duplicates:
@@ -919,7 +931,7 @@ class SQLiteStore:
         if self._last_eval is not None and self._last_eval[0] == key:
             return self._last_eval[1]
         try:
-            ev = postings.evaluate(self.db, ri, q.match, self._allowed(q, ri))
+            ev = postings.evaluate(ri, q.match, self._allowed(q, ri))
         except postings.Unsupported:
             return None
         self._last_eval = (key, ev)
@@ -933,20 +945,10 @@ class SQLiteStore:
             allowed = np.ones(ri.size, dtype=bool)
             dup_rows = np.fromiter(dups, dtype=np.int64, count=len(dups))
             allowed[dup_rows[dup_rows < ri.size]] = False
-        doc: list[str] = []
-        doc_params: list[Any] = []
-        ph = lambda v: ",".join("?" * len(v))  # noqa: E731
-        for column, values in (("id", q.documents), ("format", q.formats), ("language", q.languages)):
-            if values:
-                doc.append(f"{column} IN ({ph(values)})")
-                doc_params.extend(values)
-        for cond, value in (("year >= ?", q.year_from), ("year <= ?", q.year_to)):
-            if value is not None:
-                doc.append(cond)
-                doc_params.append(value)
+        doc, doc_params = self._document_conditions(q)
         if doc:
-            ids = np.array([r[0] for r in self.db.execute(f"SELECT rowid FROM documents WHERE {' AND '.join(doc)}",
-                                                          doc_params)], dtype=np.int64)
+            ids = np.array([r[0] for r in self.db.execute(f"SELECT rowid FROM documents WHERE {doc}", doc_params)],
+                           dtype=np.int64)
             ok = np.zeros(max(int(ri.doc_of.max(initial=0)), int(ids.max(initial=0))) + 1, dtype=bool)
             ok[ids] = True
             in_docs = ok[ri.doc_of]
@@ -957,9 +959,7 @@ class SQLiteStore:
         """The rowids ``q`` matches, sorted, with the current rank index — for facet counting in memory. From the
         postings, or for what only FTS5 can match (NEAR …) from an unranked FTS5 match, the same filters
         applied as masks. None when a filter needs SQL (passage kind, labels, attribution) or no index is current."""
-        if not self.use_postings or q.kinds or q.labels or q.attributed:
-            return None
-        ri = postings.current(self.db, self.path)
+        ri = self._rank_index_for(q)
         if ri is None:
             return None
         ev = self._postings_eval(q)

@@ -42,6 +42,7 @@ from ..errors import EvimapError, NotFoundError
 from ..report.coverage import map_categories
 from ..search.query import cite_passage
 from ..settings import Settings
+from ..store.base import file_version
 from . import render
 
 HERE = Path(__file__).parent
@@ -110,16 +111,6 @@ class Connections:
             corpus = self._local.corpus = Corpus(self.config.store, settings=self.config.settings, readonly=True)
         return corpus
 
-    def _version(self) -> tuple[int, ...]:
-        out = []
-        for suffix in ("", "-wal"):
-            try:
-                st = os.stat(self.config.store + suffix)
-                out += [st.st_mtime_ns, st.st_size]
-            except OSError:
-                out += [0, 0]
-        return tuple(out)
-
     def cached(self, key: tuple[Any, ...], make: Callable[[], Any], kind: str = "report",
                keep: Callable[[Any], bool] = lambda value: True) -> Any:
         """``make()``, remembered under ``key`` until the store changes (least recently used go
@@ -127,7 +118,7 @@ class Connections:
         cache, size = self._caches[kind]
         if size <= 0:
             return make()
-        key = (*key, self._version())
+        key = (*key, *file_version(self.config.store))
         with self._cache_lock:
             if key in cache:
                 cache.move_to_end(key)
