@@ -37,6 +37,48 @@ def test_rule_language(rule, expect):
     assert quotes(rule) == expect
 
 
+def test_phrases_match_every_occurrence_by_stem_and_order():
+    t = Text.of("The rule of law, the rules of laws, and law of rule; rule of the law.")
+    m = compile_rule('"rule of law"').match(t)
+    assert [t.quote(s) for s in m] == ["rule of law", "rules of laws"]
+    assert compile_rule('"law of rule of"').match(t) is None
+
+
+def test_rule_gating_never_changes_hits(shared_corpus):
+    """A passage evaluates only the rules whose key stems/prefixes it contains: the hits must equal
+    those of evaluating every rule of every category."""
+    texts = [h.text for q in ("migrant*", "data", "remittance*", "trafficking", "the") for h in
+             shared_corpus.search(q, limit=40, collapse=False)]
+    checked = 0
+    for fw in frameworks.BUILTIN:
+        m = Mapper(frameworks.load(fw))
+        for text in texts:
+            t = Text.of(text)
+            cands = m._candidates(t)
+            for j, c in enumerate(m.cats):
+                full = m._rule_hits(c, t)
+                gated = m._rule_hits(c, t, cands[j]) if j in cands else ([], [])
+                assert gated == full, (fw, c.code, text[:60])
+                checked += bool(full[0] or full[1])
+    assert checked > 200  # the passages do match many categories
+
+
+def test_paused_gc_restores_the_collector():
+    import gc
+
+    from evimap.memory import paused_gc
+
+    assert gc.isenabled()
+    with pytest.raises(ValueError):
+        with paused_gc():
+            assert not gc.isenabled()
+            with paused_gc():  # re-entrant: the inner pause does not re-enable it
+                pass
+            assert not gc.isenabled()
+            raise ValueError
+    assert gc.isenabled()
+
+
 @pytest.mark.parametrize("rule, column", [("(a OR", 6), ('"abc', 1), ("NEAR/2 x", 1), ("mi*", 1), ("a )", 3)])
 def test_rule_errors_name_the_column(rule, column):
     with pytest.raises(RuleError) as e:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from .errors import EvimapError, IngestError, NotFoundError, QueryError
+from .memory import paused_gc
 from .ingest.pipeline import process_file
 from .records import ProcessedDocument
 from .search.query import Hit, any_of, escape_query, parse_years
@@ -625,15 +626,16 @@ def _map_batch(rows: list[tuple[int, str, str, list[str]]]) -> dict[str, list[tu
     from .map import prepare
 
     mappers = list(_MAPPERS.values())
-    prepared = prepare([r[2] for r in rows], mappers[0].embedder)
     out: dict[str, list[tuple[int, list[Any]]]] = {}
-    for fid, mapper in _MAPPERS.items():
-        pick = [i for i, r in enumerate(rows) if fid in r[3]]
-        if not pick:
-            continue
-        sub = prepared if len(pick) == len(rows) else prepared.subset(pick)
-        labels = mapper.score(sub, floor=mapper.store_floor, evidence="assigned")
-        out[fid] = [(i, [(lab.code, lab.score, lab.assigned,
-                          json.dumps(lab.evidence[:5], ensure_ascii=False) if lab.assigned else None)
-                         for lab in labs]) for i, labs in zip(pick, labels)]
+    with paused_gc():
+        prepared = prepare([r[2] for r in rows], mappers[0].embedder)
+        for fid, mapper in _MAPPERS.items():
+            pick = [i for i, r in enumerate(rows) if fid in r[3]]
+            if not pick:
+                continue
+            sub = prepared if len(pick) == len(rows) else prepared.subset(pick)
+            labels = mapper.score(sub, floor=mapper.store_floor, evidence="assigned")
+            out[fid] = [(i, [(lab.code, lab.score, lab.assigned,
+                              json.dumps(lab.evidence[:5], ensure_ascii=False) if lab.assigned else None)
+                             for lab in labs]) for i, labs in zip(pick, labels)]
     return out

@@ -141,13 +141,20 @@ class Phrase(Node):
     stems: list[str]
 
     def match(self, t: Text) -> list[Span] | None:
-        first = t.by_stem.get(self.stems[0])
-        if not first:
+        by_stem = t.by_stem
+        starts = by_stem.get(self.stems[0])
+        if not starts:
             return None
+        for i, s in enumerate(self.stems[1:], 1):  # keep the starts followed by each next stem
+            pos = by_stem.get(s)
+            if not pos:
+                return None
+            follow = set(pos)
+            starts = [p for p in starts if p + i in follow]
+            if not starts:
+                return None
         n = len(self.stems)
-        spans = [(p, p + n) for p in first
-                 if p + n <= len(t.tokens) and all(stem(t.tokens[p + i]) == s for i, s in enumerate(self.stems[1:], 1))]
-        return spans or None
+        return [(p, p + n) for p in starts]
 
     def keys(self) -> set[str]:
         return {self.stems[0]}

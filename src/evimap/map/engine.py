@@ -34,6 +34,7 @@ import numpy as np
 
 from ..frameworks import CALIBRATION_KEYS, Category, Framework
 from ..frameworks.rules import Span, Text
+from ..memory import paused_gc
 from .classifier import Classifier, load_classifier
 from .embed import Embedder, get_embedder
 
@@ -87,9 +88,10 @@ def prepare(texts: Sequence[str], embedder: Embedder | str = "static") -> Prepar
     """Tokenise, stem, embed and language-check passages once, for any number of frameworks."""
     emb = get_embedder(embedder) if isinstance(embedder, str) else embedder
     clean = [(t or "")[:MAX_CHARS] for t in texts]
-    parsed = [Text.of(t) for t in clean]
-    vecs = emb.encode([t if t.strip() else "." for t in clean])
-    return Prepared(clean, parsed, vecs, [language_flag(t) for t in parsed])
+    with paused_gc():
+        parsed = [Text.of(t) for t in clean]
+        vecs = emb.encode([t if t.strip() else "." for t in clean])
+        return Prepared(clean, parsed, vecs, [language_flag(t) for t in parsed])
 
 
 @dataclass
@@ -161,56 +163,73 @@ class Mapper:
 
     # ---- rule gating ----------------------------------------------------------------------
     def _build_gate(self) -> None:
-        """Index categories by the stems/prefixes one of which must occur for any of their rules to match."""
-        self.by_stem: dict[str, set[int]] = {}
-        self.by_prefix: dict[str, set[int]] = {}
-        self.always: set[int] = set()
+        """Index each rule and term by the stems/prefixes one of which must occur for it to match, so a
+        passage evaluates only the rules it can satisfy."""
+        self.by_stem: dict[str, list[tuple[int, int]]] = {}  # stem → (category, rule number)
+        self.by_prefix: dict[str, list[tuple[int, int]]] = {}
+        self.always: list[tuple[int, int]] = []
         for j, c in enumerate(self.cats):
-            for r in (*c.compiled_rules, *c.compiled_terms):
+            for n, r in enumerate((*c.compiled_rules, *c.compiled_terms)):
                 if r.keys is None:
-                    self.always.add(j)
+                    self.always.append((j, n))
                     continue
                 for key in r.keys:
                     if key[0] == "*":
-                        self.by_prefix.setdefault(key[1:], set()).add(j)
+                        self.by_prefix.setdefault(key[1:], []).append((j, n))
                     else:
-                        self.by_stem.setdefault(key, set()).add(j)
+                        self.by_stem.setdefault(key, []).append((j, n))
 
-    def _candidates(self, t: Text) -> set[int]:
-        out = set(self.always)
+    def _candidates(self, t: Text) -> dict[int, set[int]]:
+        """Category → numbers of its rules (rules first, then terms) that may match ``t``."""
+        out: dict[int, set[int]] = {}
+        for j, n in self.always:
+            out.setdefault(j, set()).add(n)
         for s in t.by_stem.keys() & self.by_stem.keys():
-            out |= self.by_stem[s]
+            for j, n in self.by_stem[s]:
+                out.setdefault(j, set()).add(n)
         if self.by_prefix:
             pre = t.prefixes
-            for p, cats in self.by_prefix.items():
+            for p, rules in self.by_prefix.items():
                 if p in pre:
-                    out |= cats
+                    for j, n in rules:
+                        out.setdefault(j, set()).add(n)
         return out
 
     @staticmethod
-    def _rule_hits(c: Category, t: Text) -> Hits:
+    def _rule_hits(c: Category, t: Text, numbers: Iterable[int] | None = None) -> Hits:
+        """Rules and terms of ``c`` matching ``t`` with their spans, less spans inside an exclusion.
+        ``numbers``: only these rules (see :meth:`_candidates`); all by default."""
         excluded: list[Span] = []
         for r in c.compiled_exclude:
             m = r.match(t)
             if m:
                 excluded.extend(m)
 
+        covered = {p for a, b in excluded for p in range(a, b)}  # tokens inside some exclusion
+
         def keep(spans: list[Span]) -> list[Span]:
-            return [s for s in spans if not any(e[0] <= s[0] and s[1] <= e[1] for e in excluded)]
+            if not excluded:
+                return spans
+            return [s for s in spans if not (all(p in covered for p in range(*s))
+                                             and any(e[0] <= s[0] and s[1] <= e[1] for e in excluded))]
 
         rules, terms = [], []
-        for r in c.compiled_rules:
-            m = r.match(t)
-            if m is not None:
-                kept = keep(m) if m else m
-                if m == [] or kept:
-                    rules.append((r.source, kept))
-        for r in c.compiled_terms:
-            m = r.match(t)
-            if m:
-                kept = keep(m)
-                if kept:
-                    terms.append((r.source.strip('"'), kept))
+        n_rules = len(c.compiled_rules)
+        for n in sorted(numbers) if numbers is not None else range(n_rules + len(c.compiled_terms)):
+            if n < n_rules:
+                r = c.compiled_rules[n]
+                m = r.node.match(t)
+                if m is not None:
+                    kept = keep(m) if m else m
+                    if m == [] or kept:
+                        rules.append((r.source, kept))
+            else:
+                r = c.compiled_terms[n - n_rules]
+                m = r.node.match(t)
+                if m:
+                    kept = keep(m)
+                    if kept:
+                        terms.append((r.source.strip('"'), kept))
         return rules, terms
 
     # ---- scoring --------------------------------------------------------------------------
@@ -234,8 +253,8 @@ class Mapper:
         hits: list[dict[int, Hits]] = []
         for i, t in enumerate(batch.parsed):
             own: dict[int, Hits] = {}
-            for j in self._candidates(t):
-                h = self._rule_hits(self.cats[j], t)
+            for j, numbers in sorted(self._candidates(t).items()):
+                h = self._rule_hits(self.cats[j], t, numbers)
                 if h[0] or h[1]:
                     own[j] = h
             fam: dict[int, Hits] = {}
@@ -290,19 +309,19 @@ class Mapper:
         batch = texts if isinstance(texts, Prepared) else prepare(texts, self.embedder)
         if vecs is not None:
             batch.vecs = vecs
-        s = self.compute(batch)
-        out: list[list[Label]] = []
-        for i in range(len(batch)):
-            keep = range(len(self.cats)) if floor <= 0 else \
-                np.flatnonzero((s.score[i] >= floor) | s.assigned[i])
-            row = []
-            for j in keep:
-                f = dict(zip(SIGNALS, s.features[i, j].tolist()))
-                ev: list[dict[str, Any]] = []
-                if evidence and batch.texts[i].strip() and (evidence != "assigned" or s.assigned[i, j]):
-                    ev = self._evidence(batch, s, i, j)
-                row.append(Label(self.fw.id, self.cats[j].code, float(s.score[i, j]), bool(s.assigned[i, j]), f, ev))
-            out.append(row)
+        with paused_gc():
+            return self._labels(batch, self.compute(batch), evidence, floor)
+
+    def _labels(self, batch: Prepared, s: Scores, evidence: bool | str, floor: float) -> list[list[Label]]:
+        out: list[list[Label]] = [[] for _ in range(len(batch))]
+        keep = np.ones_like(s.assigned) if floor <= 0 else (s.score >= floor) | s.assigned
+        rows, cols = np.nonzero(keep)  # row-major: each passage's labels in framework order
+        for i, j, sc, a, f in zip(rows.tolist(), cols.tolist(), s.score[rows, cols].tolist(),
+                                  s.assigned[rows, cols].tolist(), s.features[rows, cols].tolist()):
+            ev: list[dict[str, Any]] = []
+            if evidence and (evidence != "assigned" or a) and batch.texts[i].strip():
+                ev = self._evidence(batch, s, i, j)
+            out[i].append(Label(self.fw.id, self.cats[j].code, sc, a, dict(zip(SIGNALS, f)), ev))
         return out
 
     def _evidence(self, batch: Prepared, s: Scores, i: int, j: int) -> list[dict[str, Any]]:
