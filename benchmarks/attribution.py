@@ -33,6 +33,8 @@ GOLD = HERE / "data" / "attribution.jsonl"
 # A second development set (100 passages, annotated later with the same conventions) for tuning
 # without touching the test half of GOLD.
 DEV2 = HERE / "data" / "attribution-dev2.jsonl"
+# A third (100 passages, annotated blind after rules v2) for the next round of tuning.
+DEV3 = HERE / "data" / "attribution-dev3.jsonl"
 
 
 def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
@@ -46,8 +48,8 @@ def _load(path: Path) -> list[dict]:
 
 
 def quality(workdir: Path, show_errors: bool = False) -> dict[str, dict[str, tuple[float, float, float, int]]]:
-    gold, dev2 = _load(GOLD), _load(DEV2)
-    splits = {"dev": gold[0::2], "test": gold[1::2], "all": gold, "dev2": dev2}
+    gold = _load(GOLD)
+    splits = {"dev": gold[0::2], "test": gold[1::2], "all": gold, "dev2": _load(DEV2), "dev3": _load(DEV3)}
     with evimap.open(workdir / "q.db") as corpus:
         corpus.ingest([SHARED / "seeds", SHARED / "corpus" / "iom-evaluations"])
         db = corpus.store.db
@@ -69,7 +71,7 @@ def quality(workdir: Path, show_errors: bool = False) -> dict[str, dict[str, tup
                 want_t = {(a["actor"], a["type"]) for a in g["actors"]}
                 got_c = {m["code"] for m in corpus.store.mentions(passage_id=pid) if m["kind"] == "country"}
                 want_c = set(g["countries"])
-                if show_errors and split in ("dev", "dev2") and (got_t != want_t or got_c != want_c):
+                if show_errors and split in ("dev", "dev2", "dev3") and (got_t != want_t or got_c != want_c):
                     # development splits only: the test half is never looked at
                     print(f"[{split}] {g['document']} seq {g['seq']}: actors +{sorted(got_t - want_t)} "
                           f"-{sorted(want_t - got_t)} countries +{sorted(got_c - want_c)} -{sorted(want_c - got_c)}"
@@ -110,7 +112,7 @@ def throughput(n: int | None, workdir: Path) -> dict[str, float]:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--ungdc", default="2000", help="UNGDC files for the ingest comparison, or 'all'")
+    ap.add_argument("--ungdc", default="2000", help="UNGDC files for the ingest comparison, 'all', or 0 to skip it")
     ap.add_argument("--no-write", action="store_true")
     ap.add_argument("--errors", action="store_true", help="print the development splits' errors (never the test half's)")
     args = ap.parse_args()
@@ -118,7 +120,7 @@ def main() -> None:
     try:
         q = quality(work, show_errors=args.errors)
         n = None if args.ungdc == "all" else int(args.ungdc)
-        tp = throughput(n, work)
+        tp = throughput(n, work) if n != 0 else None
     finally:
         shutil.rmtree(work, ignore_errors=True)
     peak = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
@@ -131,9 +133,10 @@ def main() -> None:
         for field, (p, r, f1, n_items) in fields.items():
             tp_, fp_, fn_ = counts[field]  # type: ignore[index]
             lines.append(f"| {split} | {n_items} | {field} | {p:.3f} | {r:.3f} | {f1:.3f} | {tp_} / {fp_} / {fn_} |")
-    lines += ["", f"Ingest of {tp['files']:,} UNGDC files ({tp['passages']:,} passages), same run, default workers: "
-              f"without attribution {tp['off']:.1f} s, with attribution {tp['on']:.1f} s → ratio **{tp['ratio']:.2f}** "
-              f"(+{(tp['ratio'] - 1) * 100:.0f}%). Peak RSS {peak:.0f} MB.", ""]
+    if tp is not None:
+        lines += ["", f"Ingest of {tp['files']:,} UNGDC files ({tp['passages']:,} passages), same run, default workers: "
+                  f"without attribution {tp['off']:.1f} s, with attribution {tp['on']:.1f} s → ratio **{tp['ratio']:.2f}** "
+                  f"(+{(tp['ratio'] - 1) * 100:.0f}%). Peak RSS {peak:.0f} MB.", ""]
     text = "\n".join(lines)
     print(text)
     if not args.no_write:
