@@ -120,3 +120,13 @@ def test_each_file_is_hashed_once(tmp_path, monkeypatch):
     assert report.failed == [] and report.added == 1
     assert corpus.documents()[0].sha256 == hashlib.sha256((folder / "a.txt").read_bytes()).hexdigest()
     corpus.close()
+
+
+@needs_shared
+def test_pdf_soft_hyphens_do_not_split_words(shared_corpus):
+    """pdfium marks a soft hyphen inside a word broken at a line end with U+FFFE: dropped, so the word is
+    whole for search and for names ("Multilat￾eral Organization Performance Assessment Network")."""
+    db = shared_corpus.store.db
+    assert db.execute("SELECT COUNT(*) FROM passages WHERE instr(text, char(65534)) > 0").fetchone()[0] == 0
+    hits = shared_corpus.search('"Multilateral Organization Performance Assessment Network"')
+    assert any(h.doc_name == "aap-evaluation-brief.pdf" for h in hits)

@@ -33,6 +33,9 @@ def test_ligatures_and_mojibake():
 
 def test_whitespace():
     assert normalise_whitespace("a\u00a0 b\t\tc\u200b d\u00ad e ") == "a b c d e"
+    # pdfium's soft-hyphen marker inside a word broken at a line end
+    assert normalise_whitespace("taking ac\ufffecount of the Multilat\ufffeeral Organization") == (
+        "taking account of the Multilateral Organization")
 
 
 def test_glued_footnote_numbers_detached_not_dropped():

@@ -188,7 +188,8 @@ _VERBS = (
     r"opened|responded|replied|hop(?:ed|es)|confirm(?:ed|s)|request(?:ed|s)|maintain(?:ed|s)|cit(?:ed|es)|"
     r"underlined|took the floor|delivered|spoke|speaks|emphasised|reminded|questioned|asked|deplor(?:ed|es)|"
     r"regrett?(?:ed|s)|condemn(?:ed|s)|expressed|applaud(?:ed|s)|"
-    r"continue to (?:advocate|promote|call|support|stress)"
+    r"continue to (?:advocate|promote|call|support|stress)|concurr?(?:ed|s)|agree[ds]?|found that|finds that|"
+    r"(?:is|are|was|were) (?:pleased|honou?red|delighted|happy) to"
 )
 # reporting verbs in the passive with their agent: "concerns were expressed by the IOM staff"
 _PASSIVE_RE = re.compile(
@@ -197,10 +198,22 @@ _PASSIVE_RE = re.compile(
     r"shared|made|delivered|called for)\s+by\s+(?P<agent>(?:the\s+)?[A-Z][^,.;:“”\"]{1,80}?)"
     r"(?=\s+(?:who|which|that|and|in|at|on|during|for|to|as)\b|[,.;:]|$)")
 # a paragraph number or item letter opening a sentence: "25. Member States …", "(b) UNHCR …"
-_ITEM_PREFIX_RE = re.compile(r"^(?:\(?\d{1,3}[.)]|\(?[a-z][.)]|\([ivx]{1,4}\))\s+")
+_ITEM_PREFIX_RE = re.compile(r"^(?:\(?\d{1,3}[.)]|\(?[a-z][.)]|\([ivx]{1,4}\)|[•●▪◦\-–])\s+")
+# a heading in capitals run into the next sentence: "IMPLEMENTING THE NEW YORK DECLARATION … Mr. William Lacy Swing, …"
+_CAPS_HEADING_RE = re.compile(r"^(?:[IVXL]+\.\s+)?[A-Z][A-Z0-9 ,:;'’&()/-]{8,}?\s+(?=(?:Mr|Ms|Mrs|Dr|Professor|Ambassador|H\.E)\.?\s)")
 # a document as the subject: "The report of the Secretary-General … emphasized"
 _DOC_SUBJECT_RE = re.compile(r"^(?:the |The )?(?:\w+ )?(?:report|statement|study|paper|note|submission|"
                              r"contribution|message|position)s? (?:of|by|from) (?:the )?(?P<author>.+)$")
+# a study by its author: "an assessment conducted in 2023 by the Multilateral Organization … concluded"
+_STUDY_BY_RE = re.compile(r"^(?:the |The |an? |An? )?(?:[\w-]+ ){0,3}?(?:report|study|paper|assessment|evaluation|review|"
+                          r"survey|analysis|audit|research)s? (?:conducted|carried out|prepared|published|produced|"
+                          r"undertaken|written|issued|led|done)(?: in \d{4})? by (?:the )?(?P<author>.+)$")
+# "In an interview with IOM staff working in Ethiopia, it was noted that …"
+_INTERVIEW_RE = re.compile(
+    r"\b[Ii]n (?:an? |the |their )?(?:interviews?|discussions?|consultations?|conversations?) with "
+    r"(?P<agent>(?:the )?[A-Z][^,;:]{1,80}?)(?:\s+(?:working|based|located) in [^,]{1,60})?, it was "
+    r"(?:noted|said|stated|mentioned|reported|explained|highlighted|stressed|emphasi[sz]ed|pointed out|observed|"
+    r"acknowledged|suggested)\b")
 # someone speaking for a body: "a representative from the GFMD business mechanism"
 _MEMBER_OF_RE = re.compile(r"^(?:an? |the |The |A |An )?(?:representatives?|delegates?|members?|spokesperson|"
                            r"officials?) (?:from|of) (?:the )?(?P<author>.+)$")
@@ -214,7 +227,8 @@ _LEAD = (r"(?:(?:In (?:his|her|its|their) [^,]{3,80}|On behalf of [^,]{3,80}|Sim
          r"However|Finally|Lastly|In closing|In conclusion|In response[^,]{0,200}|Responding[^,]{0,200}|"
          r"In (?:the|a|an|this|that) [^,]{3,120}|During [^,]{3,120}|At [^,]{3,120}|"
          r"Reacting[^,]{0,100}|Introducing[^,]{0,100}|Recalling[^,]{0,100}|Referring[^,]{0,100}|In this regard|"
-         r"In addition|Also|Likewise|At the same time|Turning[^,]{0,80}|Before [^,]{0,80}|"
+         r"In addition|Also|Likewise|At the same time|Turning[^,]{0,80}|Before [^,]{0,80}|Thus|Therefore|Hence|"
+         r"Accordingly|Consequently|Notably|Indeed|In particular|Overall|In turn|As a result|"
          r"(?:By|While|When|Given|As|With|Through|Building on|Noting|Welcoming|Stressing) [^,]{3,120}),\s+)?")
 _CLAUSE_RE = re.compile(
     rf"^{_LEAD}(?P<subj>[^;:“”\"]{{1,260}}?)\s+(?:(?:further|also|then|again|strongly|repeatedly|particularly|"
@@ -235,7 +249,7 @@ _GENERIC_RE = re.compile(
     r"\b(?:representative|representatives|delegation|delegate|Government|Minister|Ministry|Ambassador|President|"
     r"Prime Minister|staff|spokesperson|Permanent Mission|Mission|Head|Director|Chair|Secretariat|"
     r"Permanent Representative|Foreign Minister|Vice-President|King|Queen|Emir)\b")
-_SENT_END_RE = re.compile(r"[.!?][”\"]?\s+(?=[A-Z“\"(])")
+_SENT_END_RE = re.compile(r"[.!?][”\"]?(?P<note>\d{1,3})?\s+(?=[A-Z“\"(])")  # note: a footnote number after the stop
 _NO_SPLIT = {"Mr", "Ms", "Mrs", "Dr", "Prof", "H.E", "St", "No", "e.g", "i.e", "Art", "para", "paras", "vol", "Vol", "p",
              "pp", "Jr", "Sr", "Gen", "Amb"}
 
@@ -247,6 +261,10 @@ def sentences(text: str) -> list[str]:
         word = text[max(start, m.start() - 6): m.start()].split()[-1:] or [""]
         if word[0].lstrip("(") in _NO_SPLIT or (len(word[0]) == 1 and word[0].isupper()):
             continue
+        # "… in 2020.362 Thus, …", "… children”.420 IOM staff …": a footnote number glued to the full stop ends
+        # the sentence after a word, a closing quote or bracket or a year — not in a decimal ("Table 3.2 The")
+        if m.group("note") and not re.search(r"(?:[A-Za-z”\")\]]|(?<![\d.])\d{4})$", text[max(start, m.start() - 5): m.start()]):
+            continue
         out.append(text[start: m.end()].strip())
         start = m.end()
     if start < len(text):
@@ -255,6 +273,17 @@ def sentences(text: str) -> list[str]:
 _SUBJ_BLOCK = re.compile(r"\b(?:participant|participants|panellist|panellists|panelist|speakers?|experts?|interviewees?|"
                          r"informants?|respondents?|stakeholders?|returnees?|evaluation|evaluators?|report|study|survey|"
                          r"one|another|some|many|several|others)\b", re.I)
+
+
+def _without_offices(matches: list[Match]) -> list[Match]:
+    """Names less a country right after a body, which names the body's country office ("IOM Türkiye officers")."""
+    out: list[Match] = []
+    for m in matches:
+        if (out and m.entry.kind in ("country", "demonym") and out[-1].entry.kind == "org"
+                and 0 <= m.start - out[-1].end <= 1):
+            continue
+        out.append(m)
+    return out
 
 
 def _actor_from(matches: list[Match], text: str, prefer_state: bool) -> str | None:
@@ -324,6 +353,7 @@ class ActorFinder:
         """The body behind a subject phrase; ``before``: the passage's text before this sentence."""
         subj = re.sub(r"\s+(?:that|who|which)$", "", subj.strip().strip(","))  # "Member States that took the floor"
         subj = _ORDINAL_RE.sub("", subj)  # "the nineteenth International Conference of …"
+        subj = _CAPS_HEADING_RE.sub("", subj)
         head, _, apposition = subj.partition(", ")
         head = head.strip()
         role_first = None
@@ -337,7 +367,7 @@ class ActorFinder:
             # "The Special Representative … will continue to … He will also continue to advocate …"
             offices = [m for m in self._find(before) if m.entry.kind == "org" and _OFFICE_RE.search(m.text)]
             return (offices[-1].entry.code, None) if offices else None
-        dm = _DOC_SUBJECT_RE.match(head) or _MEMBER_OF_RE.match(head)
+        dm = _DOC_SUBJECT_RE.match(head) or _MEMBER_OF_RE.match(head) or _STUDY_BY_RE.match(head)
         if dm:
             author = dm.group("author").strip()
             entry = self._lookup(author)
@@ -375,7 +405,7 @@ class ActorFinder:
             return entry.code, None  # the subject is the body itself ("Several delegations", "UN Women")
         if _SUBJ_BLOCK.search(head):
             return None
-        matches = self._find(head)
+        matches = _without_offices(self._find(head))
         if not matches:
             return None
         codes = {m.entry.code for m in matches}
@@ -384,6 +414,8 @@ class ActorFinder:
             rest = rest.replace(m.text, "")
         if len(codes) == 1 and not re.sub(r"[\s()’'s,]", "", rest):
             return matches[0].entry.code, None  # "The World Health Organization (WHO)"
+        if len(codes) == 1 and re.fullmatch(r"[\s()’'s,]*(?:summit|secretariat|office)[\s()’'s,]*", rest, re.I):
+            return matches[0].entry.code, None  # "The GFMD summit had highlighted"
         if _GENERIC_RE.search(head) and len(codes) == 1:
             return matches[0].entry.code, None  # "The representative of Mexico", "IOM staff"
         # a person named with role before the verb, without title: "Mr. X" handled above; here e.g.
@@ -432,7 +464,8 @@ class ActorFinder:
             if actor:
                 add(actor, "title", stripped[:200])
         m = re.match(r"^([^.:]{2,80}?)(?:'s|’s| s)?\s+(?:Statement|statement|recommendations|Recommendations|submission|"
-                     r"Submission|position paper|contribution|Contribution|summary|Summary)\b", stripped)
+                     r"Submission|position paper|Position Paper|contribution|Contribution|summary|Summary|Note|Issue Brief|"
+                     r"Discussion Paper)\b", stripped)
         if m and len(stripped) < 300:
             entry = self._lookup(m.group(1))
             if entry and entry.kind in ("org", "country"):
@@ -470,9 +503,15 @@ class ActorFinder:
                     if resolved:
                         add(resolved[0], "speech", pm.group(0), resolved[1])
                         continue
+                im = _INTERVIEW_RE.search(sentence)
+                if im:
+                    resolved = self._resolve_subject(im.group("agent"), pid, before)
+                    if resolved:
+                        add(resolved[0], "speech", im.group(0), resolved[1])
+                        continue
                 am = _ACCORDING_RE.search(sentence)
                 if am:
-                    hits = self._find(am.group(1))
+                    hits = _without_offices(self._find(am.group(1)))
                     if len(hits) == 1 and hits[0].entry.kind in ("org", "country") and not _SUBJ_BLOCK.search(am.group(1)):
                         add(hits[0].entry.code, "speech", am.group(0))
         # presenters: SDG indicator updates, agenda entries, papers by their bodies
@@ -482,6 +521,8 @@ class ActorFinder:
                 add(after[0].entry.code, "presenter", stripped[m.start(): after[0].end])
         for pm in re.finditer(r"(?:(?<=^)|(?<=\s))(?:Moderator:\s*)?((?:[A-Z][a-zà-ÿ'’-]+\s+){1,3}[A-Z][a-zà-ÿ'’-]+),\s+", stripped):
             name = pm.group(1)
+            if re.search(r"\bby\s*$", stripped[: pm.start()]):
+                continue  # "This report was prepared by Barbara Kobler, …": its authors, not presenters
             if (self.gaz.lookup(name) or any(self.gaz.lookup(w) for w in name.split()) or name in self.gaz.places
                     or _NOT_NAME.search(name)):
                 continue
@@ -509,7 +550,8 @@ class ActorFinder:
         if stripped.startswith(("•", "-", "–")) or kind in ("item", "bullet"):
             tail = stripped.rstrip(". ").rsplit(". ", 1)[-1] if ". " in stripped else ""
             parts = [p.strip() for p in re.split(r"\s*/\s*|\s*&\s*", tail)] if tail else []
-            entries = [self._lookup(p) for p in parts]
+            # "… & the University of Ottawa’s Refugee Hub": the body, less an article and its unit after ’s
+            entries = [self._lookup(re.sub(r"(?:'s|’s)\s.*$", "", re.sub(r"^(?:the|The)\s+", "", p))) for p in parts]
             if parts and all(e is not None and e.kind == "org" for e in entries):
                 for e in entries:
                     add(e.code, "presenter", tail)
@@ -528,8 +570,12 @@ class ActorFinder:
             rest = stripped[lead[0].end:].lstrip()
             if rest[:1].isupper() and not re.match(r"^[A-Z][\w-]*\s+(?:" + _VERBS + r")\b", rest) and not rest.startswith("("):
                 add(lead[0].entry.code, "section", lead[0].text)
-        if kind == "heading" or (len(stripped) < 80 and not stripped.endswith(":") and not stripped.startswith("(")
-                                 and kind not in ("item", "bullet", "numbered") and not matches):
+        title_line = (kind == "paragraph" and len(stripped) < 160 and not stripped.endswith((".", ":", ";"))
+                      and not stripped.startswith(("(", "•", "-", "–", "●")) and not _ITEM_PREFIX_RE.match(stripped)
+                      and not re.search(r"[“”\"]", stripped))  # a document's title in a list of documents
+        if kind == "heading" or title_line or (len(stripped) < 80 and not stripped.endswith(":")
+                                               and not stripped.startswith("(")
+                                               and kind not in ("item", "bullet", "numbered") and not matches):
             self.section_actor = None
             self.last_person = None if kind == "heading" else self.last_person
         elif self.section_actor and not claims:

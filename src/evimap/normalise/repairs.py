@@ -67,7 +67,9 @@ def fix_letter_spacing(text: str) -> str:
     return _SPACED_RUN_RE.sub(join, text)
 
 
-_ZERO_WIDTH_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+# U+FFFE is not a character: pdfium reports a soft hyphen that broke a word at a line end as U+FFFE inside
+# the word ("ac\ufffecount"), which otherwise splits it for search and for name matching
+_ZERO_WIDTH_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\ufffe]")
 _SPACES_RE = re.compile("[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 

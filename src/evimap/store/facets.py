@@ -51,7 +51,9 @@ class FacetArrays:
         self.pairs: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray, list[Any]]] = {}
 
     def _load_pairs(self, db: sqlite3.Connection, facet: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[Any]]:
-        """(passage rowids, value codes, document rowid → value code, values) of a said-by/named or label facet."""
+        """(where each passage rowid's codes start, value codes, document rowid → value code, values) of a
+        said-by/named or label facet. Counting then costs in proportion to the matched passages and their own
+        values, not to every pair in the store (a country facet holds about a million)."""
         if facet in SAID_FACETS:
             own = db.execute(f"SELECT p.rowid, c.{facet} FROM claims c JOIN passages p ON p.id = c.passage_id "
                              f"WHERE c.{facet} IS NOT NULL").fetchall()
@@ -73,7 +75,9 @@ class FacetArrays:
         if len(rows) and values:  # a passage naming a country twice counts once
             keys = np.unique(rows * len(values) + codes)
             rows, codes = keys // len(values), keys % len(values)
-        return rows, codes, by_doc, values
+        # rows are sorted now: passage rowid r owns codes[start[r]:start[r + 1]] (compressed rows)
+        start = np.searchsorted(rows, np.arange(self.ri.size + 1)).astype(np.int64)
+        return start, codes, by_doc, values
 
     def count(self, db: sqlite3.Connection, facet: str, rows: np.ndarray, limit: int) -> list[tuple[Any, int]]:
         """The ``limit`` commonest values of ``facet`` among the passages ``rows`` (sorted rowids)."""
@@ -86,13 +90,14 @@ class FacetArrays:
             with self.lock:
                 if facet not in self.pairs:
                     self.pairs[facet] = self._load_pairs(db, facet)
-            p_rows, p_codes, by_doc, values = self.pairs[facet]
-            matched = np.zeros(self.ri.size, dtype=bool)
-            matched[rows] = True
-            inside = p_rows < self.ri.size
-            p_rows, p_codes = p_rows[inside], p_codes[inside]
-            sel = matched[p_rows]
-            keep_rows, keep_codes = p_rows[sel], p_codes[sel]
+            start, p_codes, by_doc, values = self.pairs[facet]
+            first, n_own = start[rows], start[rows + 1] - start[rows]
+            has = n_own > 0
+            first, n_own = first[has], n_own[has]
+            total = int(n_own.sum())
+            # positions of the matched passages' own pairs: each run first[i] … first[i] + n_own[i] - 1
+            pos = np.repeat(first - np.cumsum(n_own) + n_own, n_own) + np.arange(total)
+            keep_rows, keep_codes = np.repeat(rows[has], n_own), p_codes[pos]
             d_codes = by_doc[docs]
             # each passage once per value: its own pairs (distinct since loading), its document's value, less
             # own pairs that repeat the document's value

@@ -296,6 +296,7 @@ class SQLiteStore:
         self.readonly = readonly
         self._dups: tuple[tuple[int, int], set[int]] | None = None  # rowids of duplicate passages, see _fts_only
         self._last_eval: tuple[Any, Any] | None = None  # the last query evaluated over the postings (search, then count)
+        self._rank_memo: tuple[tuple[int, int], Any, float] | None = None  # see _rank_index_for
         self.use_postings = True  # False: every search in FTS5 (benchmarks and tests compare the two)
         p = Path(self.path)
         if readonly and not p.exists():
@@ -916,7 +917,15 @@ class SQLiteStore:
         attribution, which need SQL), else None."""
         if not self.use_postings or q.kinds or q.labels or q.attributed:
             return None
-        return postings.current(self.db, self.path)
+        # checking that the index matches the FTS table reads and hashes FTS5's structure record: done once per
+        # state of this connection's view of the store (a missing index is looked for again after a few seconds)
+        version = (self.db.execute("PRAGMA data_version").fetchone()[0], self.db.total_changes)
+        memo = self._rank_memo
+        if memo is not None and memo[0] == version and (memo[1] is not None or time.monotonic() - memo[2] < 5.0):
+            return memo[1]
+        ri = postings.current(self.db, self.path)
+        self._rank_memo = (version, ri, time.monotonic())
+        return ri
 
     def _postings_eval(self, q: SearchQuery) -> "postings.Evaluation | None":
         """``q`` evaluated over the postings, or None when FTS5 must answer it (no current index, a

@@ -388,8 +388,10 @@ def create_app(store: str | WebConfig, token: str | None = None, **options: Any)
             try:
                 ctx.update(run_search(corpus, p, page, config.per_page))
                 raw = run_facets(corpus, p, list(render.PAGE_FACETS), 8)
+                link = render.facet_link(p)
                 ctx["facets"] = {f: None if vals is None else
-                                 [(facet_label(f, v), *facet_value(f, v), n) for v, n in vals] for f, vals in raw.items()}
+                                 [(facet_label(f, v), link(*facet_value(f, v)), n) for v, n in vals]
+                                 for f, vals in raw.items()}
             except NotFoundError:
                 raise
             except EvimapError as exc:

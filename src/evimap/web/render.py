@@ -7,7 +7,7 @@ ever added around escaped text (search highlights, evidence terms), never taken 
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Callable
 from urllib.parse import urlencode
 
 from markupsafe import Markup, escape
@@ -95,6 +95,19 @@ def with_param(params: dict[str, Any], key: str, value: Any, *, add: bool = True
     else:
         new[key] = str(value) if add else None
     return "/search?" + query_string(new)
+
+
+def facet_link(params: dict[str, Any]) -> Callable[[str, Any], str]:
+    """``with_param(params, key, value)`` for many values of one page's facets: the query string without
+    the new value is encoded once, and a repeatable parameter's new value is appended to it (same query)."""
+    base = "/search?" + query_string({k: v for k, v in params.items() if k != "page"})
+
+    def link(key: str, value: Any) -> str:
+        if key in MULTI_PARAMS and str(value) not in params.get(key, ()):
+            return f"{base}&{_pair(key, value)}" if len(base) > 8 else f"{base}{_pair(key, value)}"
+        return with_param(params, key, value)
+
+    return link
 
 
 def heat_class(value: int, maximum: int) -> str:
