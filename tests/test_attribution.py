@@ -94,6 +94,49 @@ def test_rules_v3_cases_from_the_third_development_set():
                   "governance for sustainable development", finder) == []
 
 
+def test_titles_agendas_and_names_from_the_fourth_development_set():
+    """Document titles with their author, agenda entries and country names that are not countries
+    (attribution-dev4, annotated blind)."""
+    g = gazetteer()
+
+    def actors(text: str, finder: ActorFinder | None = None) -> list[str]:
+        return [c.actor for c in (finder or ActorFinder(g, {})).passage("p", text, "paragraph")]
+
+    assert actors("• Making migration work for development. Report of the Secretary-General (A72/643)") == [
+        "Secretary-General"]
+    assert actors("UN Secretary-General s report on. the Global compact for safe, orderly and regular migration. "
+                  "Inputs of the International Labour Organization") == ["ILO"]  # the contributor, not the report
+    assert actors("European Union. (8-9 May 2017) Statement by. H.E. Mr Peter Sørensen. Ambassador, Permanent "
+                  "Observer of the European Union to the United Nations") == ["EU"]
+    assert actors("UN Women Chair s Report to the Global Migration Group 1 January 31 December 2016") == ["UN Women"]
+    assert actors("Moroccan position on the Global Compact for safe, orderly and regular Migration") == ["MAR"]
+    assert actors("• Thematic Recollection 2007 – 2017. GFMD contribution to the GCM EN | FR | ES") == ["GFMD"]
+    assert actors("• Recommendations from the International Union for the Scientific Study of Population") == ["IUSSP"]
+    assert actors("According to a recent report by the Overseas Development Institute, Africa would gain.") == ["ODI"]
+    # an agenda entry: the body after the slash; a closing bracket tag after the body
+    assert actors("Intergovernmental mechanisms Navid Hanif, Office for ECOSOC Support and Coordination/UN DESA The "
+                  "global compact: What options for review and follow-up?") == ["UN DESA"]
+    assert actors("Moderator: Bela Hovy, Population Division / UN DESA [Presentation]") == ["UN DESA"]
+    # "the report" speaks for the body whose report was just named, in this passage and the next
+    finder = ActorFinder(g, {})
+    assert "SRSG" in actors("Ms. Rosengaertner presented the key findings of the report of SRSG Peter Sutherland, "
+                            "published in February 2017. The report identified three essential relationships.", finder)
+    assert actors("Ms. Rosengaertner identified five priority areas. First, on managing crisis-related movements, "
+                  "the report identified the need for a definition of vulnerable migrants.", finder) == ["SRSG"]
+    assert actors("The report found that most returnees were satisfied.") == []  # no body's report named before
+    # a country name that begins a body's name is not the country
+    assert "USA" not in actors("Ronnie Goldberg, United States Council for International Business")
+
+
+def test_languages_are_not_countries():
+    from evimap.attribute import attribute_document
+
+    a = attribute_document("x.txt", [{"id": "p", "kind": "paragraph", "text":
+                                      "Francophone countries asked for trainings delivered in French. French-speaking "
+                                      "and Moroccan staff translated it into English and Arabic for Spanish society."}])
+    assert sorted(m[2] for m in a.mentions if m[1] == "country") == ["ESP", "MAR"]
+
+
 def test_abbreviations_are_learned_from_the_document():
     g = gazetteer()
     texts = ["The Regional Migration Observatory (RMO) presented its findings.",

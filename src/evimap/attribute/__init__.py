@@ -73,6 +73,26 @@ def field_of(passage: Any, key: str, default: Any = None) -> Any:
     return passage.get(key, default) if isinstance(passage, dict) else getattr(passage, key, default)
 
 
+_LANGUAGES = frozenset("French English Spanish Arabic Chinese Russian Portuguese German Italian Japanese Dutch Turkish "
+                       "Korean Persian Greek Polish Swedish".split())
+_LANGUAGE_BEFORE_RE = re.compile(r"\b(?:in|into|speak|speaks|speaking|spoken)\s+$")
+_LANGUAGE_AFTER_RE = re.compile(r"^(?:-speaking|\s+(?:language|languages|speakers?|version|translation)\b)")
+
+
+def _language_use(text: str, start: int, end: int) -> bool:
+    """A demonym used for a language ("trainings delivered in French", "French-speaking"), not a country."""
+    if text[start:end].rstrip(".") not in _LANGUAGES:  # the match may hold the full stop ("French.")
+        return False
+    after = text[end:end + 14]
+    if _LANGUAGE_AFTER_RE.match(after):
+        return True
+    # "in French.", "in French, Spanish …", "into English and Arabic": a language closes the phrase or a list of them
+    if not _LANGUAGE_BEFORE_RE.search(text[max(0, start - 10):start]):
+        return False
+    closes = re.match(r"(?:\s*$|\s*[.,;:)]|\s+(?:and|or)\s+([A-Z]\w+))", after)
+    return text[end - 1] == "." or bool(closes and (closes.group(1) is None or closes.group(1) in _LANGUAGES))
+
+
 def attribute_document(name: str, passages: list[Any], text: str = "") -> Attribution:
     """Attribute every passage of one document (``Passage`` records or dicts with id, text, kind)."""
     gaz = gazetteer()
@@ -90,7 +110,7 @@ def attribute_document(name: str, passages: list[Any], text: str = "") -> Attrib
         matches = gaz.find(ptext, overlay)
         for m in matches:
             e = m.entry
-            if e.kind in ("country", "demonym"):
+            if e.kind == "country" or (e.kind == "demonym" and not _language_use(ptext, m.start, m.end)):
                 out.mentions.append((pid, "country", e.code, m.text, m.start))
             elif e.kind == "region":
                 out.mentions.append((pid, "region", e.code, m.text, m.start))

@@ -202,7 +202,7 @@ _ITEM_PREFIX_RE = re.compile(r"^(?:\(?\d{1,3}[.)]|\(?[a-z][.)]|\([ivx]{1,4}\)|[�
 # a heading in capitals run into the next sentence: "IMPLEMENTING THE NEW YORK DECLARATION … Mr. William Lacy Swing, …"
 _CAPS_HEADING_RE = re.compile(r"^(?:[IVXL]+\.\s+)?[A-Z][A-Z0-9 ,:;'’&()/-]{8,}?\s+(?=(?:Mr|Ms|Mrs|Dr|Professor|Ambassador|H\.E)\.?\s)")
 # a document as the subject: "The report of the Secretary-General … emphasized"
-_DOC_SUBJECT_RE = re.compile(r"^(?:the |The )?(?:\w+ )?(?:report|statement|study|paper|note|submission|"
+_DOC_SUBJECT_RE = re.compile(r"^(?:the |The |an? |An? )?(?:[\w-]+ ){0,2}?(?:report|statement|study|paper|note|submission|"
                              r"contribution|message|position)s? (?:of|by|from) (?:the )?(?P<author>.+)$")
 # a study by its author: "an assessment conducted in 2023 by the Multilateral Organization … concluded"
 _STUDY_BY_RE = re.compile(r"^(?:the |The |an? |An? )?(?:[\w-]+ ){0,3}?(?:report|study|paper|assessment|evaluation|review|"
@@ -214,6 +214,23 @@ _INTERVIEW_RE = re.compile(
     r"(?P<agent>(?:the )?[A-Z][^,;:]{1,80}?)(?:\s+(?:working|based|located) in [^,]{1,60})?, it was "
     r"(?:noted|said|stated|mentioned|reported|explained|highlighted|stressed|emphasi[sz]ed|pointed out|observed|"
     r"acknowledged|suggested)\b")
+# a statement, paper or summary named with its author: "Statement by …", "Report of the Secretary-General",
+# "Inputs of the International Labour Organization", "(8-9 May 2017) Statement by."
+_TITLE_OF_RE = re.compile(
+    r"^[•●\-–\s]*(?:\([^()]{1,40}\)\s*)?(?:(?:Joint |Opening |Closing |Keynote |Introductory )?(?:Statement|Remarks|"
+    r"Address|Message|Intervention|Presentation|Speech|Contribution|Submission|Inputs?|Report|Recommendations|"
+    r"Comments|Position paper|Note)s?(?:\s+(?:on|to|at)\s+[^()]{1,100}?)?\s+(?:of|by|from)(?:\s+(.{3,200})|\.?))$", re.I)
+# a document named by its author first: "IOM Statement", "UN Women Chair s Report …", "Moroccan position on …"
+_OWN_TITLE_RE = re.compile(r"^[•●\-–\s]*([^.:]{2,80}?)(?:'s|’s| s)?\s+(?:Statement|statement|recommendations|"
+                           r"Recommendations|submission|Submission|position paper|Position Paper|position|Position|"
+                           r"contribution|Contribution|summary|Summary|Note|Issue Brief|Discussion Paper|Report|report|"
+                           r"input|Input|inputs|Inputs)\b")
+_ROLE_TAIL_RE = re.compile(r"\s+(?:Chair|Chairs|Presidency|Secretariat|Co-Chairs?)$")
+# "the report of SRSG Peter Sutherland", "the report by the Secretary-General": a body's report named in passing
+_REPORT_OF_RE = re.compile(r"\b[Rr]eport (?:of|by) (?:the )?([A-Z][^,;.()]{1,100}?)(?=\s*[,;.(]|\s+(?:on|published|"
+                           r"entitled|to|in|and|which|that|was|were)\b|$)")
+# the subject "the report" (after a lead: "First, on managing crisis-related movements …, the report")
+_THE_REPORT_RE = re.compile(r"(?:^|,\s+)(?:the |The )?report$")
 # someone speaking for a body: "a representative from the GFMD business mechanism"
 _MEMBER_OF_RE = re.compile(r"^(?:an? |the |The |A |An )?(?:representatives?|delegates?|members?|spokesperson|"
                            r"officials?) (?:from|of) (?:the )?(?P<author>.+)$")
@@ -234,7 +251,7 @@ _CLAUSE_RE = re.compile(
     rf"^{_LEAD}(?P<subj>[^;:“”\"]{{1,260}}?)\s+(?:(?:further|also|then|again|strongly|repeatedly|particularly|"
     rf"specifically|firmly|fully|briefly|later|subsequently|had|has|have|would|will|could|should|must|may|might|"
     rf"can|,)\s+)*(?P<verb>{_VERBS})\b")
-_ACCORDING_RE = re.compile(r"\b[Aa]ccording to (?:the )?([A-Z][^,.;]{1,80}),")
+_ACCORDING_RE = re.compile(r"\b[Aa]ccording to (?:the )?([A-Za-z][^,.;]{1,80}),")
 _TITLES = (r"Mr|Ms|Mrs|Dr|Professor|Prof|Ambassador|H\.E|His Excellency|Her Excellency|Minister|Deputy|"
            r"Under-Secretary-General|Assistant Secretary-General|Secretary-General|Director-General|Director General|"
            r"Director|Chief|Commissioner|Rapporteur|Special Adviser|Special Representative|Senator|Mayor|President|"
@@ -286,6 +303,17 @@ def _without_offices(matches: list[Match]) -> list[Match]:
     return out
 
 
+def _represented(matches: list[Match], text: str) -> str | None:
+    """The body a statement's author speaks for: the one after "Representative/Observer/Minister … of", else as
+    :func:`_actor_from` ("Ambassador, Permanent Observer of the European Union to the United Nations" → EU)."""
+    for m in matches:
+        if m.entry.kind in ("org", "country", "demonym") and re.search(
+                r"\b(?:Representative|Observer|Ambassador|Minister|Director|Head|Secretary|Commissioner|President|Chair)"
+                r"[\w\s,-]{0,40}\b(?:of|for)\s+(?:the\s+)?$", text[:m.start]):
+            return m.entry.code
+    return _actor_from(matches, text, prefer_state=True)
+
+
 def _actor_from(matches: list[Match], text: str, prefer_state: bool) -> str | None:
     """The body a subject or affiliation phrase points at."""
     orgs = [m for m in matches if m.entry.kind == "org"]
@@ -322,6 +350,9 @@ class ActorFinder:
         self.last_person: Person | None = None
         self.section_actor: tuple[str, str] | None = None  # (actor, evidence)
         self.pending_title: tuple[str, str] | None = None  # a statement's title, for the quotation after it
+        # the body whose report was just named ("presented the findings of the report of SRSG Peter Sutherland"),
+        # for "the report identified …" in this passage and the next: (body, passages left)
+        self.report_author: tuple[str, int] | None = None
 
     def _find(self, text: str) -> list[Match]:
         return self.gaz.find(text, self.overlay)
@@ -454,22 +485,30 @@ class ActorFinder:
             self.pending_title = pending
         elif pending and len(stripped) < 60 and kind != "heading":
             self.pending_title = pending
-        # titles of statements and summaries
-        m = re.match(r"^[•\-–\s]*(?:(?:Joint |Opening |Closing |Keynote |Introductory )?(?:Statement|Remarks|Address|"
-                     r"Message|Intervention|Presentation|Speech|Contribution|Submission|Inputs?)s?"
-                     r"(?:\s+(?:on|to|at)\s+[^()]{1,100}?)?\s+(?:of|by|from)\s+)(.{3,200})$", stripped.rstrip(":"), re.I)
-        if m:
-            rest = m.group(1)
-            actor = _actor_from(self._find(rest), rest, prefer_state=True)
-            if actor:
-                add(actor, "title", stripped[:200])
-        m = re.match(r"^([^.:]{2,80}?)(?:'s|’s| s)?\s+(?:Statement|statement|recommendations|Recommendations|submission|"
-                     r"Submission|position paper|Position Paper|contribution|Contribution|summary|Summary|Note|Issue Brief|"
-                     r"Discussion Paper)\b", stripped)
-        if m and len(stripped) < 300:
-            entry = self._lookup(m.group(1))
-            if entry and entry.kind in ("org", "country"):
-                add(entry.code, "title", m.group(0))
+        # titles of statements, papers and summaries: the passage's start or, in a short passage, any part of it
+        # after a full stop ("Making migration work for development. Report of the Secretary-General (A/72/643)")
+        whole = stripped.rstrip(":")
+        parts = [(whole, "")]
+        if len(stripped) < 300:
+            cuts = [c.end() for c in re.finditer(r"(?<=[a-z0-9\])])\.\s+", whole)]
+            parts += [(whole[a:b].rstrip(". "), whole[b:]) for a, b in zip(cuts, cuts[1:] + [len(whole)])]
+        titled = False
+        for part, after in parts:
+            m = _TITLE_OF_RE.match(part)
+            if m:
+                # "Statement by. H.E. Mr Peter Sørensen. Ambassador, Permanent Observer of the European Union …"
+                rest = m.group(1) or after
+                actor = _represented(self._find(rest), rest) if rest else None
+                if actor:
+                    add(actor, "title", stripped[:200])
+                    titled = True
+        for part, _ in parts:
+            m = _OWN_TITLE_RE.match(part)
+            if m and len(stripped) < 300 and not titled:
+                name = _ROLE_TAIL_RE.sub("", m.group(1))  # "UN Women Chair s Report" → UN Women
+                entry = self._lookup(name)
+                if entry and entry.kind in ("org", "country", "demonym"):
+                    add(entry.code, "title", m.group(0))
         if claims and len(stripped) < 200 and not re.search(r"[“”\"]", stripped):
             self.pending_title = (claims[-1].actor, stripped[:200])
         m = re.search(r"\bprepared by (?:the )?([A-Z][^.;]{2,120})", stripped)
@@ -484,13 +523,22 @@ class ActorFinder:
             if len(stripped) > 60:
                 add("Co-facilitators", "section", stripped[:60])
         # reporting verbs, sentence by sentence
+        if self.report_author is not None:
+            self.report_author = (self.report_author[0], self.report_author[1] - 1) if self.report_author[1] > 1 else None
         if len(stripped) >= 25:
             body = _HEADING_PREFIX_RE.sub("", stripped)
             done = ""
             for sentence in sentences(body):
                 before, done = done, done + " " + sentence
                 sentence = _ITEM_PREFIX_RE.sub("", sentence)
+                for rm in _REPORT_OF_RE.finditer(sentence):
+                    first = [x for x in self._find(rm.group(1))[:1] if x.start == 0 and x.entry.kind in ("org", "country")]
+                    if first:
+                        self.report_author = (first[0].entry.code, 2)
                 sm = _CLAUSE_RE.match(sentence)
+                if sm and self.report_author and _THE_REPORT_RE.search(sm.group("subj")):
+                    add(self.report_author[0], "speech", sentence[: sm.end()])
+                    continue
                 if sm:
                     resolved = self._resolve_subject(sm.group("subj"), pid, before)
                     if resolved:
@@ -510,6 +558,12 @@ class ActorFinder:
                         add(resolved[0], "speech", im.group(0), resolved[1])
                         continue
                 am = _ACCORDING_RE.search(sentence)
+                dm = am and (_DOC_SUBJECT_RE.match(am.group(1)) or _STUDY_BY_RE.match(am.group(1)))
+                if dm:  # "According to a recent report by the Overseas Development Institute, …"
+                    entry = self._lookup(dm.group("author").strip())
+                    if entry is not None and entry.kind in ("org", "country"):
+                        add(entry.code, "speech", am.group(0))
+                        continue
                 if am:
                     hits = _without_offices(self._find(am.group(1)))
                     if len(hits) == 1 and hits[0].entry.kind in ("org", "country") and not _SUBJ_BLOCK.search(am.group(1)):
@@ -534,11 +588,14 @@ class ActorFinder:
                 continue
             # the affiliation ends the entry: followed by the end, a bracket or a new capitalised title
             last = None
-            for x in hits:
+            for k, x in enumerate(hits):
                 nxt = tail[x.end: x.end + 2]
-                if x.entry.kind in ("org", "country") and (nxt == "" or nxt[:1] in "(\n" or re.match(r"\s[A-Z]", nxt)
-                                                            or re.match(r"\s\(", tail[x.end:x.end + 2])):
+                if x.entry.kind in ("org", "country") and (nxt == "" or nxt[:1] in "(\n" or re.match(r"\s[A-Z(\[]", nxt)):
                     last = x
+                    # "Office for ECOSOC Support and Coordination/UN DESA": the body after the slash
+                    for y in hits[k + 1:]:
+                        if y.entry.kind == "org" and re.fullmatch(r"[^/.:]{0,60}/\s*", tail[last.end: y.start]):
+                            last = y
                     break
             between = tail[: last.start] if last is not None else ""
             if (last is not None and last.start <= 80 and "." not in between.replace("Mr.", "").replace("Ms.", "")

@@ -170,6 +170,11 @@ def _tokens(text: str) -> tuple[str, ...]:
     return tuple(_norm(t) for t in _TOKEN_RE.findall(text))
 
 
+# a country name that begins a body's name is not the country: "United States Council for International Business"
+_BODY_WORD_RE = re.compile(r"\s+(?:Council|Institute|Center|Centre|Agency|Association|Chamber|Foundation|Bureau|"
+                           r"Corporation|Society|Federation|Confederation|Network|Forum)\b")
+
+
 class Gazetteer:
     """Countries, regions and organisations with a longest-match phrase matcher."""
 
@@ -294,8 +299,8 @@ class Gazetteer:
                     i += 1
                     continue
                 j, e = hit
-                if e.kind != "block":
-                    s, t = m.start() + spans[i][0], m.start() + spans[j - 1][1]
+                s, t = m.start() + spans[i][0], m.start() + spans[j - 1][1]
+                if e.kind != "block" and not (e.kind in ("country", "demonym") and _BODY_WORD_RE.match(text, t)):
                     out.append(Match(e, s, t, text[s:t]))
                 i = j
         return out
