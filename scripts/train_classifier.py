@@ -18,6 +18,9 @@ Training data for ``gcm`` (objectives, multi-label):
 - the GCM's associated actions (../shared/frameworks/gcm-objectives-and-actions.md), each labelled with
   its objective (used as training text only; nothing of it is shipped but the fitted weights);
 - the hand-annotated passages of benchmarks/data/gcm-train.jsonl and gcm-dev.jsonl — never gcm-test.jsonl.
+The GCM classifier also gets a lexical layer (stem tf-idf, one-vs-rest; --lexical-C, --no-lexical): in 5-fold
+cross-fitting on train + dev it raised micro-F1 from 0.764 to 0.796 (unigram stems; stem bigrams gave 0.801 and
+were left out for speed).
 With --calibrate it also fits the framework's ``calibration`` weights and ``threshold`` without letting
 the classifier see the passages it is calibrated on: 5-fold cross-fitting over train + dev (each fold's
 classifier probabilities come from a model trained on the other folds), threshold maximising micro-F1 on
@@ -43,7 +46,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 from evimap import frameworks  # noqa: E402
-from evimap.map.classifier import Classifier  # noqa: E402
+from evimap.frameworks.rules import Text  # noqa: E402
+from evimap.map.classifier import Classifier, lexical_features  # noqa: E402
 from evimap.map.embed import get_embedder  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
@@ -122,8 +126,12 @@ def annotated(name: str) -> list[tuple[str, list[str]]]:
     return [(r["text"], r["labels"]) for r in map(json.loads, open(ROOT / "benchmarks" / "data" / name, encoding="utf-8"))]
 
 
-def fit_ovr(data: list[tuple[str, list[str]]], codes: list[str], c: float, emb) -> Classifier:
-    """One-vs-rest logistic regression over the static embeddings; multi-label data."""
+def fit_ovr(data: list[tuple[str, list[str]]], codes: list[str], c: float, emb,
+            lexical_c: float | None = None) -> Classifier:
+    """One-vs-rest logistic regression over the static embeddings; multi-label data. With ``lexical_c``, also
+    the lexical layer: the same over stem tf-idf (stems found in at least two training texts)."""
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.feature_extraction.text import TfidfTransformer
     from sklearn.linear_model import LogisticRegression
 
     x = emb.encode([t for t, _ in data])
@@ -133,10 +141,26 @@ def fit_ovr(data: list[tuple[str, list[str]]], codes: list[str], c: float, emb) 
         lr = LogisticRegression(C=c, class_weight="balanced", max_iter=3000).fit(x, y)
         coef.append(lr.coef_[0])
         icpt.append(lr.intercept_[0])
-    return Classifier(codes, np.array(coef), np.array(icpt), emb.name)
+    lexical = {}
+    if lexical_c:
+        dv = DictVectorizer()
+        counts = dv.fit_transform([lexical_features(Text.of(t)) for t, _ in data])
+        keep = np.asarray((counts > 0).sum(axis=0)).ravel() >= 2
+        counts = counts[:, keep]
+        tfidf = TfidfTransformer(sublinear_tf=True)  # (1 + log tf) × idf, L2 norm: what Classifier applies
+        xl = tfidf.fit_transform(counts)
+        lcoef, licpt = [], []
+        for code in codes:
+            y = np.array([code in labels for _, labels in data])
+            lr = LogisticRegression(C=lexical_c, class_weight="balanced", max_iter=3000).fit(xl, y)
+            lcoef.append(lr.coef_[0])
+            licpt.append(lr.intercept_[0])
+        lexical = {"lex_terms": [str(t) for t in np.array(dv.get_feature_names_out())[keep]], "lex_idf": tfidf.idf_,
+                   "lex_coef": np.array(lcoef), "lex_intercept": np.array(licpt)}
+    return Classifier(codes, np.array(coef), np.array(icpt), emb.name, **lexical)
 
 
-def calibrate_gcm(fw, base: list, pool: list, c: float, emb) -> None:
+def calibrate_gcm(fw, base: list, pool: list, c: float, emb, lexical_c: float | None) -> None:
     """Cross-fitted calibration weights and threshold (see the module docstring)."""
     from sklearn.model_selection import KFold
 
@@ -147,7 +171,7 @@ def calibrate_gcm(fw, base: list, pool: list, c: float, emb) -> None:
     codes = [fw.categories[i].code for i in idx]
     x = np.zeros((len(pool), len(idx), len(SIGNALS)))
     for tr, te in KFold(5, shuffle=True, random_state=0).split(pool):
-        mapper.classifier = fit_ovr(base + [pool[i] for i in tr], codes, c, emb)
+        mapper.classifier = fit_ovr(base + [pool[i] for i in tr], codes, c, emb, lexical_c)
         x[te] = mapper.features([pool[i][0] for i in te])[:, idx, :]
     y = np.array([[code in labels for code in codes] for _, labels in pool])
     w = fit_calibration(x.reshape(-1, len(SIGNALS)), y.reshape(-1).astype(float))
@@ -175,6 +199,8 @@ def main() -> None:
     ap.add_argument("--self-train", default=None)
     ap.add_argument("--C", type=float, default=None, help="inverse regularisation (default: sdg 4, gcm 2)")
     ap.add_argument("--calibrate", action="store_true", help="gcm: also fit calibration + threshold (cross-fitted)")
+    ap.add_argument("--lexical-C", type=float, default=4.0, help="gcm: inverse regularisation of the lexical layer")
+    ap.add_argument("--no-lexical", action="store_true", help="gcm: no lexical layer")
     ap.add_argument("--out", default=None)
     args = ap.parse_args()
     fw = frameworks.load(args.framework)
@@ -185,9 +211,10 @@ def main() -> None:
         codes = [cat.code for cat in fw.categories if cat.facet != "principle" and not cat.parent]
         base = [(t, [cat.code]) for cat in fw.categories if cat.code in codes for t in cat.texts()] + gcm_actions()
         pool = annotated("gcm-train.jsonl") + annotated("gcm-dev.jsonl")
+        lexical_c = None if args.no_lexical else args.lexical_C
         if args.calibrate:
-            calibrate_gcm(fw, base, pool, c, emb)
-        fit_ovr(base + pool, codes, c, emb).save(out)
+            calibrate_gcm(fw, base, pool, c, emb, lexical_c)
+        fit_ovr(base + pool, codes, c, emb, lexical_c).save(out)
         print(f"{len(base) + len(pool)} training texts, {len(codes)} classes → {out} ({os.path.getsize(out) // 1024} KB)")
         return
     data = framework_texts(fw)

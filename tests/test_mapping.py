@@ -296,6 +296,40 @@ def test_gcm_classifier_is_shipped_and_used():
     assert not any(lab.assigned for lab in procedure.values() if lab.code.isdigit())
     principles = [c.code for c in m.cats if c.facet == "principle"]
     assert all(back[c].features["classifier"] == 0 for c in principles)
+    # the lexical layer: its probability is a signal, and its evidence names the stems that weighed most
+    assert m.classifier.has_lexical and back["21"].features["lexical"] > 0.5
+    [lex] = [e for e in back["21"].evidence if e["type"] == "lexical"]
+    assert "returne" in lex["stems"] or "reintegr" in lex["stems"] or "busi" in lex["stems"], lex
+    assert max(lab.features["lexical"] for lab in procedure.values()) < 0.5
+
+
+def test_lexical_layer_is_logistic_regression_over_stem_tfidf(tmp_path):
+    """predict_lexical equals the dense computation: (1 + log tf) × idf, L2-normalised, through the logistic;
+    the layer survives a save/load round trip; a classifier without it gives 0."""
+    import numpy as np
+
+    from evimap.frameworks.rules import Text
+    from evimap.map.classifier import Classifier, _read, lexical_features
+
+    terms = ["remitt", "cost", "return", "data"]
+    idf = np.array([2.0, 1.5, 1.0, 1.2])
+    lcoef = np.array([[3.0, 1.0, -1.0, 0.0], [-1.0, 0.0, 4.0, 0.5]])
+    clf = Classifier(["20", "21"], np.zeros((2, 256)), np.zeros(2), "static", terms, idf, lcoef, np.array([-1.0, -2.0]))
+    texts = ["Remittance costs and remittances fell.", "Return, return and more data.", "Nothing known here."]
+    parsed = [Text.of(t) for t in texts]
+    got = clf.predict_lexical(parsed, ["21", "20", "9"])
+    for i, t in enumerate(parsed):
+        f = lexical_features(t)
+        v = np.array([(1 + np.log(f[w])) * idf[k] if w in f else 0.0 for k, w in enumerate(terms)])
+        v = v / (np.linalg.norm(v) or 1.0)
+        want = 1 / (1 + np.exp(-(lcoef @ v + np.array([-1.0, -2.0]))))
+        assert np.allclose(got[i, :2], want[[1, 0]]) and got[i, 2] == 0.0
+    assert clf.lexical_terms(parsed[0], "20") == ["remitt", "cost"]
+    clf.save(tmp_path / "lex.npz")
+    back = _read(str(tmp_path / "lex.npz"))
+    assert back.lex_terms == terms and np.allclose(back.predict_lexical(parsed, ["20"]), got[:, 1:2], atol=1e-6)
+    plain = Classifier(["20"], np.zeros((1, 256)), np.zeros(1), "static")
+    assert not plain.has_lexical and not plain.predict_lexical(parsed, ["20"]).any()
 
 
 def test_user_classifier_file_and_missing_file(tmp_path):

@@ -28,7 +28,7 @@ TOP_KEYS = {"id": str, "name": str, "version": str, "source": str, "description"
 CATEGORY_KEYS = {"code": str, "title": str, "description": str, "level": str, "facet": str, "parent": str,
                  "terms": list, "rules": list, "exclude": list, "examples": list, "indicators": list,
                  "threshold": float}
-CALIBRATION_KEYS = ("bias", "rules", "terms", "similarity", "relative", "classifier")
+CALIBRATION_KEYS = ("bias", "rules", "terms", "similarity", "relative", "classifier", "lexical")
 
 
 class FrameworkError(EvimapError):

@@ -5,6 +5,11 @@ A framework names its classifier with the top-level key ``classifier:`` — a bu
 ``codes`` (the categories it predicts), ``coef`` (codes × embedding dims), ``intercept`` and
 ``model`` (the embedder it was trained on). Training code: ``scripts/train_classifier.py``.
 Applying it needs only numpy.
+
+A classifier may also carry a **lexical layer** (``lex_terms``, ``lex_idf``, ``lex_coef``, ``lex_intercept``): a
+one-vs-rest logistic regression over the passage's word stems (sublinear tf × idf, L2-normalised), the stems
+being those the rule engine computes anyway. It is the ``lexical`` signal of the engine, and its evidence names
+the stems that weighed most for a label. Files without it (the SDG classifier) give that signal 0.
 """
 
 from __future__ import annotations
@@ -18,6 +23,12 @@ import numpy as np
 
 from ..errors import EvimapError
 from ..frameworks import Framework
+from ..frameworks.rules import Text
+
+
+def lexical_features(t: Text) -> dict[str, int]:
+    """The lexical layer's features of a passage: its stems of 3 letters or more, with their counts."""
+    return {s: len(p) for s, p in t.by_stem.items() if len(s) > 2}
 
 
 @dataclass
@@ -26,6 +37,65 @@ class Classifier:
     coef: np.ndarray
     intercept: np.ndarray
     model: str
+    lex_terms: list[str] | None = None
+    lex_idf: np.ndarray | None = None
+    lex_coef: np.ndarray | None = None  # codes × terms
+    lex_intercept: np.ndarray | None = None
+
+    def __post_init__(self) -> None:
+        self._lex_index = {t: i for i, t in enumerate(self.lex_terms)} if self.lex_terms else {}
+        self._lex_weights = (self.lex_coef.T.astype(np.float64) if self.lex_coef is not None else None)  # terms × codes
+
+    @property
+    def has_lexical(self) -> bool:
+        return bool(self._lex_index)
+
+    def _lexical_vectors(self, parsed: list[Text]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(passage row, term index, tf-idf weight / row norm) of every known stem of every passage."""
+        rows: list[int] = []
+        cols: list[int] = []
+        counts: list[int] = []
+        index = self._lex_index
+        for r, t in enumerate(parsed):
+            for stem_, n in lexical_features(t).items():
+                j = index.get(stem_)
+                if j is not None:
+                    rows.append(r)
+                    cols.append(j)
+                    counts.append(n)
+        row = np.array(rows, dtype=np.int64)
+        col = np.array(cols, dtype=np.int64)
+        val = (1.0 + np.log(np.array(counts, dtype=np.float64))) * self.lex_idf[col]
+        norm = np.sqrt(np.bincount(row, weights=val * val, minlength=len(parsed)))
+        return row, col, val / np.where(norm > 0, norm, 1.0)[row]
+
+    def predict_lexical(self, parsed: list[Text], codes: list[str]) -> np.ndarray:
+        """Lexical-layer probabilities (passages × ``codes``); 0 for codes it does not know or without the layer."""
+        out = np.zeros((len(parsed), len(codes)))
+        if not self.has_lexical or not parsed:
+            return out
+        row, col, val = self._lexical_vectors(parsed)
+        z = np.tile(self.lex_intercept.astype(np.float64), (len(parsed), 1))
+        if len(row):
+            contrib = self._lex_weights[col] * val[:, None]  # (stem occurrences) × codes
+            for k in range(z.shape[1]):
+                z[:, k] += np.bincount(row, weights=contrib[:, k], minlength=len(parsed))
+        p = 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
+        where = {c: i for i, c in enumerate(self.codes)}
+        for j, c in enumerate(codes):
+            if c in where:
+                out[:, j] = p[:, where[c]]
+        return out
+
+    def lexical_terms(self, t: Text, code: str, n: int = 5) -> list[str]:
+        """The stems of ``t`` that raise the lexical score of ``code`` most, strongest first."""
+        if not self.has_lexical or code not in self.codes:
+            return []
+        k = self.codes.index(code)
+        row, col, val = self._lexical_vectors([t])
+        weight = self._lex_weights[col, k] * val
+        order = np.argsort(-weight, kind="stable")
+        return [self.lex_terms[col[i]] for i in order[:n] if weight[i] > 0]
 
     def predict(self, vecs: np.ndarray, codes: list[str]) -> np.ndarray:
         """Probabilities (passages × ``codes``); 0 for codes the classifier does not know."""
@@ -38,8 +108,12 @@ class Classifier:
         return out
 
     def save(self, path: str | Path) -> None:
+        lexical = {}
+        if self.has_lexical:
+            lexical = {"lex_terms": np.array(self.lex_terms), "lex_idf": self.lex_idf.astype(np.float32),
+                       "lex_coef": self.lex_coef.astype(np.float32), "lex_intercept": self.lex_intercept.astype(np.float32)}
         np.savez_compressed(path, codes=np.array(self.codes), coef=self.coef.astype(np.float32),
-                            intercept=self.intercept.astype(np.float32), model=np.array(self.model))
+                            intercept=self.intercept.astype(np.float32), model=np.array(self.model), **lexical)
 
 
 def _resolve(fw: Framework) -> Path | None:
@@ -61,7 +135,11 @@ def _resolve(fw: Framework) -> Path | None:
 def _read(path: str) -> Classifier:
     try:
         z = np.load(path, allow_pickle=False)
-        return Classifier([str(c) for c in z["codes"]], z["coef"], z["intercept"], str(z["model"]))
+        lexical = {}
+        if "lex_terms" in z.files:
+            lexical = {"lex_terms": [str(t) for t in z["lex_terms"]], "lex_idf": z["lex_idf"].astype(np.float64),
+                       "lex_coef": z["lex_coef"], "lex_intercept": z["lex_intercept"]}
+        return Classifier([str(c) for c in z["codes"]], z["coef"], z["intercept"], str(z["model"]), **lexical)
     except (OSError, KeyError, ValueError) as exc:
         raise EvimapError(f"{path}: not a classifier file ({exc})") from None
 

@@ -1,7 +1,7 @@
 """Score passages against a framework: rules + semantic similarity (+ a supervised classifier where one
 is shipped), combined into a calibrated 0–1 score.
 
-For each passage and category five signals are computed:
+For each passage and category six signals are computed:
 
 - ``rules``: how many of the category's rules match (after removing spans that an ``exclude``
   rule covers), capped at 2;
@@ -10,8 +10,9 @@ For each passage and category five signals are computed:
   defining texts (title, description, examples, term list);
 - ``relative``: that similarity minus the passage's mean similarity over the framework's
   categories at the same level (a passage close to everything is close to nothing);
-- ``classifier``: the probability from the framework's supervised model (``classifier:`` in the
-  framework file; 0 when it has none).
+- ``classifier``: the probability from the framework's supervised model over the embedding (``classifier:``
+  in the framework file; 0 when it has none);
+- ``lexical``: the probability from that model's lexical layer over the passage's stems (0 without one).
 
 A parent category (an SDG goal) also counts the rule and term matches and the defining texts of its
 children (its targets): a passage that addresses target 10.7 addresses goal 10.
@@ -40,7 +41,7 @@ from .embed import Embedder, get_embedder
 
 # Weights used when a framework file carries no calibration of its own.
 DEFAULT_CALIBRATION = {"bias": -5.2, "rules": 2.2, "terms": 1.6, "similarity": 4.0, "relative": 9.0,
-                       "classifier": 0.0}
+                       "classifier": 0.0, "lexical": 0.0}
 SIGNALS = tuple(k for k in CALIBRATION_KEYS if k != "bias")
 MAX_CHARS = 20_000  # a passage longer than this is scored on its first MAX_CHARS characters
 
@@ -135,7 +136,7 @@ class Mapper:
         self.w = np.array([self.weights[k] for k in SIGNALS])
         self.cats = framework.categories
         k = len(self.cats)
-        index = {c.code: i for i, c in enumerate(self.cats)}
+        index = self.index = {c.code: i for i, c in enumerate(self.cats)}
         self.parent = np.array([index[c.parent] if c.parent else -1 for c in self.cats])
         # a category's family: itself and every descendant
         self.family: list[list[int]] = [[j] for j in range(k)]
@@ -270,12 +271,17 @@ class Mapper:
                 nterms[i, j] = min(len({s for s, _ in tm}), 3) / 3
             hits.append(fam)
         clf = np.zeros((n, k))
+        lex = np.zeros((n, k))
         if self.classifier:
-            clf = self.classifier.predict(batch.vecs, [c.code for c in self.cats])
+            codes = [c.code for c in self.cats]
+            clf = self.classifier.predict(batch.vecs, codes)
+            if self.classifier.has_lexical:
+                lex = self.classifier.predict_lexical(batch.parsed, codes)
             for j in self.depth_order:  # a category the classifier does not know takes its parent's probability
                 if self.parent[j] >= 0 and self.cats[j].code not in self.classifier.codes:
                     clf[:, j] = clf[:, self.parent[j]]
-        feats = np.stack([nrules, nterms, best, rel, clf], axis=-1)
+                    lex[:, j] = lex[:, self.parent[j]]
+        feats = np.stack([nrules, nterms, best, rel, clf, lex], axis=-1)
         z = self.weights["bias"] + feats @ self.w
         score = 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
         empty = np.array([not t.strip() for t in batch.texts], dtype=bool)
@@ -341,6 +347,12 @@ class Mapper:
                    "similarity": round(float(s.features[i, j, SIGNALS.index("similarity")]), 4)})
         if s.features[i, j, SIGNALS.index("classifier")] > 0:
             ev.append({"type": "classifier", "probability": round(float(s.features[i, j, SIGNALS.index("classifier")]), 4)})
+        if s.features[i, j, SIGNALS.index("lexical")] > 0 and self.classifier is not None:
+            code = self.cats[j].code
+            while code not in self.classifier.codes and self.cats[self.index[code]].parent:
+                code = self.cats[self.index[code]].parent  # a target speaks through its goal's words
+            ev.append({"type": "lexical", "probability": round(float(s.features[i, j, SIGNALS.index("lexical")]), 4),
+                       "stems": self.classifier.lexical_terms(t, code)})
         return ev
 
     def features(self, texts: Sequence[str] | Prepared) -> np.ndarray:
