@@ -53,15 +53,25 @@ class Text:
     tokens: list[str]
     by_stem: dict[str, list[int]]
     by_token: dict[str, list[int]]
-    _prefixes: set[str] | None = None
+    _by3: dict[str, list[str]] | None = None
     _offsets: list[tuple[int, int]] | None = None
 
     @property
-    def prefixes(self) -> set[str]:
-        """Every prefix (3 letters or more) of every token, for O(1) prefix gating."""
-        if self._prefixes is None:
-            self._prefixes = {tok[:k] for tok in self.by_token for k in range(3, len(tok) + 1)}
-        return self._prefixes
+    def by3(self) -> dict[str, list[str]]:
+        """The distinct tokens by their first three letters: a prefix test looks at one small bucket (building
+        every prefix of every token cost more than all the tests a passage needs)."""
+        if self._by3 is None:
+            by3: dict[str, list[str]] = {}
+            for tok in self.by_token:
+                if len(tok) >= 3:
+                    by3.setdefault(tok[:3], []).append(tok)
+            self._by3 = by3
+        return self._by3
+
+    def has_prefix(self, prefix: str) -> bool:
+        """Whether a token starts with ``prefix`` (3 letters or more)."""
+        bucket = self.by3.get(prefix[:3])
+        return bucket is not None and any(tok.startswith(prefix) for tok in bucket)
 
     @property
     def offsets(self) -> list[tuple[int, int]]:
@@ -127,7 +137,7 @@ class Prefix(Node):
     prefix: str
 
     def match(self, t: Text) -> list[Span] | None:
-        if self.prefix not in t.prefixes:
+        if not t.has_prefix(self.prefix):
             return None
         spans = [(p, p + 1) for tok, pos in t.by_token.items() if tok.startswith(self.prefix) for p in pos]
         return sorted(spans)
@@ -368,7 +378,7 @@ class Rule:
     def _may_match(self, t: Text) -> bool:
         for k in self.keys or ():
             if k[0] == "*":
-                if k[1:] in t.prefixes:
+                if t.has_prefix(k[1:]):
                     return True
             elif k in t.by_stem:
                 return True

@@ -14,6 +14,7 @@ the stems that weighed most for a label. Files without it (the SDG classifier) g
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -45,6 +46,7 @@ class Classifier:
     def __post_init__(self) -> None:
         self._lex_index = {t: i for i, t in enumerate(self.lex_terms)} if self.lex_terms else {}
         self._lex_weights = (self.lex_coef.T.astype(np.float64) if self.lex_coef is not None else None)  # terms × codes
+        self._lex_columns: dict[int, list[float]] = {}  # code index → weight × idf per term, for evidence
 
     @property
     def has_lexical(self) -> bool:
@@ -55,14 +57,14 @@ class Classifier:
         rows: list[int] = []
         cols: list[int] = []
         counts: list[int] = []
-        index = self._lex_index
+        get = self._lex_index.get  # holds only stems of 3+ letters (lexical_features), so no length test here
         for r, t in enumerate(parsed):
-            for stem_, n in lexical_features(t).items():
-                j = index.get(stem_)
+            for stem_, pos in t.by_stem.items():
+                j = get(stem_)
                 if j is not None:
                     rows.append(r)
                     cols.append(j)
-                    counts.append(n)
+                    counts.append(len(pos))
         row = np.array(rows, dtype=np.int64)
         col = np.array(cols, dtype=np.int64)
         val = (1.0 + np.log(np.array(counts, dtype=np.float64))) * self.lex_idf[col]
@@ -88,14 +90,21 @@ class Classifier:
         return out
 
     def lexical_terms(self, t: Text, code: str, n: int = 5) -> list[str]:
-        """The stems of ``t`` that raise the lexical score of ``code`` most, strongest first."""
+        """The stems of ``t`` that raise the lexical score of ``code`` most, strongest first (the passage's norm
+        scales every stem alike, so it is left out)."""
         if not self.has_lexical or code not in self.codes:
             return []
         k = self.codes.index(code)
-        row, col, val = self._lexical_vectors([t])
-        weight = self._lex_weights[col, k] * val
-        order = np.argsort(-weight, kind="stable")
-        return [self.lex_terms[col[i]] for i in order[:n] if weight[i] > 0]
+        column = self._lex_columns.get(k)
+        if column is None:
+            column = self._lex_columns[k] = (self._lex_weights[:, k] * self.lex_idf).tolist()
+        get = self._lex_index.get
+        scored = []
+        for stem_, pos in t.by_stem.items():
+            j = get(stem_)
+            if j is not None and column[j] > 0:
+                scored.append((-column[j] * (1.0 + math.log(len(pos))), stem_))
+        return [stem_ for _, stem_ in sorted(scored)[:n]]
 
     def predict(self, vecs: np.ndarray, codes: list[str]) -> np.ndarray:
         """Probabilities (passages × ``codes``); 0 for codes the classifier does not know."""

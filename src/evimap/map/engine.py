@@ -189,9 +189,10 @@ class Mapper:
             for j, n in self.by_stem[s]:
                 out.setdefault(j, set()).add(n)
         if self.by_prefix:
-            pre = t.prefixes
+            by3 = t.by3
             for p, rules in self.by_prefix.items():
-                if p in pre:
+                bucket = by3.get(p[:3])
+                if bucket is not None and any(tok.startswith(p) for tok in bucket):
                     for j, n in rules:
                         out.setdefault(j, set()).add(n)
         return out
