@@ -79,6 +79,27 @@ def test_paused_gc_restores_the_collector():
     assert gc.isenabled()
 
 
+def _child_env() -> dict:
+    import os
+
+    return {k: os.environ.get(k) for k in ("OMP_NUM_THREADS", "RAYON_NUM_THREADS", "TOKENIZERS_PARALLELISM")}
+
+
+def test_mapping_workers_run_their_libraries_single_threaded(monkeypatch):
+    import os
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
+    from evimap.memory import single_threaded_children
+
+    monkeypatch.setenv("OMP_NUM_THREADS", "7")
+    monkeypatch.delenv("RAYON_NUM_THREADS", raising=False)
+    with single_threaded_children(), ProcessPoolExecutor(1, mp_context=get_context("spawn")) as pool:
+        child = pool.submit(_child_env).result()
+    assert child == {"OMP_NUM_THREADS": "1", "RAYON_NUM_THREADS": "1", "TOKENIZERS_PARALLELISM": "false"}
+    assert os.environ["OMP_NUM_THREADS"] == "7" and "RAYON_NUM_THREADS" not in os.environ  # restored here
+
+
 @pytest.mark.parametrize("rule, column", [("(a OR", 6), ('"abc', 1), ("NEAR/2 x", 1), ("mi*", 1), ("a )", 3)])
 def test_rule_errors_name_the_column(rule, column):
     with pytest.raises(RuleError) as e:

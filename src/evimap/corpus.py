@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from .errors import EvimapError, IngestError, NotFoundError, QueryError
-from .memory import paused_gc
+from .memory import paused_gc, single_threaded_children
 from .ingest.pipeline import process_file
 from .records import ProcessedDocument
 from .search.query import Hit, any_of, escape_query, parse_years
@@ -327,8 +327,9 @@ class Corpus:
             # Workers score; this process pages through the store by rowid and writes results.
             in_flight: dict[Any, list[tuple[int, str, str, list[str]]]] = {}
             last = 0
-            with ProcessPoolExecutor(max_workers=n_workers, mp_context=get_context("spawn"), initializer=_map_init,
-                                     initargs=(refs, model)) as pool:
+            with single_threaded_children(), ProcessPoolExecutor(
+                    max_workers=n_workers, mp_context=get_context("spawn"), initializer=_map_init,
+                    initargs=(refs, model)) as pool:
                 while True:
                     while len(in_flight) < n_workers * 2 and (rows := self.store.unmapped_any(targets, batch, after=last)):
                         last = rows[-1][0]
