@@ -275,15 +275,17 @@ def explain(
         items.sort(key=lambda r: -r["score"])
         out.print(f"\n[bold]{fw}[/bold]")
         for r in items if show_all else items[:5]:
-            mark = "[green]assigned[/green]" if r["assigned"] else "[dim]not assigned[/dim]"
+            mark = "[green]assigned[/green]" if r["assigned"] else f"[dim]not assigned: {escape(r['reason'])}[/dim]"
             f = r["features"]
             out.print(f"  {r['code']:>6} {r['score']:.2f} (threshold {r['threshold']:.2f}) {mark}  {escape(r['title'][:70])}")
             out.print(f"         [dim]rules {f['rules']:.0f} · terms {f['terms']:.2f} · similarity {f['similarity']:.2f} "
-                      f"(relative {f['relative']:+.2f}) · classifier {f['classifier']:.2f}[/dim]")
+                      f"(relative {f['relative']:+.2f}) · classifier {f['classifier']:.2f} · lexical {f['lexical']:.2f}[/dim]")
             for ev in r["evidence"]:
                 if ev["type"] in ("rule", "term"):
                     out.print(f"         {ev['type']} {escape(ev.get('rule') or ev.get('term'))}: "
                               f"{escape(' | '.join(ev['quotes']))}")
+                elif ev["type"] == "lexical":
+                    out.print(f"         lexical {ev['probability']:.2f}: {escape(', '.join(ev['stems']))}")
                 elif ev["type"] == "closest":
                     out.print(f"         closest: {escape(ev['text'][:90])} ({ev['similarity']:.2f})")
                 elif ev["type"] == "flag":

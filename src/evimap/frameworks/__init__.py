@@ -24,7 +24,8 @@ _ID = re.compile(r"^[a-z][a-z0-9_-]*$")
 _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 TOP_KEYS = {"id": str, "name": str, "version": str, "source": str, "description": str, "levels": list,
-            "facets": dict, "threshold": float, "calibration": dict, "classifier": str, "categories": list}
+            "facets": dict, "threshold": float, "relative_threshold": float, "calibration": dict, "classifier": str,
+            "categories": list}
 CATEGORY_KEYS = {"code": str, "title": str, "description": str, "level": str, "facet": str, "parent": str,
                  "terms": list, "rules": list, "exclude": list, "examples": list, "indicators": list,
                  "threshold": float}
@@ -75,6 +76,10 @@ class Framework:
     levels: list[str] = field(default_factory=list)
     facets: dict[str, str] = field(default_factory=dict)
     threshold: float = 0.5
+    # a category is assigned only if its score is also at least this share of the passage's best score among
+    # the categories of its level and facet (0: off) — a passage about return does not also get every
+    # objective it brushes against
+    relative_threshold: float = 0.0
     calibration: dict[str, float] = field(default_factory=dict)
     classifier: str = ""
     path: str = ""
@@ -174,6 +179,9 @@ def parse(text: str, path: str = "<framework>") -> Framework:
         raise FrameworkError(f"{_where(path, nodes['id'])}: id {top['id']!r} must be lowercase letters, digits, - or _")
     if "threshold" in top and not 0 < top["threshold"] < 1:
         raise FrameworkError(f"{_where(path, nodes['threshold'])}: threshold must be between 0 and 1")
+    if "relative_threshold" in top and not 0 <= top["relative_threshold"] < 1:
+        raise FrameworkError(f"{_where(path, nodes['relative_threshold'])}: relative_threshold must be at least 0 "
+                             f"and below 1")
     for k in top.get("calibration", {}):
         if k not in CALIBRATION_KEYS:
             raise FrameworkError(f"{_where(path, nodes['calibration'])}: unknown calibration weight {k!r} "

@@ -26,7 +26,8 @@ def fingerprint(fw: Framework, model: str) -> str:
     """Changes when the framework's content, its classifier, the model or evimap's version changes (→ rescoring)."""
     body = json.dumps([fw.id, fw.threshold, fw.calibration, [(c.code, c.title, c.description, c.terms, c.rules,
                                                               c.exclude, c.examples, c.parent, c.threshold)
-                                                             for c in fw.categories]], sort_keys=True)
+                                                             for c in fw.categories]]
+                      + ([fw.relative_threshold] if fw.relative_threshold else []), sort_keys=True)
     clf = _resolve(fw)
     digest = hashlib.sha256(clf.read_bytes()).hexdigest() if clf else ""
     return hashlib.sha256(f"{body}|{digest}|{model}|{__version__}".encode()).hexdigest()[:16]

@@ -20,7 +20,9 @@ children (its targets): a passage that addresses target 10.7 addresses goal 10.
 The score is a logistic function of these with per-framework weights (``calibration``), fitted on
 annotated development data (``fit_calibration``), so scores are calibrated probabilities. A
 category is assigned when its score reaches the framework threshold; a child category only when its
-parent is assigned too. Evidence: the matched rule/term spans and the closest defining text.
+parent is assigned too, and, with a framework ``relative_threshold`` r, only when it scores at least r times the
+passage's best category of the same level and facet. Evidence: the matched rule/term spans and the closest
+defining text.
 
 Work that does not depend on the framework — tokenising, stemming, embedding, language check — is
 done once per passage by :func:`prepare` and shared by every framework's ``Mapper``.
@@ -288,6 +290,10 @@ class Mapper:
         empty = np.array([not t.strip() for t in batch.texts], dtype=bool)
         score[empty] = 0.0
         assigned = score >= self.thresholds
+        if self.fw.relative_threshold > 0:  # and close enough to the passage's best in the same level and facet
+            for idx in self.groups.values():
+                block = score[:, idx]
+                assigned[:, idx] &= block >= self.fw.relative_threshold * block.max(axis=1, keepdims=True)
         for j in self.depth_order:
             if self.parent[j] >= 0:  # ancestors are settled before their children
                 assigned[:, j] &= assigned[:, self.parent[j]]
