@@ -134,30 +134,22 @@ def fit_ovr(data: list[tuple[str, list[str]]], codes: list[str], c: float, emb,
     from sklearn.feature_extraction.text import TfidfTransformer
     from sklearn.linear_model import LogisticRegression
 
-    x = emb.encode([t for t, _ in data])
-    coef, icpt = [], []
-    for code in codes:
-        y = np.array([code in labels for _, labels in data])
-        lr = LogisticRegression(C=c, class_weight="balanced", max_iter=3000).fit(x, y)
-        coef.append(lr.coef_[0])
-        icpt.append(lr.intercept_[0])
+    def one_vs_rest(x, c_: float) -> tuple[np.ndarray, np.ndarray]:
+        fits = [LogisticRegression(C=c_, class_weight="balanced", max_iter=3000).fit(
+            x, np.array([code in labels for _, labels in data])) for code in codes]
+        return np.array([f.coef_[0] for f in fits]), np.array([f.intercept_[0] for f in fits])
+
+    coef, icpt = one_vs_rest(emb.encode([t for t, _ in data]), c)
     lexical = {}
     if lexical_c:
         dv = DictVectorizer()
         counts = dv.fit_transform([lexical_features(Text.of(t)) for t, _ in data])
         keep = np.asarray((counts > 0).sum(axis=0)).ravel() >= 2
-        counts = counts[:, keep]
         tfidf = TfidfTransformer(sublinear_tf=True)  # (1 + log tf) × idf, L2 norm: what Classifier applies
-        xl = tfidf.fit_transform(counts)
-        lcoef, licpt = [], []
-        for code in codes:
-            y = np.array([code in labels for _, labels in data])
-            lr = LogisticRegression(C=lexical_c, class_weight="balanced", max_iter=3000).fit(xl, y)
-            lcoef.append(lr.coef_[0])
-            licpt.append(lr.intercept_[0])
+        lcoef, licpt = one_vs_rest(tfidf.fit_transform(counts[:, keep]), lexical_c)
         lexical = {"lex_terms": [str(t) for t in np.array(dv.get_feature_names_out())[keep]], "lex_idf": tfidf.idf_,
-                   "lex_coef": np.array(lcoef), "lex_intercept": np.array(licpt)}
-    return Classifier(codes, np.array(coef), np.array(icpt), emb.name, **lexical)
+                   "lex_coef": lcoef, "lex_intercept": licpt}
+    return Classifier(codes, coef, icpt, emb.name, **lexical)
 
 
 def calibrate_gcm(fw, base: list, pool: list, c: float, emb, lexical_c: float | None) -> None:

@@ -545,18 +545,13 @@ class ActorFinder:
                         actor, person = resolved
                         add(actor, "speech", sentence[: sm.end()], person)
                         continue
-                pm = _PASSIVE_RE.search(sentence)
-                if pm:
-                    resolved = self._resolve_subject(pm.group("agent"), pid, before)
-                    if resolved:
-                        add(resolved[0], "speech", pm.group(0), resolved[1])
-                        continue
-                im = _INTERVIEW_RE.search(sentence)
-                if im:
-                    resolved = self._resolve_subject(im.group("agent"), pid, before)
-                    if resolved:
-                        add(resolved[0], "speech", im.group(0), resolved[1])
-                        continue
+                # the passive with its agent; "in an interview with X, it was noted"
+                agents = [m for m in (_PASSIVE_RE.search(sentence), _INTERVIEW_RE.search(sentence)) if m]
+                found = [(m, r) for m in agents if (r := self._resolve_subject(m.group("agent"), pid, before))]
+                if found:
+                    m, resolved = found[0]
+                    add(resolved[0], "speech", m.group(0), resolved[1])
+                    continue
                 am = _ACCORDING_RE.search(sentence)
                 dm = am and (_DOC_SUBJECT_RE.match(am.group(1)) or _STUDY_BY_RE.match(am.group(1)))
                 if dm:  # "According to a recent report by the Overseas Development Institute, …"

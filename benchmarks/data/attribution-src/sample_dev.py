@@ -1,0 +1,40 @@
+"""Draw a development sample for the attribution benchmark (issue 5): 70 passages with reporting cues from the
+seeds and the IOM evaluations and 30 at random from seeds 001-003, none of them in the sets already annotated.
+Reads a store of the seeds + IOM evaluations (evimap ingest ../shared/seeds ../shared/corpus/iom-evaluations
+--store STORE). Draws so far: dev3 = `--seed 4404 --first 200 --exclude attribution.jsonl
+attribution-dev2.jsonl`, dev4 = `--seed 5505 --first 300 --exclude … attribution-dev3.jsonl`."""
+import argparse
+import json
+import random
+import re
+import sqlite3
+from pathlib import Path
+
+DATA = Path(__file__).resolve().parent.parent
+CUE_RE = re.compile(r"\b(said|stated|noted|stressed|highlighted|emphasi[sz]ed|called for|calls for|underlined|recommended|"
+                    r"proposed|welcomed|expressed|suggested|pointed out|reported|announced|presented|shared|informed|"
+                    r"explained|observed|underscored|recalled|acknowledged|urged|reiterated|according to|delivered|"
+                    r"opened|chaired|moderated|argued|believes?|considers?|supports?|commended|affirmed)\b"
+                    r"|^[A-Z][A-Za-z .'()-]{2,60}:", re.M)
+
+ap = argparse.ArgumentParser()
+ap.add_argument("store")
+ap.add_argument("--seed", type=int, required=True)
+ap.add_argument("--first", type=int, required=True, help="number of the first passage drawn")
+ap.add_argument("--exclude", nargs="+", required=True, help="annotated sets in benchmarks/data")
+ap.add_argument("--out", required=True)
+args = ap.parse_args()
+seen = {json.loads(line)["text"] for f in args.exclude for line in open(DATA / f, encoding="utf-8")}
+db = sqlite3.connect(args.store)
+db.row_factory = sqlite3.Row
+rng = random.Random(args.seed)
+rows = [r for r in db.execute("select p.text, p.seq, d.name from passages p join documents d on d.id=p.doc_id "
+        "where length(p.text)>=60 and p.kind not in ('heading','table_row') order by d.name, p.seq") if r["text"] not in seen]
+cue = [r for r in rows if CUE_RE.search(r["text"])]
+seeds = [r for r in rows if r["name"][:3] in ("001", "002", "003") and r not in cue]
+pick = rng.sample(cue, 70) + rng.sample(seeds, 30)
+with open(args.out, "w", encoding="utf-8") as f:
+    for i, r in enumerate(pick):
+        f.write(json.dumps({"n": args.first + i, "document": r["name"], "seq": r["seq"], "text": r["text"]},
+                           ensure_ascii=False) + "\n")
+print(len(rows), len(cue), len(seeds))
