@@ -393,10 +393,15 @@ class _Run:
         self.lists[key] = out
         return out
 
-    def _keys(self, token: str, prefix: bool, cand: np.ndarray, shift: int) -> np.ndarray:
+    def _keys(self, token: str, prefix: bool, cand: np.ndarray, shift: int, in_cand: np.ndarray) -> np.ndarray:
         """Sorted keys row·2³² + offset − shift of the token's occurrences in the rows ``cand`` (all of
-        which hold it), gathered row by row without expanding the whole list."""
+        which hold it; ``in_cand`` marks them by rowid). When ``cand`` is a good share of the token's rows
+        every occurrence is expanded and filtered; else they are gathered row by row."""
         rows, tf, offs = self._postings(token, prefix, offsets=True)
+        if 4 * len(cand) >= len(rows):
+            row_of = np.repeat(rows, tf)
+            keep = in_cand[row_of]
+            return (row_of[keep] << 32) + offs[keep].astype(np.int64) - shift
         idx = np.searchsorted(rows, cand)
         counts = tf[idx].astype(np.int64)
         ends = np.cumsum(tf, dtype=np.int64)[idx]
@@ -420,17 +425,22 @@ class _Run:
             # rows holding every token (rarest first), then occurrences of token j at offset p + j
             lists = [self._postings(t, phrase.prefix and j == last, offsets=False)[0] for j, t in enumerate(tokens)]
             cand = min(lists, key=len)
+            held = np.zeros(self.ri.size, dtype=bool)  # a mark per row: cheaper than binary search of long lists
             for rows in lists:
                 if not len(cand):
                     break
-                idx = np.searchsorted(rows, cand)
-                idx[idx == len(rows)] = 0
-                cand = cand[rows[idx] == cand] if len(rows) else cand[:0]
-            matches = self._keys(tokens[0], phrase.prefix and last == 0, cand, 0) if len(cand) else np.zeros(0, np.int64)
+                if rows is not cand:
+                    held[:] = False
+                    held[rows] = True
+                    cand = cand[held[cand]]
+            held[:] = False
+            held[cand] = True
+            matches = (self._keys(tokens[0], phrase.prefix and last == 0, cand, 0, held) if len(cand)
+                       else np.zeros(0, np.int64))
             for j in range(1, len(tokens)):
                 if not len(matches):
                     break
-                keys = self._keys(tokens[j], phrase.prefix and j == last, cand, j)
+                keys = self._keys(tokens[j], phrase.prefix and j == last, cand, j, held)
                 idx = np.searchsorted(keys, matches)
                 idx[idx == len(keys)] = 0
                 matches = matches[keys[idx] == matches]
