@@ -37,6 +37,7 @@ DEV2 = HERE / "data" / "attribution-dev2.jsonl"
 DEV3 = HERE / "data" / "attribution-dev3.jsonl"
 # and a fourth (100 passages, annotated blind after rules v3)
 DEV4 = HERE / "data" / "attribution-dev4.jsonl"
+DEV5 = HERE / "data" / "attribution-dev5.jsonl"  # and a fifth, annotated blind after rules v3's second round
 
 
 def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
@@ -52,7 +53,7 @@ def _load(path: Path) -> list[dict]:
 def quality(workdir: Path, show_errors: bool = False) -> dict[str, dict[str, tuple[float, float, float, int]]]:
     gold = _load(GOLD)
     splits = {"dev": gold[0::2], "test": gold[1::2], "all": gold, "dev2": _load(DEV2), "dev3": _load(DEV3),
-              "dev4": _load(DEV4)}
+              "dev4": _load(DEV4), "dev5": _load(DEV5)}
     with evimap.open(workdir / "q.db") as corpus:
         corpus.ingest([SHARED / "seeds", SHARED / "corpus" / "iom-evaluations"])
         db = corpus.store.db
@@ -74,7 +75,7 @@ def quality(workdir: Path, show_errors: bool = False) -> dict[str, dict[str, tup
                 want_t = {(a["actor"], a["type"]) for a in g["actors"]}
                 got_c = {m["code"] for m in corpus.store.mentions(passage_id=pid) if m["kind"] == "country"}
                 want_c = set(g["countries"])
-                if show_errors and split in ("dev", "dev2", "dev3", "dev4") and (got_t != want_t or got_c != want_c):
+                if show_errors and split in ("dev", "dev2", "dev3", "dev4", "dev5") and (got_t != want_t or got_c != want_c):
                     # development splits only: the test half is never looked at
                     print(f"[{split}] {g['document']} seq {g['seq']}: actors +{sorted(got_t - want_t)} "
                           f"-{sorted(want_t - got_t)} countries +{sorted(got_c - want_c)} -{sorted(want_c - got_c)}"
