@@ -128,6 +128,32 @@ def test_titles_agendas_and_names_from_the_fourth_development_set():
     assert "USA" not in actors("Ronnie Goldberg, United States Council for International Business")
 
 
+def test_documents_findings_and_first_person_from_the_fifth_development_set():
+    """attribution-dev5 (annotated blind): a body's document that finds or states, a body's finding inside a
+    sentence, a speaker on behalf of a state, document-type titles followed by their author, co-presenters."""
+    g = gazetteer()
+
+    def actors(text: str) -> list[str]:
+        return [c.actor for c in ActorFinder(g, {}).passage("p", text, "paragraph")]
+
+    assert actors("Itad’s “Spot Analytical Report #1 – Community-based Reintegration Projects” study found that the "
+                  "majority of the projects were well-designed.") == ["Itad"]
+    assert actors("Salaries were low (e.g. in 2021, the ILO found that young people received between ETB 400 and "
+                  "ETB 1,200).") == ["ILO"]
+    assert actors("The forthcoming IOM Case Management Guidelines state that no model fits every country.") == ["IOM"]
+    assert actors("The evaluation of IOM's policy states that results were mixed.") == []  # the body evaluated
+    assert actors("The unmet targets are explained by the IOM as owing to the prolonged process.") == ["IOM"]
+    assert actors("It is a special honor for me to address you today, as GFMD Co-Chair on behalf of Germany.") == ["DEU"]
+    assert actors("The programme works on behalf of Germany and France.") == []  # no first person: not a speech
+    assert actors("OPENING REMARKS. William Lacy Swing Director General, International Organization for Migration. "
+                  "Global Forum on Migration and Development") == ["IOM"]
+    assert actors("CONCEPT NOTE AND PROJECT PLAN. GFMD Business Mechanism Duration: February 2016 until January "
+                  "2017") == ["GFMD Business Mechanism"]
+    assert actors("Resolution adopted by the Human Rights Council on 22 June 2017") == ["Human Rights Council"]
+    assert actors("Well-managed migration policies (10.7.2, tier III) Population Division/UN DESA and IOM") == [
+        "UN DESA", "IOM"]
+
+
 def test_languages_are_not_countries():
     from evimap.attribute import attribute_document
 

@@ -189,13 +189,15 @@ _VERBS = (
     r"underlined|took the floor|delivered|spoke|speaks|emphasised|reminded|questioned|asked|deplor(?:ed|es)|"
     r"regrett?(?:ed|s)|condemn(?:ed|s)|expressed|applaud(?:ed|s)|"
     r"continue to (?:advocate|promote|call|support|stress)|concurr?(?:ed|s)|agree[ds]?|found that|finds that|"
+    r"state|note|stress|highlight|emphasi[sz]e|underline|recommend|suggest|show that|find that|"
     r"(?:is|are|was|were) (?:pleased|honou?red|delighted|happy) to"
 )
 # reporting verbs in the passive with their agent: "concerns were expressed by the IOM staff"
 _PASSIVE_RE = re.compile(
     r"\b(?:was|were|is|are|has been|have been|had been)\s+(?:expressed|noted|highlighted|stressed|raised|"
     r"emphasi[sz]ed|voiced|underlined|underscored|suggested|proposed|recommended|reported|presented|echoed|"
-    r"shared|made|delivered|called for)\s+by\s+(?P<agent>(?:the\s+)?[A-Z][^,.;:“”\"]{1,80}?)"
+    r"shared|made|delivered|called for|explained|described|confirmed|acknowledged|stated|argued|mentioned|"
+    r"identified)\s+by\s+(?P<agent>(?:the\s+)?[A-Z][^,.;:“”\"]{1,80}?)"
     r"(?=\s+(?:who|which|that|and|in|at|on|during|for|to|as)\b|[,.;:]|$)")
 # a paragraph number or item letter opening a sentence: "25. Member States …", "(b) UNHCR …"
 _ITEM_PREFIX_RE = re.compile(r"^(?:\(?\d{1,3}[.)]|\(?[a-z][.)]|\([ivx]{1,4}\)|[•●▪◦\-–])\s+")
@@ -219,7 +221,8 @@ _INTERVIEW_RE = re.compile(
 _TITLE_OF_RE = re.compile(
     r"^[•●\-–\s]*(?:\([^()]{1,40}\)\s*)?(?:(?:Joint |Opening |Closing |Keynote |Introductory )?(?:Statement|Remarks|"
     r"Address|Message|Intervention|Presentation|Speech|Contribution|Submission|Inputs?|Report|Recommendations|"
-    r"Comments|Position paper|Note)s?(?:\s+(?:on|to|at)\s+[^()]{1,100}?)?\s+(?:of|by|from)(?:\s+(.{3,200})|\.?))$", re.I)
+    r"Comments|Position paper|Note|Resolution|Decision|Communication)s?(?:\s+(?:on|to|at)\s+[^()]{1,100}?)?"
+    r"(?:\s+(?:adopted|issued|submitted|prepared))?\s+(?:of|by|from)(?:\s+(.{3,200})|\.?))$", re.I)
 # a document named by its author first: "IOM Statement", "UN Women Chair s Report …", "Moroccan position on …"
 _OWN_TITLE_RE = re.compile(r"^[•●\-–\s]*([^.:]{2,80}?)(?:'s|’s| s)?\s+(?:Statement|statement|recommendations|"
                            r"Recommendations|submission|Submission|position paper|Position Paper|position|Position|"
@@ -231,6 +234,21 @@ _REPORT_OF_RE = re.compile(r"\b[Rr]eport (?:of|by) (?:the )?([A-Z][^,;.()]{1,100
                            r"entitled|to|in|and|which|that|was|were)\b|$)")
 # the subject "the report" (after a lead: "First, on managing crisis-related movements …, the report")
 _THE_REPORT_RE = re.compile(r"(?:^|,\s+)(?:the |The )?report$")
+# a body's finding inside a sentence: "(e.g. in 2021, the ILO found that …", "…; UNHCR noted that …"
+_INNER_RE = re.compile(r"(?:^|[(;]\s*|,\s+)(?:e\.g\.\s+)?(?:in \d{4},\s+)?(?:the\s+)?([A-Z][\w&-]*(?:\s+[A-Z][\w&-]*){0,5})"
+                       r"\s+(?:found|noted|reported|stated|estimated|concluded|showed|observed)\s+that\b")
+# a body's named document that finds: "Itad’s “Spot Analytical Report #1 …” study found that"
+_OWN_DOC_RE = re.compile(r"\b([A-Z][\w&-]*(?:\s+[A-Z][\w&-]*){0,5})(?:'s|’s)\s+(?:[“\"][^”\"]{1,200}[”\"]\s+)?(?:[\w-]+\s+){0,2}?"
+                         r"(?:report|study|analysis|review|survey|assessment|guidelines|strategy)\s+(?:found|noted|"
+                         r"concluded|showed|stated|states|highlighted|recommended)\b")
+# a document-type title, then its author: "OPENING REMARKS. William Lacy Swing Director General, International
+# Organization for Migration.", "CONCEPT NOTE AND PROJECT PLAN. GFMD Business Mechanism Duration: …"
+_TITLE_THEN_AUTHOR_RE = re.compile(r"^(?:(?:OPENING|CLOSING|KEYNOTE|Opening|Closing|Keynote)\s+)?(?:REMARKS|STATEMENT|ADDRESS|"
+                                   r"SPEECH|CONCEPT NOTE(?: AND PROJECT PLAN)?|Remarks|Statement|Address|Concept note)"
+                                   r"\.\s+(.{3,250})$")
+# first person speaking for a body: "… to address you today, as GFMD Co-Chair on behalf of Germany."
+_ON_BEHALF_RE = re.compile(r"\bon behalf of (?:the\s+)?([A-Z][^,.;:]{2,80})")
+_FIRST_PERSON_RE = re.compile(r"\b(?:I|me|my|[Ww]e|our)\b")
 # someone speaking for a body: "a representative from the GFMD business mechanism"
 _MEMBER_OF_RE = re.compile(r"^(?:an? |the |The |A |An )?(?:representatives?|delegates?|members?|spokesperson|"
                            r"officials?) (?:from|of) (?:the )?(?P<author>.+)$")
@@ -447,6 +465,9 @@ class ActorFinder:
             return matches[0].entry.code, None  # "The World Health Organization (WHO)"
         if len(codes) == 1 and re.fullmatch(r"[\s()’'s,]*(?:summit|secretariat|office)[\s()’'s,]*", rest, re.I):
             return matches[0].entry.code, None  # "The GFMD summit had highlighted"
+        if (len(codes) == 1 and re.search(r"\b(?:[Gg]uidelines|[Ss]trategy|[Pp]olicy|[Hh]andbook|[Mm]anual|[Ff]ramework)$", head)
+                and " of " not in head[: matches[0].start]):
+            return matches[0].entry.code, None  # "The forthcoming IOM Case Management Guidelines state"
         if _GENERIC_RE.search(head) and len(codes) == 1:
             return matches[0].entry.code, None  # "The representative of Mexico", "IOM staff"
         # a person named with role before the verb, without title: "Mr. X" handled above; here e.g.
@@ -502,6 +523,15 @@ class ActorFinder:
                 if actor:
                     add(actor, "title", stripped[:200])
                     titled = True
+        m = _TITLE_THEN_AUTHOR_RE.match(whole) if len(stripped) < 300 else None
+        if m and not titled:
+            author = re.split(r"\.\s+", m.group(1))[0]
+            found = [x for x in self._find(author) if x.entry.kind in ("org", "country")]
+            actor = _represented(found, author) if any(x.entry.kind == "country" for x in found) else (
+                found[0].entry.code if found else None)
+            if actor:
+                add(actor, "title", stripped[:200])
+                titled = True
         for part, _ in parts:
             m = _OWN_TITLE_RE.match(part)
             if m and len(stripped) < 300 and not titled:
@@ -535,6 +565,16 @@ class ActorFinder:
                     first = [x for x in self._find(rm.group(1))[:1] if x.start == 0 and x.entry.kind in ("org", "country")]
                     if first:
                         self.report_author = (first[0].entry.code, 2)
+                for rx in (_OWN_DOC_RE, _INNER_RE):
+                    for im in rx.finditer(sentence):
+                        entry = self._lookup(im.group(1))
+                        if entry is not None and entry.kind in ("org", "country"):
+                            add(entry.code, "speech", im.group(0).strip(" (;,"))
+                bm = _ON_BEHALF_RE.search(sentence) if _FIRST_PERSON_RE.search(sentence) else None
+                if bm:
+                    first = [x for x in self._find(bm.group(1))[:1] if x.start == 0 and x.entry.kind in ("org", "country")]
+                    if first:
+                        add(first[0].entry.code, "speech", bm.group(0))
                 sm = _CLAUSE_RE.match(sentence)
                 if sm and self.report_author and _THE_REPORT_RE.search(sm.group("subj")):
                     add(self.report_author[0], "speech", sentence[: sm.end()])
@@ -568,6 +608,12 @@ class ActorFinder:
             after = [x for x in matches if x.start >= m.end() and x.start <= m.end() + 3 and x.entry.kind == "org"]
             if after:
                 add(after[0].entry.code, "presenter", stripped[m.start(): after[0].end])
+                prev = after[0]  # bodies joined to it: "Population Division/UN DESA and IOM"
+                for x in (x for x in matches if x.start >= prev.end):
+                    if x.entry.kind != "org" or not re.fullmatch(r"\s*(?:/|and|,|&)\s*", stripped[prev.end: x.start]):
+                        break
+                    add(x.entry.code, "presenter", stripped[m.start(): x.end])
+                    prev = x
         for pm in re.finditer(r"(?:(?<=^)|(?<=\s))(?:Moderator:\s*)?((?:[A-Z][a-zà-ÿ'’-]+\s+){1,3}[A-Z][a-zà-ÿ'’-]+),\s+", stripped):
             name = pm.group(1)
             if re.search(r"\bby\s*$", stripped[: pm.start()]):
