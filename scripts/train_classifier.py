@@ -181,12 +181,17 @@ def calibrate_gcm(fw, base: list, pool: list, c: float, emb, lexical_c: float | 
 
     # the threshold alone, and with a relative cut (a label must also reach r × the passage's best score);
     # in nested 5-fold CV on these passages the cut raised micro-F1 from 0.782 to 0.799, choosing r 0.2–0.3
+    # Of the settings within 0.01 of the best micro-F1, the one with the highest threshold: the annotated pool is
+    # mostly about migration (15% none as in the test split), while a general corpus is mostly not — at
+    # threshold 0.05, half of the pool's passages without an objective got one, and three times as many UNGDC
+    # passages were labelled as at 0.10 (benchmarks/RESULTS.md, 2026-11-29).
     grid = [(round(float(t), 2), r) for t in np.arange(0.02, 0.9, 0.01) for r in (0.0, 0.1, 0.2, 0.3, 0.4, 0.5)]
     alone = max((g for g in grid if g[1] == 0.0), key=lambda g: f1(*g))
-    best = max(grid, key=lambda g: f1(*g))
+    top_f1 = max(f1(*g) for g in grid)
+    best = max((g for g in grid if f1(*g) >= top_f1 - 0.01), key=lambda g: (g[0], f1(*g)))
     print(f"cross-fitted on {len(pool)} passages ({len(rows)} with 15% none for the threshold): "
-          f"micro-F1 {f1(*alone):.3f} at threshold {alone[0]:.2f} alone; {f1(*best):.3f} at threshold {best[0]:.2f} "
-          f"with relative_threshold {best[1]}")
+          f"micro-F1 {f1(*alone):.3f} at threshold {alone[0]:.2f} alone; best {top_f1:.3f}; chosen {f1(*best):.3f} at "
+          f"threshold {best[0]:.2f} with relative_threshold {best[1]}")
     print("threshold:", best[0])
     print("relative_threshold:", best[1])
     print("calibration: {" + ", ".join(f"{k}: {v:.3f}" for k, v in w.items()) + "}")
