@@ -260,7 +260,7 @@ def test_explain_lists_every_category_with_threshold(mapped):
         elif r["score"] < r["threshold"]:
             assert r["reason"] == "below the threshold"
         else:
-            assert r["reason"].startswith(("below 0.3 × the passage's best", "parent", "not assigned")), r
+            assert r["reason"].startswith(("below ", "parent", "not assigned")), r
 
 
 def test_explain_cli_shows_classifier_evidence(mapped):
@@ -343,14 +343,14 @@ def test_relative_threshold_keeps_labels_near_the_best():
     fw = frameworks.load("gcm")
     texts = ["Remittance transfer costs remain high; reducing the fees of sending money home and promoting "
              "financial inclusion of migrants and their families would raise the development impact of remittances."]
-    loose = Mapper(dataclasses.replace(fw, relative_threshold=0.0)).score(texts)[0]
-    strict = Mapper(dataclasses.replace(fw, relative_threshold=0.9)).score(texts)[0]
+    loose = Mapper(dataclasses.replace(fw, threshold=0.05, relative_threshold=0.0)).score(texts)[0]
+    strict = Mapper(dataclasses.replace(fw, threshold=0.05, relative_threshold=0.9)).score(texts)[0]
     objectives = [lab for lab in loose if lab.code.isdigit()]
     best = max(lab.score for lab in objectives)
     assert {lab.code for lab in strict if lab.assigned and lab.code.isdigit()} == {
         lab.code for lab in objectives if lab.assigned and lab.score >= 0.9 * best}
     assert sum(lab.assigned for lab in strict) < sum(lab.assigned for lab in loose)  # the cut removed some
-    assert fw.relative_threshold == 0.3  # shipped: chosen by cross-fitting on train + dev
+    assert 0.0 <= fw.relative_threshold < 1  # shipped value: chosen by scripts/train_classifier.py gcm --calibrate
 
 
 def test_lexical_layer_is_logistic_regression_over_stem_tfidf(tmp_path):

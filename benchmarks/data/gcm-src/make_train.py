@@ -1,14 +1,16 @@
 """Join the samples with their hand annotation sheets (line number, then the GCM objectives the passage
 substantively addresses) into ../gcm-train.jsonl:
 train-sample.jsonl + train-labels.txt (seeds and IOM evaluations, 320) and ungdc-sample.jsonl +
-ungdc-labels.txt (UN General Debate paragraphs that mention migration, 160)."""
+ungdc-labels.txt (UN General Debate paragraphs that mention migration, 160) and rare-sample.jsonl +
+rare-labels.txt (UN General Debate paragraphs with cue words of objectives the others hardly hold, 63)."""
 
 import json
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 with open(HERE.parent / "gcm-train.jsonl", "w", encoding="utf-8") as f:
-    for sample, sheet in (("train-sample.jsonl", "train-labels.txt"), ("ungdc-sample.jsonl", "ungdc-labels.txt")):
+    for sample, sheet in (("train-sample.jsonl", "train-labels.txt"), ("ungdc-sample.jsonl", "ungdc-labels.txt"),
+                          ("rare-sample.jsonl", "rare-labels.txt")):
         rows = [json.loads(line) for line in open(HERE / sample, encoding="utf-8")]
         labels = {int(p[0]): p[1:] for p in (line.split() for line in open(HERE / sheet, encoding="utf-8"))}
         assert sorted(labels) == list(range(len(rows))), f"every passage of {sample} needs a line in {sheet}"
