@@ -363,23 +363,10 @@ class Corpus:
         p = self.passage(passage_id)  # raises for an unknown id
         out = []
         for fw in load_frameworks(framework):
-            labs = Mapper(fw, model).score([p["text"]])[0]
-            best: dict[tuple[str, str], float] = {}
-            for c, lab in zip(fw.categories, labs):
-                key = (fw.level_of(c), c.facet)
-                best[key] = max(best.get(key, 0.0), lab.score)
-            assigned = {lab.code for lab in labs if lab.assigned}
-            for c, lab in zip(fw.categories, labs):
+            mapper = Mapper(fw, model)
+            labs = mapper.score([p["text"]])[0]
+            for c, lab, why in zip(fw.categories, labs, mapper.reasons(labs)):
                 d = lab.to_dict(features=True)
-                cut = fw.relative_threshold * best[(fw.level_of(c), c.facet)]
-                if lab.assigned:
-                    why = "assigned"
-                elif lab.score < fw.threshold_for(c):
-                    why = "below the threshold"
-                elif lab.score < cut:
-                    why = f"below {fw.relative_threshold:g} × the passage's best score ({cut:.2f})"
-                else:
-                    why = f"parent {c.parent} not assigned" if c.parent and c.parent not in assigned else "not assigned"
                 d.update(framework=fw.id, title=c.title, threshold=fw.threshold_for(c), level=fw.level_of(c),
                          facet=c.facet, parent=c.parent, reason=why)
                 out.append(d)

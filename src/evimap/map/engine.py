@@ -299,6 +299,29 @@ class Mapper:
                 assigned[:, j] &= assigned[:, self.parent[j]]
         return Scores(feats, score, assigned, closest, hits)
 
+    def reasons(self, labels: Sequence[Label]) -> list[str]:
+        """Why each of one passage's labels (all categories, framework order) was or was not assigned, by the
+        rules of :meth:`compute`: the threshold, the relative cut within level and facet, the parent."""
+        best: dict[int, float] = {}
+        for idx in self.groups.values():
+            top = max(labels[j].score for j in idx)
+            best.update({j: top for j in idx})
+        assigned = {lab.code for lab in labels if lab.assigned}
+        out = []
+        for j, lab in enumerate(labels):
+            cut = self.fw.relative_threshold * best[j]
+            if lab.assigned:
+                out.append("assigned")
+            elif lab.score < self.thresholds[j]:
+                out.append("below the threshold")
+            elif lab.score < cut:
+                out.append(f"below {self.fw.relative_threshold:g} × the passage's best score ({cut:.2f})")
+            elif self.cats[j].parent and self.cats[j].parent not in assigned:
+                out.append(f"parent {self.cats[j].parent} not assigned")
+            else:
+                out.append("not assigned")
+        return out
+
     @property
     def store_floor(self) -> float:
         """Lowest score a store keeps: assigned labels and near misses at half the (lowest) threshold, for

@@ -880,10 +880,15 @@ class SQLiteStore:
     # Above this many duplicate passages, collapsing is done in SQL instead of by over-fetching.
     _MAX_OVERFETCH = 5000
 
+    def _view_version(self) -> tuple[int, int]:
+        """Changes whenever this connection's view of the store does: another connection's commit moves
+        data_version, ours total_changes."""
+        return self.db.execute("PRAGMA data_version").fetchone()[0], self.db.total_changes
+
     def _duplicate_rowids(self) -> set[int]:
         """Rowids of duplicate passages, kept until the store changes (another connection's commit moves
         data_version, ours total_changes)."""
-        version = (self.db.execute("PRAGMA data_version").fetchone()[0], self.db.total_changes)
+        version = self._view_version()
         if self._dups is None or self._dups[0] != version:
             self._dups = (version, {r[0] for r in self.db.execute("SELECT rowid FROM passages WHERE dup_of IS NOT NULL")})
         return self._dups[1]
@@ -919,7 +924,7 @@ class SQLiteStore:
             return None
         # checking that the index matches the FTS table reads and hashes FTS5's structure record: done once per
         # state of this connection's view of the store (a missing index is looked for again after a few seconds)
-        version = (self.db.execute("PRAGMA data_version").fetchone()[0], self.db.total_changes)
+        version = self._view_version()
         memo = self._rank_memo
         if memo is not None and memo[0] == version and (memo[1] is not None or time.monotonic() - memo[2] < 5.0):
             return memo[1]

@@ -100,11 +100,12 @@ def with_param(params: dict[str, Any], key: str, value: Any, *, add: bool = True
 def facet_link(params: dict[str, Any]) -> Callable[[str, Any], str]:
     """``with_param(params, key, value)`` for many values of one page's facets: the query string without
     the new value is encoded once, and a repeatable parameter's new value is appended to it (same query)."""
-    base = "/search?" + query_string({k: v for k, v in params.items() if k != "page"})
+    query = query_string({k: v for k, v in params.items() if k != "page"})
+    base = f"/search?{query}&" if query else "/search?"
 
     def link(key: str, value: Any) -> str:
         if key in MULTI_PARAMS and str(value) not in params.get(key, ()):
-            return f"{base}&{_pair(key, value)}" if len(base) > 8 else f"{base}{_pair(key, value)}"
+            return base + _pair(key, value)
         return with_param(params, key, value)
 
     return link
