@@ -10,6 +10,7 @@ Throughput: the same UNGDC files ingested twice into fresh stores, with and with
 (`attribute = false` in the settings), in the same run; the ratio is the slowdown (target ≤ 1.30).
 
 Run: python benchmarks/attribution.py [--ungdc N | --ungdc all] [--no-write]
+While writing rules: python benchmarks/attribution.py --ungdc 0 --dev-only --errors (the test half is not scored).
 """
 
 from __future__ import annotations
@@ -50,10 +51,13 @@ def _load(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def quality(workdir: Path, show_errors: bool = False) -> dict[str, dict[str, tuple[float, float, float, int]]]:
+def quality(workdir: Path, show_errors: bool = False, dev_only: bool = False
+            ) -> dict[str, dict[str, tuple[float, float, float, int]]]:
     gold = _load(GOLD)
     splits = {"dev": gold[0::2], "test": gold[1::2], "all": gold, "dev2": _load(DEV2), "dev3": _load(DEV3),
               "dev4": _load(DEV4), "dev5": _load(DEV5)}
+    if dev_only:  # while rules are being written: not even the test half's totals are computed
+        del splits["test"], splits["all"]
     with evimap.open(workdir / "q.db") as corpus:
         corpus.ingest([SHARED / "seeds", SHARED / "corpus" / "iom-evaluations"])
         db = corpus.store.db
@@ -119,10 +123,13 @@ def main() -> None:
     ap.add_argument("--ungdc", default="2000", help="UNGDC files for the ingest comparison, 'all', or 0 to skip it")
     ap.add_argument("--no-write", action="store_true")
     ap.add_argument("--errors", action="store_true", help="print the development splits' errors (never the test half's)")
+    ap.add_argument("--dev-only", action="store_true",
+                    help="score the development splits only (no test half, nothing written): for work on the rules")
     args = ap.parse_args()
+    args.no_write = args.no_write or args.dev_only
     work = Path(tempfile.mkdtemp(prefix="evimap-attr-"))
     try:
-        q = quality(work, show_errors=args.errors)
+        q = quality(work, show_errors=args.errors, dev_only=args.dev_only)
         n = None if args.ungdc == "all" else int(args.ungdc)
         tp = throughput(n, work) if n != 0 else None
     finally:

@@ -199,6 +199,12 @@ _PASSIVE_RE = re.compile(
     r"shared|made|delivered|called for|explained|described|confirmed|acknowledged|stated|argued|mentioned|"
     r"identified)\s+by\s+(?P<agent>(?:the\s+)?[A-Z][^,.;:“”\"]{1,80}?)"
     r"(?=\s+(?:who|which|that|and|in|at|on|during|for|to|as)\b|[,.;:]|$)")
+# reporting verbs as a participle with their agent, no auxiliary: "at levels recommended by the Group of Eight (G8)",
+# "a few examples noted by the IOM" ("proposed by" names where an idea came from, not who speaks here)
+_BY_AGENT_RE = re.compile(
+    r"\b(?:as\s+)?(?:recommended|called for|urged|voiced|expressed|noted|highlighted|"
+    r"stressed|emphasi[sz]ed|underlined|underscored)\s+by\s+(?P<agent>(?:the\s+)?[A-Z][^,.;:“”\"]{1,80}?)"
+    r"(?=\s+(?:who|which|that|and|in|at|on|during|for|to|as|were|was|is|are)\b|[,.;:]|$)")
 # a paragraph number or item letter opening a sentence: "25. Member States …", "(b) UNHCR …"
 _ITEM_PREFIX_RE = re.compile(r"^(?:\(?\d{1,3}[.)]|\(?[a-z][.)]|\([ivx]{1,4}\)|[•●▪◦\-–])\s+")
 # a heading in capitals run into the next sentence: "IMPLEMENTING THE NEW YORK DECLARATION … Mr. William Lacy Swing, …"
@@ -228,6 +234,7 @@ _OWN_TITLE_RE = re.compile(r"^[•●\-–\s]*([^.:]{2,80}?)(?:'s|’s| s)?\s+(?
                            r"Recommendations|submission|Submission|position paper|Position Paper|position|Position|"
                            r"contribution|Contribution|summary|Summary|Note|Issue Brief|Discussion Paper|Report|report|"
                            r"input|Input|inputs|Inputs)\b")
+_UNIT_TAIL_RE = re.compile(r"(?:\s+\([A-Z][A-Za-z]{1,11}\))?\s+(?:Task Force|Working Group|Sub-[Gg]roup|Steering Committee|Secretariat)\b[^.]*$")
 _ROLE_TAIL_RE = re.compile(r"\s+(?:Chair|Chairs|Presidency|Secretariat|Co-Chairs?)$")
 # "the report of SRSG Peter Sutherland", "the report by the Secretary-General": a body's report named in passing
 _REPORT_OF_RE = re.compile(r"\b[Rr]eport (?:of|by) (?:the )?([A-Z][^,;.()]{1,100}?)(?=\s*[,;.(]|\s+(?:on|published|"
@@ -539,6 +546,14 @@ class ActorFinder:
                 entry = self._lookup(name)
                 if entry and entry.kind in ("org", "country", "demonym"):
                     add(entry.code, "title", m.group(0))
+        mast = re.match(r"^(.{2,80}?(?<=[a-z0-9\])]))\.\s+(?!\(?\d{4})", whole) if len(stripped) < 200 else None
+        if mast:
+            # a listed document's masthead: its author's name, then its title ("European Union. Third informal
+            # thematic session on …"); a reference's year after the name ("IOM. 2019. …") is a bibliography entry
+            # or a working body of that author: "Global Migration Group (GMG) Task Force on … . Terms of Reference"
+            entry = self._lookup(_UNIT_TAIL_RE.sub("", mast.group(1)))
+            if entry is not None and entry.kind == "org":
+                add(entry.code, "title", stripped[:200])
         if claims and len(stripped) < 200 and not re.search(r"[“”\"]", stripped):
             self.pending_title = (claims[-1].actor, stripped[:200])
         m = re.search(r"\bprepared by (?:the )?([A-Z][^.;]{2,120})", stripped)
@@ -592,6 +607,14 @@ class ActorFinder:
                     m, resolved = found[0]
                     add(resolved[0], "speech", m.group(0), resolved[1])
                     continue
+                bm = _BY_AGENT_RE.search(sentence)  # beside "according to": "According to ODI, … recommended by the G8"
+                resolved = self._resolve_subject(bm.group("agent"), pid, before) if bm else None
+                if bm and not resolved:  # the agent runs on into the verb: "examples noted by the IOM corroborate"
+                    first = [x for x in self._find(bm.group("agent"))[:1]
+                             if x.start <= 4 and x.entry.kind in ("org", "country")]
+                    resolved = (first[0].entry.code, None) if first else None
+                if resolved:
+                    add(resolved[0], "speech", bm.group(0), resolved[1])
                 am = _ACCORDING_RE.search(sentence)
                 dm = am and (_DOC_SUBJECT_RE.match(am.group(1)) or _STUDY_BY_RE.match(am.group(1)))
                 if dm:  # "According to a recent report by the Overseas Development Institute, …"
@@ -658,9 +681,14 @@ class ActorFinder:
                 hits = self._find(sym.group(1))
                 if hits and all(h.entry.kind == "org" for h in hits) and len({h.entry.code for h in hits}) == 1:
                     add(hits[0].entry.code, "presenter", stripped)
+        # an agenda entry's affiliation carried over to the next line: "United Nations Office on Drugs and Crime
+        # (UNODC) Moderator: Bela Hovy, …"
+        lead = [x for x in matches if x.start == 0 and x.entry.kind == "org"]
+        if lead and re.match(r"\s*(?:\([^()]{1,20}\))?\s*(?:Moderator|Chair|Discussants?|Panellists?|Speakers?)\s*:",
+                             stripped[lead[0].end:]):
+            add(lead[0].entry.code, "presenter", stripped[: lead[0].end + 40])
         # section bodies: a line that only names a body starts its section
         bare = stripped.rstrip(":")
-        lead = [x for x in matches if x.start == 0 and x.entry.kind == "org"]
         if lead and len(bare) < 120 and re.fullmatch(r"\s*(?:\([^()]*\))?", bare[lead[0].end:]):
             self.section_actor = (lead[0].entry.code or "", bare)
             return claims

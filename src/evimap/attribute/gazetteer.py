@@ -159,10 +159,15 @@ _PHRASE_RE = re.compile(rf"(?<![\w-]){_CAP}(?:[ ,]\s*(?:{_LINK}\s+)*{_CAP})*")
 _TOKEN_RE = re.compile(r"[\w'’&]+(?:[-.][\w'’&]+)*\.?|,")
 
 
+_FOOTNOTE_RE = re.compile(r"(?<=[a-z]{3})\d{1,3}$")
+
+
 def _norm(tok: str) -> str:
     """Token as looked up: possessive and sentence full stop removed ("IOM's" -> "IOM"; "U.S." kept)."""
     if tok.endswith(("'s", "’s")):
         tok = tok[:-2]
+    elif tok[-1:].isdigit() and _FOOTNOTE_RE.search(tok):
+        tok = _FOOTNOTE_RE.sub("", tok)  # a footnote number glued to the word: "Djibouti294"
     return tok if tok.endswith("S.") and len(tok) > 2 else tok.rstrip(".")
 
 
