@@ -91,14 +91,17 @@ def web_store(tmp_path_factory):
 
 
 @contextlib.contextmanager
-def running_server(store, *extra: str):
-    """`evimap serve` on a free loopback port, stopped afterwards. Yields its base URL."""
+def running_server(store, *extra: str, started: list | None = None):
+    """`evimap serve` on a free loopback port, stopped afterwards. Yields its base URL (``started``: a list the
+    server's Popen is appended to)."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     proc = subprocess.Popen([sys.executable, "-m", "evimap.cli", "serve", "--store", str(store), "--port", str(port),
                              *extra], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}"
+    if started is not None:
+        started.append(proc)
     try:
         for _ in range(150):
             try:

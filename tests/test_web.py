@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
+import shutil
+from pathlib import Path
 
 import pytest
 
@@ -16,6 +19,7 @@ from fastapi.testclient import TestClient  # noqa: E402
 
 import evimap  # noqa: E402
 from evimap.web import create_app  # noqa: E402
+from evimap.web.app import CSP  # noqa: E402
 
 TOKEN = "correct-horse-battery-staple"
 
@@ -391,6 +395,60 @@ def test_serve_command_starts_the_app(web_store):
         with pytest.raises(urllib.error.HTTPError) as err:
             urllib.request.urlopen(req, timeout=5)
         assert err.value.code == 400
+
+
+def _pool_processes(pid: int) -> list[int]:
+    """The pool processes of a server (its children running multiprocessing's spawn, not its resource tracker)."""
+    out = []
+    for task in Path(f"/proc/{pid}/task").iterdir():  # started from a thread: children of that thread's task
+        for child in (task / "children").read_text().split():
+            if b"spawn_main" in Path(f"/proc/{child}/cmdline").read_bytes():
+                out.append(int(child))
+    return sorted(out)
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads the process tree from /proc (Linux)")
+def test_serve_with_a_pool_of_processes(web_store, tmp_path):
+    """`evimap serve --workers 2`: reads answered by two pool processes (concurrent clients, errors as pages),
+    an upload by the front process and found by the pool at once; a pool process that dies is replaced."""
+    import signal
+    import concurrent.futures
+
+    import httpx
+
+    from conftest import running_server
+
+    store = tmp_path / "pool.db"
+    shutil.copy(web_store, store)
+    started: list = []
+    with running_server(store, "--workers", "2", "--token", TOKEN, started=started) as url:
+        pool = _pool_processes(started[0].pid)
+        assert len(pool) == 2
+        with httpx.Client(base_url=url, timeout=30) as c:
+            page = c.get("/search", params={"q": "migration"})
+            assert page.status_code == 200 and "<mark>" in page.text
+            assert page.headers["content-security-policy"] == CSP
+            assert c.get("/documents/no-such-document").status_code == 404
+            r = c.get("/api/search", params={"q": "x", "facets": "colour"})
+            assert r.status_code == 400 and "unknown facet" in r.json()["error"]
+            assert c.get("/api/search", params={"q": "x", "per_page": 0}).status_code == 422
+
+            def search(i: int) -> int:
+                return httpx.get(f"{url}/api/search", params={"q": ["migration", "data", "remittances"][i % 3]},
+                                 timeout=30).status_code
+
+            with concurrent.futures.ThreadPoolExecutor(8) as ex:
+                assert set(ex.map(search, range(40))) == {200}
+            files = {"files": ("note.txt", b"A note on pooled census rounds.", "text/plain")}
+            r = c.post("/api/ingest", files=files, headers={"Authorization": f"Bearer {TOKEN}"})
+            assert r.status_code == 200, r.text
+            for _ in range(2):  # whichever pool process answers sees the new passage
+                hits = c.get("/api/search", params={"q": "pooled census"}).json()["hits"]
+                assert hits and hits[0]["doc_name"] == "note.txt"
+            os.kill(pool[0], signal.SIGKILL)
+            codes = [c.get("/api/status").status_code for _ in range(6)]
+            assert set(codes) <= {200, 503} and codes[-2:] == [200, 200]
+            assert len(_pool_processes(started[0].pid)) == 2 and pool[0] not in _pool_processes(started[0].pid)
 
 
 def test_search_cache_gives_the_same_answers_and_forgets_on_change(web_store, tmp_path):

@@ -669,7 +669,9 @@ def serve(
     port: int = typer.Option(8000, "--port", "-p", help="Port."),
     token: Optional[str] = typer.Option(None, "--token", envvar="EVIMAP_TOKEN", show_default=False,
                                         help="Allow uploads (ingest) with this token; without it the app is read-only."),
-    workers: int = typer.Option(1, "--workers", "-w", min=1, help="Server processes (each with its own connections)."),
+    workers: int = typer.Option(1, "--workers", "-w", min=1,
+                                help="Processes answering reads; with more than one, a front process hands each "
+                                     "request to the next free one (e.g. one per core)."),
     max_upload_mb: float = typer.Option(50.0, "--max-upload-mb", help="Largest file accepted for upload."),
     search_cache: int = typer.Option(2048, "--search-cache", min=0,
                                      help="Searches (hits, totals, facet counts) remembered per process until the "
@@ -679,7 +681,7 @@ def serve(
 ) -> None:
     """Start the web app and JSON API (search, documents, evidence maps, syntheses, profiles, status)."""
     try:
-        import uvicorn
+        import uvicorn  # noqa: F401  (checked here: the extra is installed)
 
         from .web.app import WebConfig
     except ImportError as exc:
@@ -701,8 +703,9 @@ def serve(
     if state != "current":
         err.print(f"[yellow]note:[/yellow] search postings {state}: common words rank slower in FTS5 alone "
                   "until `evimap reindex` rebuilds them")
-    uvicorn.run("evimap.web.app:app_from_env", factory=True, host=host, port=port, workers=workers,
-                log_level="warning", access_log=False)
+    from .web.serve import run
+
+    run(host, port, workers)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -48,7 +48,19 @@ class FacetArrays:
             by_rowid = np.full(n, -1, dtype=np.int64)
             by_rowid[rowids] = codes
             self.doc[facet] = (by_rowid, values)
-        self.pairs: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray, list[Any]]] = {}
+        self.per_passage: dict[str, np.ndarray] = {}  # facet -> its document-level value code by passage rowid
+        self.sets: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray, list[Any]]] = {}  # see _sets
+
+    def _by_passage(self, facet: str, by_doc: np.ndarray, n_values: int) -> np.ndarray:
+        """Each passage rowid's document-level value code, ``n_values`` where there is none: a facet's count
+        is then one gather and one ``bincount`` over the matched rows."""
+        out = self.per_passage.get(facet)
+        if out is None:
+            codes = by_doc[self.ri.doc_of]
+            out = np.where(codes >= 0, codes, n_values).astype(np.int32)
+            with self.lock:
+                self.per_passage[facet] = out
+        return out
 
     def _load_pairs(self, db: sqlite3.Connection, facet: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[Any]]:
         """(where each passage rowid's codes start, value codes, document rowid → value code, values) of a
@@ -79,34 +91,61 @@ class FacetArrays:
         start = np.searchsorted(rows, np.arange(self.ri.size + 1)).astype(np.int64)
         return start, codes, by_doc, values
 
+    def _sets(self, db: sqlite3.Connection, facet: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[Any]]:
+        """A said-by/named or label facet as each passage's set of values (its own and its document's, each
+        once): (``single``: the value code of passages with exactly one value, ``n`` with none, ``n + 1``
+        with several; where the several values of a passage rowid start; their codes; values). Most
+        passages have one value or none, so a count is mostly one gather and one ``bincount``."""
+        with self.lock:
+            hit = self.sets.get(facet)
+        if hit is not None:
+            return hit
+        start, p_codes, by_doc, values = self._load_pairs(db, facet)
+        n, size = len(values), self.ri.size
+        doc_codes = by_doc[self.ri.doc_of]
+        has_doc = np.flatnonzero(doc_codes >= 0)
+        own_rows = np.repeat(np.arange(size, dtype=np.int64), np.diff(start))
+        keys = np.unique(np.concatenate([own_rows * (n + 1) + p_codes, has_doc * (n + 1) + doc_codes[has_doc]]))
+        rows, codes = keys // (n + 1), keys % (n + 1)
+        per_row = np.bincount(rows, minlength=size)
+        single = np.full(size, n, dtype=np.int32)
+        once = per_row[rows] == 1
+        single[rows[once]] = codes[once]
+        single[per_row > 1] = n + 1
+        several = ~once
+        m_start = np.searchsorted(rows[several], np.arange(size + 1)).astype(np.int64)
+        out = (single, m_start, codes[several].astype(np.int32), values)
+        with self.lock:
+            self.sets[facet] = out
+        return out
+
     def count(self, db: sqlite3.Connection, facet: str, rows: np.ndarray, limit: int) -> list[tuple[Any, int]]:
         """The ``limit`` commonest values of ``facet`` among the passages ``rows`` (sorted rowids)."""
-        docs = self.ri.doc_of[rows]
         if facet in self.doc:
             by_rowid, values = self.doc[facet]
-            codes = by_rowid[docs]
-            counts = np.bincount(codes[codes >= 0], minlength=len(values))
+            n = len(values)
+            counts = np.bincount(self._by_passage(facet, by_rowid, n)[rows], minlength=n + 1)[:n]
         else:
-            with self.lock:
-                if facet not in self.pairs:
-                    self.pairs[facet] = self._load_pairs(db, facet)
-            start, p_codes, by_doc, values = self.pairs[facet]
-            first, n_own = start[rows], start[rows + 1] - start[rows]
-            has = n_own > 0
-            first, n_own = first[has], n_own[has]
-            total = int(n_own.sum())
-            # positions of the matched passages' own pairs: each run first[i] … first[i] + n_own[i] - 1
-            pos = np.repeat(first - np.cumsum(n_own) + n_own, n_own) + np.arange(total)
-            keep_rows, keep_codes = np.repeat(rows[has], n_own), p_codes[pos]
-            d_codes = by_doc[docs]
-            # each passage once per value: its own pairs (distinct since loading), its document's value, less
-            # own pairs that repeat the document's value
-            same = by_doc[self.ri.doc_of[keep_rows]] == keep_codes
-            counts = (np.bincount(keep_codes, minlength=len(values)) + np.bincount(d_codes[d_codes >= 0], minlength=len(values))
-                      - np.bincount(keep_codes[same], minlength=len(values)))
-        # most passages first; ties in value order, which is code order (stable sort)
-        order = np.argsort(-counts, kind="stable")[:limit]
-        return [(values[i], int(counts[i])) for i in order if counts[i]]
+            single, m_start, m_codes, values = self._sets(db, facet)
+            n = len(values)
+            s = single[rows]
+            counts = np.bincount(s, minlength=n + 2)[:n]
+            several = rows[s == n + 1]
+            if len(several):
+                first = m_start[several]
+                n_own = m_start[several + 1] - first
+                # positions of those passages' values: each run first[i] … first[i] + n_own[i] - 1
+                pos = np.repeat(first - np.cumsum(n_own) + n_own, n_own) + np.arange(int(n_own.sum()))
+                counts += np.bincount(m_codes[pos], minlength=n)
+        # most passages first; ties in value order, which is code order (a stable sort of the candidates,
+        # which are in code order); with many values (documents) only those that can be among the first
+        if n > 4 * limit:
+            kth = np.partition(counts, n - limit)[n - limit]
+            candidates = np.flatnonzero(counts >= max(kth, 1))
+        else:
+            candidates = np.flatnonzero(counts)
+        order = candidates[np.argsort(-counts[candidates], kind="stable")][:limit]
+        return [(values[i], int(counts[i])) for i in order]
 
 
 _CACHE: dict[str, tuple[tuple[Any, ...], FacetArrays]] = {}

@@ -296,6 +296,7 @@ class SQLiteStore:
         self.readonly = readonly
         self._dups: tuple[tuple[int, int], set[int]] | None = None  # rowids of duplicate passages, see _fts_only
         self._last_eval: tuple[Any, Any] | None = None  # the last query evaluated over the postings (search, then count)
+        self._last_rows: tuple[Any, np.ndarray] | None = None  # the last FTS5-only query's matched rows (count, facets)
         self._rank_memo: tuple[tuple[int, int], Any, float] | None = None  # see _rank_index_for
         self.use_postings = True  # False: every search in FTS5 (benchmarks and tests compare the two)
         p = Path(self.path)
@@ -938,18 +939,23 @@ class SQLiteStore:
         ri = self._rank_index_for(q)
         if ri is None:
             return None
-        if q.collapse_duplicates:
-            self._duplicate_rowids()  # brings self._dups up to date: its version is part of the key
-        key = (ri.state, q.match, tuple(q.documents), tuple(q.formats), tuple(q.languages), q.year_from, q.year_to,
-               q.collapse_duplicates, self._dups[0] if q.collapse_duplicates and self._dups else None)
+        key = self._eval_key(q, ri)
         if self._last_eval is not None and self._last_eval[0] == key:
             return self._last_eval[1]
         try:
             ev = postings.evaluate(ri, q.match, self._allowed(q, ri))
         except postings.Unsupported:
-            return None
+            ev = None  # remembered too: the next call of the same query goes straight to FTS5
         self._last_eval = (key, ev)
         return ev
+
+    def _eval_key(self, q: SearchQuery, ri: "postings.RankIndex") -> tuple[Any, ...]:
+        """What the passages a query matches depend on: the index state, the query and its document filters,
+        and the duplicates when they are collapsed."""
+        if q.collapse_duplicates:
+            self._duplicate_rowids()  # brings self._dups up to date: its version is part of the key
+        return (ri.state, q.match, tuple(q.documents), tuple(q.formats), tuple(q.languages), q.year_from, q.year_to,
+                q.collapse_duplicates, self._dups[0] if q.collapse_duplicates and self._dups else None)
 
     def _allowed(self, q: SearchQuery, ri: "postings.RankIndex") -> np.ndarray | None:
         """The passages ``q``'s document filters and duplicate collapsing keep, as a mask by rowid (None: all)."""
@@ -979,6 +985,10 @@ class SQLiteStore:
         ev = self._postings_eval(q)
         if ev is not None:
             return ev.rows, ri
+        # what only FTS5 can match (NEAR): one unranked match, remembered for the page's count and facets
+        key = self._eval_key(q, ri)
+        if self._last_rows is not None and self._last_rows[0] == key:
+            return self._last_rows[1], ri
         try:
             rows = np.array([r[0] for r in self.db.execute(
                 "SELECT rowid FROM passages_fts WHERE passages_fts MATCH ? ORDER BY rowid", (q.match,))], dtype=np.int64)
@@ -986,7 +996,9 @@ class SQLiteStore:
             raise QueryError(f"cannot parse query {q.match!r}: {exc}") from None
         rows = rows[rows < ri.size]
         allowed = self._allowed(q, ri)
-        return (rows if allowed is None else rows[allowed[rows]]), ri
+        rows = rows if allowed is None else rows[allowed[rows]]
+        self._last_rows = (key, rows)
+        return rows, ri
 
     def _ranked(self, q: SearchQuery) -> list[tuple[int, float]]:
         """(rowid, bm25) of one page of results, best first.
@@ -1232,6 +1244,10 @@ class SQLiteStore:
             ev = self._postings_eval(q)
             if ev is not None:
                 return len(ev), True
+            if self._rank_index_for(q) is not None:  # NEAR …: FTS5 matches once for the count and the facets
+                matched = self._matched_rows(q)
+                if matched is not None:
+                    return len(matched[0]), True
             where, params = self._where(q)
             dups = self._fts_only(q)
             if dups is None:

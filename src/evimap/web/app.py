@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import bisect
 import contextlib
+import functools
 import hashlib
 import hmac
 import io
@@ -235,10 +236,12 @@ def create_app(store: str | WebConfig, token: str | None = None, **options: Any)
         kw.update(any_terms=p["any"] or None, year=p["year"] or None)
         return kw
 
+    @functools.lru_cache(maxsize=1)
     def frameworks_by_id() -> dict[str, Any]:
+        """The built-in frameworks (package data: they do not change with the store), loaded once."""
         from ..map import load_frameworks
 
-        return conns.cached(("frameworks",), lambda: {fw.id: fw for fw in load_frameworks(list(FRAMEWORKS))})
+        return {fw.id: fw for fw in load_frameworks(list(FRAMEWORKS))}
 
     def category_title(framework: str, code: str) -> str:
         fw = frameworks_by_id().get(framework)
@@ -687,6 +690,15 @@ def app_from_env() -> FastAPI:
     """The app ``evimap serve`` starts in each server process (its options travel in EVIMAP_WEB_CONFIG)."""
     import json
 
-    options = json.loads(os.environ["EVIMAP_WEB_CONFIG"])
+    env = os.environ["EVIMAP_WEB_CONFIG"]
+    options = json.loads(env)
+    processes = options.pop("processes", 1)
     hosts = options.pop("allowed_hosts", None)
-    return create_app(WebConfig(**options, allowed_hosts=tuple(hosts) if hosts else None))
+    app = create_app(WebConfig(**options, allowed_hosts=tuple(hosts) if hosts else None))
+    if processes <= 1:
+        return app
+    from .pool import RequestPool
+
+    # the pool processes build the same app without a pool of their own
+    return RequestPool(app, processes, json.dumps({**json.loads(env), "processes": 1}),
+                       local=lambda path: path.startswith("/static/") or path == "/healthz")
