@@ -26,7 +26,8 @@ pytestmark = pytest.mark.skipif(not CHROMIUM, reason="no Chromium binary (apt-ge
 
 @pytest.fixture(scope="module")
 def server(web_store):
-    with running_server(web_store) as url:
+    # with a pool of two processes, as on a laptop's cores: reads go through the pool, forms to the front
+    with running_server(web_store, "--workers", "2") as url:
         yield url
 
 

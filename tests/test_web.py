@@ -451,6 +451,28 @@ def test_serve_with_a_pool_of_processes(web_store, tmp_path):
             assert len(_pool_processes(started[0].pid)) == 2 and pool[0] not in _pool_processes(started[0].pid)
 
 
+def test_pool_process_answers_what_the_app_sends_and_500_when_it_sends_nothing():
+    """web/pool.py's request runner: the app's own response (also when it raises after sending it, as
+    Starlette's error middleware does), and a plain 500 with the security headers when nothing was sent."""
+    import asyncio
+
+    from evimap.web.pool import _call
+
+    async def sends_then_raises(scope, receive, send):
+        assert (await receive())["type"] == "http.request"
+        await send({"type": "http.response.start", "status": 500, "headers": [(b"x-app", b"1")]})
+        await send({"type": "http.response.body", "body": b"oops page"})
+        raise RuntimeError("logged by the server")
+
+    async def raises(scope, receive, send):
+        raise RuntimeError("secret detail")
+
+    scope = {"type": "http", "method": "GET", "path": "/", "headers": []}
+    assert asyncio.run(_call(sends_then_raises, scope)) == (500, [(b"x-app", b"1")], b"oops page")
+    status, headers, body = asyncio.run(_call(raises, scope))
+    assert status == 500 and b"secret" not in body and dict(headers)[b"content-security-policy"] == CSP.encode()
+
+
 def test_search_cache_gives_the_same_answers_and_forgets_on_change(web_store, tmp_path):
     """The search cache returns what a fresh search returns, and nothing stale once the store changes."""
     import shutil

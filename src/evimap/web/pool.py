@@ -63,10 +63,7 @@ async def _main(app: Any, conn: Any) -> None:
             scope = pickle.loads(await _read(loop, fd))
         except EOFError:
             return
-        try:
-            answer = await _call(app, scope)
-        except Exception as exc:  # an error the app did not turn into a response: the front answers 500
-            answer = (500, [(b"content-type", b"text/plain; charset=utf-8")], f"internal error: {exc}".encode())
+        answer = await _call(app, scope)
         data = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
         try:
             os.set_blocking(fd, True)  # a long answer fills the pipe: wait for the front to read
@@ -151,8 +148,18 @@ async def _call(app: Any, scope: dict[str, Any]) -> tuple[int, list[tuple[bytes,
         elif message["type"] == "http.response.body":
             body.append(message.get("body", b""))
 
-    await app({**scope, "asgi": {"version": "3.0", "spec_version": "2.3"}, "state": {}}, receive, send)
+    try:
+        await app({**scope, "asgi": {"version": "3.0", "spec_version": "2.3"}, "state": {}}, receive, send)
+    except Exception:  # the app's error middleware has sent its 500 and raises again for the server to log
+        if not headers:
+            return _plain(500, b"internal server error")
     return status, headers, b"".join(body)
+
+
+def _plain(status: int, text: bytes) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
+    from .app import SECURITY_HEADERS
+
+    return status, [(b"content-type", b"text/plain; charset=utf-8"), *SECURITY_HEADERS], text
 
 
 class _Worker:
@@ -203,17 +210,31 @@ class RequestPool:
             os.set_blocking(fd, True)  # the worker is idle and reading: a request never waits here
             worker.conn.send_bytes(pickle.dumps(scope, protocol=pickle.HIGHEST_PROTOCOL))
             answer = pickle.loads(await _read(loop, fd))
-        except (EOFError, OSError, asyncio.CancelledError):
-            # the process died (or the client went away mid-answer): replace it rather than reuse a pipe
-            # that may still hold a late answer
-            self.workers.remove(worker)
-            worker.stop()
-            worker = await loop.run_in_executor(None, _Worker, self.env)
-            self.workers.append(worker)
-            idle.put_nowait(worker)
+        except asyncio.CancelledError:
+            # the request was given up: the process finishes its answer, which is read and dropped before the
+            # process takes another request
+            asyncio.ensure_future(self._drain(worker, idle))
+            raise
+        except (EOFError, OSError):
+            await self._replace(worker, idle)  # the process died: another takes its place
             raise
         idle.put_nowait(worker)
         return answer
+
+    async def _replace(self, worker: _Worker, idle: asyncio.Queue[_Worker]) -> None:
+        self.workers.remove(worker)
+        worker.stop()
+        worker = await asyncio.get_running_loop().run_in_executor(None, _Worker, self.env)
+        self.workers.append(worker)
+        idle.put_nowait(worker)
+
+    async def _drain(self, worker: _Worker, idle: asyncio.Queue[_Worker]) -> None:
+        try:
+            await _read(asyncio.get_running_loop(), worker.conn.fileno())
+        except (EOFError, OSError):
+            await self._replace(worker, idle)
+            return
+        idle.put_nowait(worker)
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] == "lifespan":
@@ -225,7 +246,7 @@ class RequestPool:
         try:
             status, headers, body = await self._ask(plain)
         except (EOFError, OSError):
-            status, headers, body = 503, [(b"content-type", b"text/plain; charset=utf-8")], b"server process lost"
+            status, headers, body = _plain(503, b"the server process answering this request stopped; try again")
         await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": body})
 
