@@ -39,6 +39,7 @@ DEV3 = HERE / "data" / "attribution-dev3.jsonl"
 # and a fourth (100 passages, annotated blind after rules v3)
 DEV4 = HERE / "data" / "attribution-dev4.jsonl"
 DEV5 = HERE / "data" / "attribution-dev5.jsonl"  # and a fifth, annotated blind after rules v3's second round
+DEV6 = HERE / "data" / "attribution-dev6.jsonl"  # and a sixth, annotated blind after rules v4
 
 
 def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
@@ -55,7 +56,7 @@ def quality(workdir: Path, show_errors: bool = False, dev_only: bool = False
             ) -> dict[str, dict[str, tuple[float, float, float, int]]]:
     gold = _load(GOLD)
     splits = {"dev": gold[0::2], "test": gold[1::2], "all": gold, "dev2": _load(DEV2), "dev3": _load(DEV3),
-              "dev4": _load(DEV4), "dev5": _load(DEV5)}
+              "dev4": _load(DEV4), "dev5": _load(DEV5), "dev6": _load(DEV6)}
     if dev_only:  # while rules are being written: not even the test half's totals are computed
         del splits["test"], splits["all"]
     with evimap.open(workdir / "q.db") as corpus:
@@ -79,7 +80,7 @@ def quality(workdir: Path, show_errors: bool = False, dev_only: bool = False
                 want_t = {(a["actor"], a["type"]) for a in g["actors"]}
                 got_c = {m["code"] for m in corpus.store.mentions(passage_id=pid) if m["kind"] == "country"}
                 want_c = set(g["countries"])
-                if show_errors and split in ("dev", "dev2", "dev3", "dev4", "dev5") and (got_t != want_t or got_c != want_c):
+                if show_errors and split.startswith("dev") and (got_t != want_t or got_c != want_c):
                     # development splits only: the test half is never looked at
                     print(f"[{split}] {g['document']} seq {g['seq']}: actors +{sorted(got_t - want_t)} "
                           f"-{sorted(want_t - got_t)} countries +{sorted(got_c - want_c)} -{sorted(want_c - got_c)}"

@@ -177,6 +177,47 @@ def test_mastheads_participle_agents_and_agenda_carry_over_from_the_later_dev_se
     assert _codes("the G20 and COVID19") == [("org", "G20")]
 
 
+def test_people_of_a_body_clauses_and_agendas_from_the_sixth_development_set():
+    """attribution-dev6 (annotated blind after rules v4): a body's people as speakers, a body's words reported in a
+    clause, a second clause's speaker, quantified collectives, agenda entries with hyphenated names, times and
+    slashes; sources and statistics offices are not claims or countries."""
+    g = gazetteer()
+
+    def actors(text: str, finder: ActorFinder | None = None) -> list[str]:
+        return [c.actor for c in (finder or ActorFinder(g, {})).passage("p", text, "paragraph")]
+
+    assert actors("One IOM staff member explained that further research is planned.") == ["IOM"]
+    assert actors("Somalian IOM staff and stakeholders noted that partnerships had increased.") == ["IOM"]
+    assert actors("A number of informants from the IOM and MRCs stated that they were well trained.") == ["IOM"]
+    assert actors("A similar observation was made by a Sudanese government employee.") == ["SDN"]
+    assert actors("Government officials and other stakeholders have reported an increase in capacity.") == []
+    assert actors("IOM officers, and assuring them that any shared information would be anonymized.") == []
+    assert actors("He recalled that Member States had reaffirmed the need for protection.") == ["Member States"]
+    assert actors("This was reflected in interviews, in which IOM staff and stakeholders noted that capacity depends "
+                  "on political priorities.") == ["IOM"]
+    assert actors("Several speakers called for an instrument, while some delegates cautioned against duplication.") == [
+        "Member States"]
+    assert actors("Several countries identified delays in the provision of services.") == []  # country offices too
+    assert actors("78. Third, civil society supports reform of the recruitment industry.") == ["Civil society"]
+    assert actors("The forthcoming IOM Case Management Guidelines consider case management as a process.") == ["IOM"]
+    assert actors("The plight of stranded migrants, a cause championed by the Special Representative of the "
+                  "Secretary-General, has received attention.") == ["SRSG"]
+    assert actors("According to World Bank data, Sudan was the country most affected by inflation.") == []
+    assert actors("Moderator: Jean-Christophe Dumont, OECD 6.30 - 8.30 Reception hosted by the Government of "
+                  "Morocco") == ["OECD"]
+    assert "UN DESA" in actors("The role of the Statistical Commission Stefan Schweinfest, Statistics Division/UN DESA "
+                               "Moderator: Sarah Lou Arriola, Undersecretary, Philippines Afternoon session")
+    assert actors("Olga AYMERICH Regional Data Hub Coordinator, IOM") == []  # a list of people consulted
+    # a person introduced with a civil society role speaks for civil society; a name broken at a line end is found
+    f = ActorFinder(g, {})
+    assert actors("Mr. Colin Rajah, Chair of the GFMD civil society days in 2016, underscored the commitment.", f) == [
+        "Civil society"]
+    assert actors("Ambassador Götz Schmidt-Bremme, Co-Chair of the Global Forum on Migration and Development (GFMD), "
+                  "announced the plan.", f) == ["GFMD"]
+    assert actors("In response, Ambassador Schmidt- Bremme highlighted that rights were universal.", f) == ["GFMD"]
+    assert ("country", "SWE") not in _codes("organisations such as the GIZ and Statistics Sweden")
+
+
 def test_languages_are_not_countries():
     from evimap.attribute import attribute_document
 

@@ -2,7 +2,8 @@
 seeds and the IOM evaluations and 30 at random from seeds 001-003, none of them in the sets already annotated.
 Reads a store of the seeds + IOM evaluations (evimap ingest ../shared/seeds ../shared/corpus/iom-evaluations
 --store STORE). Draws so far: dev3 = `--seed 4404 --first 200 --exclude attribution.jsonl
-attribution-dev2.jsonl`, dev4 = `--seed 5505 --first 300 --exclude … attribution-dev3.jsonl`."""
+attribution-dev2.jsonl`, dev4 = `--seed 5505 --first 300 --exclude … attribution-dev3.jsonl`, dev6 = `--seed 7707 --first 500 --cued 92
+--random 8 --exclude … attribution-dev5.jsonl` (seeds 001-003 had only 8 passages without cues left)."""
 import argparse
 import json
 import random
@@ -23,6 +24,8 @@ ap.add_argument("--seed", type=int, required=True)
 ap.add_argument("--first", type=int, required=True, help="number of the first passage drawn")
 ap.add_argument("--exclude", nargs="+", required=True, help="annotated sets in benchmarks/data")
 ap.add_argument("--out", required=True)
+ap.add_argument("--cued", type=int, default=70, help="passages with reporting cues")
+ap.add_argument("--random", type=int, default=30, help="passages from seeds 001-003 at random (without cues)")
 args = ap.parse_args()
 seen = {json.loads(line)["text"] for f in args.exclude for line in open(DATA / f, encoding="utf-8")}
 db = sqlite3.connect(args.store)
@@ -32,9 +35,9 @@ rows = [r for r in db.execute("select p.text, p.seq, d.name from passages p join
         "where length(p.text)>=60 and p.kind not in ('heading','table_row') order by d.name, p.seq") if r["text"] not in seen]
 cue = [r for r in rows if CUE_RE.search(r["text"])]
 seeds = [r for r in rows if r["name"][:3] in ("001", "002", "003") and r not in cue]
-pick = rng.sample(cue, 70) + rng.sample(seeds, 30)
+print(len(rows), "passages not annotated yet;", len(cue), "with cues;", len(seeds), "more in seeds 001-003")
+pick = rng.sample(cue, args.cued) + rng.sample(seeds, args.random)
 with open(args.out, "w", encoding="utf-8") as f:
     for i, r in enumerate(pick):
         f.write(json.dumps({"n": args.first + i, "document": r["name"], "seq": r["seq"], "text": r["text"]},
                            ensure_ascii=False) + "\n")
-print(len(rows), len(cue), len(seeds))

@@ -190,19 +190,20 @@ _VERBS = (
     r"regrett?(?:ed|s)|condemn(?:ed|s)|expressed|applaud(?:ed|s)|"
     r"continue to (?:advocate|promote|call|support|stress)|concurr?(?:ed|s)|agree[ds]?|found that|finds that|"
     r"state|note|stress|highlight|emphasi[sz]e|underline|recommend|suggest|show that|find that|"
-    r"(?:is|are|was|were) (?:pleased|honou?red|delighted|happy) to"
+    r"(?:is|are|was|were) (?:pleased|honou?red|delighted|happy) to|"
+    r"consider(?:s|ed)? that|consider(?:s|ed)?(?= [^.;:]{1,60}? as )"
 )
 # reporting verbs in the passive with their agent: "concerns were expressed by the IOM staff"
 _PASSIVE_RE = re.compile(
     r"\b(?:was|were|is|are|has been|have been|had been)\s+(?:expressed|noted|highlighted|stressed|raised|"
     r"emphasi[sz]ed|voiced|underlined|underscored|suggested|proposed|recommended|reported|presented|echoed|"
     r"shared|made|delivered|called for|explained|described|confirmed|acknowledged|stated|argued|mentioned|"
-    r"identified)\s+by\s+(?P<agent>(?:the\s+)?[A-Z][^,.;:“”\"]{1,80}?)"
+    r"identified)\s+by\s+(?P<agent>(?:the\s+)?[A-Z][^,.;:“”\"]{1,80}?|an?\s+[A-Z][^,.;:“”\"]{1,80}?)"
     r"(?=\s+(?:who|which|that|and|in|at|on|during|for|to|as)\b|[,.;:]|$)")
 # reporting verbs as a participle with their agent, no auxiliary: "at levels recommended by the Group of Eight (G8)",
 # "a few examples noted by the IOM" ("proposed by" names where an idea came from, not who speaks here)
 _BY_AGENT_RE = re.compile(
-    r"\b(?:as\s+)?(?:recommended|called for|urged|voiced|expressed|noted|highlighted|"
+    r"\b(?:as\s+)?(?:recommended|called for|urged|voiced|expressed|noted|highlighted|championed|advocated|"
     r"stressed|emphasi[sz]ed|underlined|underscored)\s+by\s+(?P<agent>(?:the\s+)?[A-Z][^,.;:“”\"]{1,80}?)"
     r"(?=\s+(?:who|which|that|and|in|at|on|during|for|to|as|were|was|is|are)\b|[,.;:]|$)")
 # a paragraph number or item letter opening a sentence: "25. Member States …", "(b) UNHCR …"
@@ -243,7 +244,12 @@ _REPORT_OF_RE = re.compile(r"\b[Rr]eport (?:of|by) (?:the )?([A-Z][^,;.()]{1,100
 _THE_REPORT_RE = re.compile(r"(?:^|,\s+)(?:the |The )?report$")
 # a body's finding inside a sentence: "(e.g. in 2021, the ILO found that …", "…; UNHCR noted that …"
 _INNER_RE = re.compile(r"(?:^|[(;]\s*|,\s+)(?:e\.g\.\s+)?(?:in \d{4},\s+)?(?:the\s+)?([A-Z][\w&-]*(?:\s+[A-Z][\w&-]*){0,5})"
-                       r"\s+(?:found|noted|reported|stated|estimated|concluded|showed|observed)\s+that\b")
+                       r"\s+(?:found|noted|reported|stated|estimated|concluded|showed|observed)\s+that\b"
+                       # a body's words reported by the speaker: "He recalled that Member States had reaffirmed …"
+                       r"|\b(?:that|in which|where)\s+(?:the\s+)?([A-Z][\w&-]*(?:\s+[A-Z][\w&-]*){0,5})"
+                       r"(?:\s+staff(?:\s+and\s+(?:other\s+)?stakeholders)?)?\s+(?:had\s+|have\s+|has\s+)?"
+                       r"(?:reaffirmed|recommended|called for|stressed|emphasi[sz]ed|highlighted|underlined|proposed|"
+                       r"acknowledged|recogni[sz]ed|agreed|expressed|noted|stated|explained|reported)\b")
 # a body's named document that finds: "Itad’s “Spot Analytical Report #1 …” study found that"
 _OWN_DOC_RE = re.compile(r"\b([A-Z][\w&-]*(?:\s+[A-Z][\w&-]*){0,5})(?:'s|’s)\s+(?:[“\"][^”\"]{1,200}[”\"]\s+)?(?:[\w-]+\s+){0,2}?"
                          r"(?:report|study|analysis|review|survey|assessment|guidelines|strategy)\s+(?:found|noted|"
@@ -266,6 +272,7 @@ _ORDINAL_RE = re.compile(r"^(?:the\s+|The\s+)?(?:first|second|third|fourth|fifth
 _OFFICE_RE = re.compile(r"Secretary-General|Special Representative|Rapporteur|High Commissioner|Director|President|"
                         r"Chair|Envoy|Adviser|Commissioner")
 _LEAD = (r"(?:(?:In (?:his|her|its|their) [^,]{3,80}|On behalf of [^,]{3,80}|Similarly|Further|Furthermore|Moreover|"
+         r"First|Second|Third|Fourth|Fifth|Having [^,]{3,80}|"
          r"However|Finally|Lastly|In closing|In conclusion|In response[^,]{0,200}|Responding[^,]{0,200}|"
          r"In (?:the|a|an|this|that) [^,]{3,120}|During [^,]{3,120}|At [^,]{3,120}|"
          r"Reacting[^,]{0,100}|Introducing[^,]{0,100}|Recalling[^,]{0,100}|Referring[^,]{0,100}|In this regard|"
@@ -276,7 +283,8 @@ _CLAUSE_RE = re.compile(
     rf"^{_LEAD}(?P<subj>[^;:“”\"]{{1,260}}?)\s+(?:(?:further|also|then|again|strongly|repeatedly|particularly|"
     rf"specifically|firmly|fully|briefly|later|subsequently|had|has|have|would|will|could|should|must|may|might|"
     rf"can|,)\s+)*(?P<verb>{_VERBS})\b")
-_ACCORDING_RE = re.compile(r"\b[Aa]ccording to (?:the )?([A-Za-z][^,.;]{1,80}),")
+_ACCORDING_RE = re.compile(r"\b[Aa]ccording to (?:the )?(?![^,.;]{1,80}\b(?:data|figures|statistics|estimates)\s*,)"
+                           r"([A-Za-z][^,.;]{1,80}),")  # "according to World Bank data": a source, not a claim
 _TITLES = (r"Mr|Ms|Mrs|Dr|Professor|Prof|Ambassador|H\.E|His Excellency|Her Excellency|Minister|Deputy|"
            r"Under-Secretary-General|Assistant Secretary-General|Secretary-General|Director-General|Director General|"
            r"Director|Chief|Commissioner|Rapporteur|Special Adviser|Special Representative|Senator|Mayor|President|"
@@ -312,6 +320,15 @@ def sentences(text: str) -> list[str]:
     if start < len(text):
         out.append(text[start:].strip())
     return out
+_QUANTIFIED_RE = re.compile(r"^(?:[Ss]ome|[Ss]everal|[Mm]any|[Mm]ost|[Oo]ther|[Aa] few|[Aa] number of|[Nn]early all|"
+                            r"[Aa]lmost all|[Aa]ll)\s+(?P<rest>.+)$")
+_PEOPLE = r"(?:staff(?:\s+members?)?|informants?|officials?|officers?|colleagues|personnel|employees?|representatives?)"
+# "IOM staff and stakeholders", "One IOM staff member", "Consulted IOM informants", "a Sudanese government employee"
+_BODY_PEOPLE_RE = re.compile(rf"^(?:(?:[Oo]ne|[Aa]n?|[Aa]nother|[Tt]he|[Cc]onsulted|[Ii]nterviewed)\s+)?(?:member of\s+)?"
+                             rf"(?P<body>.+?)\s+{_PEOPLE}(?:\s+and\s+(?:other\s+)?(?:stakeholders|partners))?$")
+# "informants from the IOM and MRCs", "a member of IOM staff"
+_PEOPLE_OF_RE = re.compile(rf"^(?:(?:[Oo]ne|[Aa]n?|[Aa]nother|[Tt]he)\s+)?(?:{_PEOPLE}|members?)\s+(?:from|of)\s+(?:the\s+)?"
+                           rf"(?P<body>.+?)(?:\s+staff)?$")
 _SUBJ_BLOCK = re.compile(r"\b(?:participant|participants|panellist|panellists|panelist|speakers?|experts?|interviewees?|"
                          r"informants?|respondents?|stakeholders?|returnees?|evaluation|evaluators?|report|study|survey|"
                          r"one|another|some|many|several|others)\b", re.I)
@@ -361,7 +378,8 @@ _NOT_NAME = re.compile(
     r"Commission|Committee|Council|Statistical|Group|Forum|Network|Meeting|Conference|Dialogue|Markets|Associates|"
     r"Islands?|Republic|State|States|Kingdom|Federation|Union|Table|Figure|Box|Source|Sources|Total|United|Nations|"
     r"Governmental|Director|General|Deputy|Chief|January|February|March|April|May|June|July|August|September|"
-    r"October|November|December)\b")
+    r"October|November|December|Coordinator|Officer|Officers|Manager|Hub|Data|Adviser|Advisor|Specialist|Assistant|"
+    r"Analyst|Consultant|Expert|Focal)\b")
 
 
 class ActorFinder:
@@ -394,6 +412,8 @@ class ActorFinder:
             return None
         matches = self._find(role)
         affiliation = _actor_from(matches, role, prefer_state=True)
+        if re.search(r"\bcivil society\b", role):
+            affiliation = "Civil society"  # "Chair of the GFMD civil society days": speaks for civil society
         whole = self._lookup(role.strip(" ,"))
         if affiliation is None and whole is not None and whole.kind in ("org", "country"):
             affiliation = whole.code
@@ -446,7 +466,7 @@ class ActorFinder:
             return (p.affiliation, p.name) if p and p.affiliation else None
         pm = _PERSON_RE.match(head)
         if pm:
-            name = pm.group("name")
+            name = re.sub(r"(?<=\w)- (?=[A-Z])", "-", pm.group("name"))  # "Schmidt- Bremme": a hyphen at a line end
             # with a role: a new person; without: "Ambassador Lauber" / "Under-Secretary-General Wu" met before
             p = self._person(name, apposition, pid) if apposition else (self.people.get(name.strip())
                                                                      or self.people.get(name.split()[-1]))
@@ -459,6 +479,9 @@ class ActorFinder:
         entry = self._lookup(bare)
         if entry is not None and entry.kind in ("org", "country"):
             return entry.code, None  # the subject is the body itself ("Several delegations", "UN Women")
+        people = self._body_people(head) if not apposition else None  # not "IOM officers, and assuring them …"
+        if people is not None:
+            return people, None
         if _SUBJ_BLOCK.search(head):
             return None
         matches = _without_offices(self._find(head))
@@ -479,6 +502,37 @@ class ActorFinder:
             return matches[0].entry.code, None  # "The representative of Mexico", "IOM staff"
         # a person named with role before the verb, without title: "Mr. X" handled above; here e.g.
         # "William Lacy Swing, Director General" is rare in prose, so nothing is claimed.
+        return None
+
+    def _body_people(self, subject: str) -> str | None:
+        """The body whose people speak: "One IOM staff member", "Somalian IOM staff and stakeholders", "A number
+        of informants from the IOM and MRCs", "a Sudanese government employee"; collectives counted out
+        ("some delegates", "Other countries" → Member States)."""
+        m = _QUANTIFIED_RE.match(subject)
+        rest = m.group("rest") if m else subject
+        if m:
+            entry = self._lookup(rest)
+            if entry is not None and entry.kind == "org" and entry.code in ("Member States", "Civil society"):
+                return entry.code
+            if re.fullmatch(r"(?:States|Governments|delegates|delegations)", rest):  # not "countries": country offices
+                return "Member States"
+        m = _BODY_PEOPLE_RE.match(rest) or _PEOPLE_OF_RE.match(rest)
+        if not m:
+            return None
+        body = m.group("body")
+        found = _without_offices(self._find(body))
+        if not found or found[0].start > 4:
+            return None
+        if found[0].entry.kind in ("country", "demonym") and len(found) > 1 and found[1].entry.kind == "org" \
+                and re.fullmatch(r"\s*", body[found[0].end: found[1].start]):
+            found = found[1:]  # "Somalian IOM staff": the body's office in that country
+        first = found[0]
+        tail = body[first.end:]
+        if first.entry.kind == "org" and re.fullmatch(r"(?:\s+and\s+(?:the\s+)?[A-Z][\w-]*)?\s*", tail):
+            return first.entry.code
+        if first.entry.kind in ("country", "demonym") and m.re is _BODY_PEOPLE_RE and re.fullmatch(
+                r"\s*(?:[Gg]overnment|[Mm]inistry)", tail):
+            return first.entry.code  # "a Sudanese government employee"
         return None
 
     def passage(self, pid: str, text: str, kind: str, matches: list[Match] | None = None) -> list[Claim]:
@@ -582,7 +636,7 @@ class ActorFinder:
                         self.report_author = (first[0].entry.code, 2)
                 for rx in (_OWN_DOC_RE, _INNER_RE):
                     for im in rx.finditer(sentence):
-                        entry = self._lookup(im.group(1))
+                        entry = self._lookup(next(g for g in im.groups() if g))
                         if entry is not None and entry.kind in ("org", "country"):
                             add(entry.code, "speech", im.group(0).strip(" (;,"))
                 bm = _ON_BEHALF_RE.search(sentence) if _FIRST_PERSON_RE.search(sentence) else None
@@ -600,6 +654,13 @@ class ActorFinder:
                         actor, person = resolved
                         add(actor, "speech", sentence[: sm.end()], person)
                         continue
+                # a second clause with its own speaker: "Several speakers called for …, while some delegates
+                # cautioned against …"
+                for cm in re.finditer(r",\s+(?:while|whereas)\s+", sentence):
+                    sub = _CLAUSE_RE.match(sentence[cm.end():])
+                    resolved = self._resolve_subject(sub.group("subj"), pid, before) if sub else None
+                    if resolved:
+                        add(resolved[0], "speech", sentence[cm.end(): cm.end() + sub.end()], resolved[1])
                 # the passive with its agent; "in an interview with X, it was noted"
                 agents = [m for m in (_PASSIVE_RE.search(sentence), _INTERVIEW_RE.search(sentence)) if m]
                 found = [(m, r) for m in agents if (r := self._resolve_subject(m.group("agent"), pid, before))]
@@ -637,8 +698,13 @@ class ActorFinder:
                         break
                     add(x.entry.code, "presenter", stripped[m.start(): x.end])
                     prev = x
-        for pm in re.finditer(r"(?:(?<=^)|(?<=\s))(?:Moderator:\s*)?((?:[A-Z][a-zà-ÿ'’-]+\s+){1,3}[A-Z][a-zà-ÿ'’-]+),\s+", stripped):
+        word = r"[A-Z][a-zà-ÿ'’]+(?:-[A-Za-zà-ÿ'’]+)*"  # "Jean-Christophe"
+        for pm in re.finditer(rf"(?:(?<=^)|(?<=\s))(?:Moderator:\s*)?((?:{word}\s+){{1,3}}{word}),\s+", stripped):
             name = pm.group(1)
+            # "… of the Statistical Commission Stefan Schweinfest, …": a title's words run into the name
+            last_block = list(_NOT_NAME.finditer(name))
+            if last_block and len(name[last_block[-1].end():].split()) >= 2:
+                name = name[last_block[-1].end():].strip()
             if re.search(r"\bby\s*$", stripped[: pm.start()]):
                 continue  # "This report was prepared by Barbara Kobler, …": its authors, not presenters
             if (self.gaz.lookup(name) or any(self.gaz.lookup(w) for w in name.split()) or name in self.gaz.places
@@ -654,7 +720,9 @@ class ActorFinder:
             last = None
             for k, x in enumerate(hits):
                 nxt = tail[x.end: x.end + 2]
-                if x.entry.kind in ("org", "country") and (nxt == "" or nxt[:1] in "(\n" or re.match(r"\s[A-Z(\[]", nxt)):
+                # the end, a bracket, a new capitalised title or a time ("OECD 6.30 - 8.30 Reception"), or a slash
+                # before the body the affiliation belongs to ("Statistics Division/UN DESA")
+                if x.entry.kind in ("org", "country") and (nxt == "" or nxt[:1] in "(\n/" or re.match(r"\s[A-Z(\[\d]", nxt)):
                     last = x
                     # "Office for ECOSOC Support and Coordination/UN DESA": the body after the slash
                     for y in hits[k + 1:]:

@@ -175,6 +175,8 @@ def _tokens(text: str) -> tuple[str, ...]:
     return tuple(_norm(t) for t in _TOKEN_RE.findall(text))
 
 
+# a national statistics office named after its country is a body: "Statistics Sweden", "Statistics Canada"
+_OFFICE_BEFORE_RE = re.compile(r"\b(?:Statistics|Stats)\s+$")
 # a country name that begins a body's name is not the country: "United States Council for International Business"
 _BODY_WORD_RE = re.compile(r"\s+(?:Council|Institute|Center|Centre|Agency|Association|Chamber|Foundation|Bureau|"
                            r"Corporation|Society|Federation|Confederation|Network|Forum)\b")
@@ -305,7 +307,8 @@ class Gazetteer:
                     continue
                 j, e = hit
                 s, t = m.start() + spans[i][0], m.start() + spans[j - 1][1]
-                if e.kind != "block" and not (e.kind in ("country", "demonym") and _BODY_WORD_RE.match(text, t)):
+                if e.kind != "block" and not (e.kind in ("country", "demonym") and (
+                        _BODY_WORD_RE.match(text, t) or _OFFICE_BEFORE_RE.search(text, max(0, s - 12), s))):
                     out.append(Match(e, s, t, text[s:t]))
                 i = j
         return out
