@@ -255,6 +255,11 @@ def test_figures_indicators_and_events():
     assert (e.start_date, e.end_date, e.place, e.country) == ("2017-09-04", "2017-09-05", "Vienna", "AUT")
     assert e.name.startswith("Smuggling of migrants")
     assert extract_events("resolution 58/208 of 13 February 2004", gazetteer().places) == []
+    # UN document symbols cited in a passage are mentions of that passage
+    a = attribute_document("x.txt", [{"id": "p", "kind": "paragraph", "text": "Making migration work for all. Report "
+                                      "of the Secretary-General (A/72/643), see also E/CN.3/2018/1 and 10.7.2."}])
+    assert [(m[1], m[2]) for m in a.mentions if m[1] in ("symbol", "indicator")] == [
+        ("indicator", "10.7.2"), ("symbol", "A/72/643"), ("symbol", "E/CN.3/2018/1")]
 
 
 @needs_shared

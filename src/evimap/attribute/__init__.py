@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .actors import ActorFinder, Claim, Person, learn_abbreviations
+from ..enrich.metadata import extract_symbols
 from .figures import Event, Figure, extract_events, extract_figures, extract_indicators
 from .gazetteer import ACTOR_TYPES, COLLECTIVE, Gazetteer, Overlay, gazetteer
 
@@ -123,6 +124,9 @@ def attribute_document(name: str, passages: list[Any], text: str = "") -> Attrib
                 out.figures.append((pid, fig))
             for code, tier, offset in extract_indicators(ptext):
                 out.mentions.append((pid, "indicator", code, code + (f", tier {tier}" if tier else ""), offset))
+            if "/" in ptext:  # UN document symbols cited in the passage: "Report of the Secretary-General (A/72/643)"
+                for sym in extract_symbols(ptext):
+                    out.mentions.append((pid, "symbol", sym, sym, ptext.find(sym)))
             if speaker is None:
                 for ev in extract_events(ptext, gaz.places, field_of(p, "section_title") or ""):
                     out.events.append((pid, ev))
