@@ -313,6 +313,15 @@ def test_undesa_workbook_loads_tidy(tmp_path):
                                  "--tidy", "-o", str(out)])
     assert r.exit_code == 0, r.output
     assert out.read_text().splitlines()[0].endswith("column,value")
+    xlsx = tmp_path / "table.xlsx"
+    r = CliRunner().invoke(app, ["tables", path.name, "-t", "2", "--store", str(tmp_path / "t.db"), "--export", "xlsx",
+                                 "-o", str(xlsx)])
+    assert r.exit_code == 0, r.output
+    import openpyxl
+
+    sheet = openpyxl.load_workbook(xlsx, read_only=True).active
+    cells = [c for row in sheet.iter_rows(max_row=400, values_only=True) for c in row if c is not None]
+    assert "WORLD" in cells and 152986157 in cells
 
 
 def test_structure_table_merged_headers_and_totals():
