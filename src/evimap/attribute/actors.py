@@ -193,19 +193,30 @@ _VERBS = (
     r"(?:is|are|was|were) (?:pleased|honou?red|delighted|happy) to|"
     r"consider(?:s|ed)? that|consider(?:s|ed)?(?= [^.;:]{1,60}? as )"
 )
-# reporting verbs in the passive with their agent: "concerns were expressed by the IOM staff"
-_PASSIVE_RE = re.compile(
-    r"\b(?:was|were|is|are|has been|have been|had been)\s+(?:expressed|noted|highlighted|stressed|raised|"
-    r"emphasi[sz]ed|voiced|underlined|underscored|suggested|proposed|recommended|reported|presented|echoed|"
-    r"shared|made|delivered|called for|explained|described|confirmed|acknowledged|stated|argued|mentioned|"
-    r"identified)\s+by\s+(?P<agent>(?:the\s+)?[A-Z][^,.;:“”\"]{1,80}?|an?\s+[A-Z][^,.;:“”\"]{1,80}?)"
-    r"(?=\s+(?:who|which|that|and|in|at|on|during|for|to|as)\b|[,.;:]|$)")
+
+
+def _by_agent(lead: str, verbs: str, agent: str, stops: str) -> re.Pattern[str]:
+    """``lead`` + a reporting verb + "by" + its agent (named group ``agent``), the agent ending before a word of
+    ``stops`` or punctuation."""
+    return re.compile(rf"{lead}(?:{verbs})\s+by\s+(?P<agent>{agent})(?=\s+(?:{stops})\b|[,.;:]|$)")
+
+
+_NAMED_AGENT = r"(?:the\s+)?[A-Z][^,.;:“”\"]{1,80}?"
+# reporting verbs in the passive with their agent: "concerns were expressed by the IOM staff", "… was made by a
+# Sudanese government employee"
+_PASSIVE_RE = _by_agent(
+    r"\b(?:was|were|is|are|has been|have been|had been)\s+",
+    r"expressed|noted|highlighted|stressed|raised|emphasi[sz]ed|voiced|underlined|underscored|suggested|proposed|"
+    r"recommended|reported|presented|echoed|shared|made|delivered|called for|explained|described|confirmed|"
+    r"acknowledged|stated|argued|mentioned|identified",
+    rf"{_NAMED_AGENT}|an?\s+[A-Z][^,.;:“”\"]{{1,80}}?", r"who|which|that|and|in|at|on|during|for|to|as")
 # reporting verbs as a participle with their agent, no auxiliary: "at levels recommended by the Group of Eight (G8)",
 # "a few examples noted by the IOM" ("proposed by" names where an idea came from, not who speaks here)
-_BY_AGENT_RE = re.compile(
-    r"\b(?:as\s+)?(?:recommended|called for|urged|voiced|expressed|noted|highlighted|championed|advocated|"
-    r"stressed|emphasi[sz]ed|underlined|underscored)\s+by\s+(?P<agent>(?:the\s+)?[A-Z][^,.;:“”\"]{1,80}?)"
-    r"(?=\s+(?:who|which|that|and|in|at|on|during|for|to|as|were|was|is|are)\b|[,.;:]|$)")
+_BY_AGENT_RE = _by_agent(
+    r"\b(?:as\s+)?",
+    r"recommended|called for|urged|voiced|expressed|noted|highlighted|championed|advocated|stressed|emphasi[sz]ed|"
+    r"underlined|underscored",
+    _NAMED_AGENT, r"who|which|that|and|in|at|on|during|for|to|as|were|was|is|are")
 # a paragraph number or item letter opening a sentence: "25. Member States …", "(b) UNHCR …"
 _ITEM_PREFIX_RE = re.compile(r"^(?:\(?\d{1,3}[.)]|\(?[a-z][.)]|\([ivx]{1,4}\)|[•●▪◦\-–])\s+")
 # a heading in capitals run into the next sentence: "IMPLEMENTING THE NEW YORK DECLARATION … Mr. William Lacy Swing, …"

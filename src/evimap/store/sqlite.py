@@ -1244,10 +1244,9 @@ class SQLiteStore:
             ev = self._postings_eval(q)
             if ev is not None:
                 return len(ev), True
-            if self._rank_index_for(q) is not None:  # NEAR …: FTS5 matches once for the count and the facets
-                matched = self._matched_rows(q)
-                if matched is not None:
-                    return len(matched[0]), True
+            matched = self._matched_rows(q)  # NEAR …: FTS5 matches once, remembered for the page's facets
+            if matched is not None:
+                return len(matched[0]), True
             where, params = self._where(q)
             dups = self._fts_only(q)
             if dups is None:
