@@ -63,9 +63,8 @@ class FacetArrays:
         return out
 
     def _load_pairs(self, db: sqlite3.Connection, facet: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[Any]]:
-        """(where each passage rowid's codes start, value codes, document rowid → value code, values) of a
-        said-by/named or label facet. Counting then costs in proportion to the matched passages and their own
-        values, not to every pair in the store (a country facet holds about a million)."""
+        """(passage rowid, value code) pairs of a passage's own values (repeats included), document rowid →
+        value code, and the values, of a said-by/named or label facet (see ``_sets``)."""
         if facet in SAID_FACETS:
             own = db.execute(f"SELECT p.rowid, c.{facet} FROM claims c JOIN passages p ON p.id = c.passage_id "
                              f"WHERE c.{facet} IS NOT NULL").fetchall()
@@ -83,13 +82,7 @@ class FacetArrays:
         by_doc = np.full(self.n_docs, -1, dtype=np.int64)
         if whole:
             by_doc[np.array([r[0] for r in whole], dtype=np.int64)] = codes[len(own):]
-        codes = codes[:len(own)]
-        if len(rows) and values:  # a passage naming a country twice counts once
-            keys = np.unique(rows * len(values) + codes)
-            rows, codes = keys // len(values), keys % len(values)
-        # rows are sorted now: passage rowid r owns codes[start[r]:start[r + 1]] (compressed rows)
-        start = np.searchsorted(rows, np.arange(self.ri.size + 1)).astype(np.int64)
-        return start, codes, by_doc, values
+        return rows, codes[:len(own)], by_doc, values
 
     def _sets(self, db: sqlite3.Connection, facet: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[Any]]:
         """A said-by/named or label facet as each passage's set of values (its own and its document's, each
@@ -100,12 +93,14 @@ class FacetArrays:
             hit = self.sets.get(facet)
         if hit is not None:
             return hit
-        start, p_codes, by_doc, values = self._load_pairs(db, facet)
+        own_rows, own_codes, by_doc, values = self._load_pairs(db, facet)
         n, size = len(values), self.ri.size
+        inside = own_rows < size  # passages added after the rank index was built are not counted
+        own_rows, own_codes = own_rows[inside], own_codes[inside]
         doc_codes = by_doc[self.ri.doc_of]
         has_doc = np.flatnonzero(doc_codes >= 0)
-        own_rows = np.repeat(np.arange(size, dtype=np.int64), np.diff(start))
-        keys = np.unique(np.concatenate([own_rows * (n + 1) + p_codes, has_doc * (n + 1) + doc_codes[has_doc]]))
+        # each (passage, value) once, own or the document's ("a passage naming a country twice counts once")
+        keys = np.unique(np.concatenate([own_rows * (n + 1) + own_codes, has_doc * (n + 1) + doc_codes[has_doc]]))
         rows, codes = keys // (n + 1), keys % (n + 1)
         per_row = np.bincount(rows, minlength=size)
         single = np.full(size, n, dtype=np.int32)

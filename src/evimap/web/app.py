@@ -690,8 +690,7 @@ def app_from_env() -> FastAPI:
     """The app ``evimap serve`` starts in each server process (its options travel in EVIMAP_WEB_CONFIG)."""
     import json
 
-    env = os.environ["EVIMAP_WEB_CONFIG"]
-    options = json.loads(env)
+    options = json.loads(os.environ["EVIMAP_WEB_CONFIG"])
     processes = options.pop("processes", 1)
     hosts = options.pop("allowed_hosts", None)
     app = create_app(WebConfig(**options, allowed_hosts=tuple(hosts) if hosts else None))
@@ -700,5 +699,5 @@ def app_from_env() -> FastAPI:
     from .pool import RequestPool
 
     # the pool processes build the same app without a pool of their own
-    return RequestPool(app, processes, json.dumps({**json.loads(env), "processes": 1}),
+    return RequestPool(app, processes, json.dumps({**options, "allowed_hosts": hosts, "processes": 1}),
                        local=lambda path: path.startswith("/static/") or path == "/healthz")
