@@ -515,10 +515,16 @@ class ActorFinder:
         # "William Lacy Swing, Director General" is rare in prose, so nothing is claimed.
         return None
 
+    def _leading_body(self, text: str, within: int = 0) -> str | None:
+        """The organisation or country named first in ``text``, if it starts within ``within`` characters."""
+        first = self._find(text)[:1]
+        return first[0].entry.code if first and first[0].start <= within and first[0].entry.kind in ("org", "country") \
+            else None
+
     def _body_people(self, subject: str) -> str | None:
         """The body whose people speak: "One IOM staff member", "Somalian IOM staff and stakeholders", "A number
         of informants from the IOM and MRCs", "a Sudanese government employee"; collectives counted out
-        ("some delegates", "Other countries" → Member States)."""
+        ("some delegates", "several Governments" → Member States)."""
         m = _QUANTIFIED_RE.match(subject)
         rest = m.group("rest") if m else subject
         if m:
@@ -642,9 +648,9 @@ class ActorFinder:
                 before, done = done, done + " " + sentence
                 sentence = _ITEM_PREFIX_RE.sub("", sentence)
                 for rm in _REPORT_OF_RE.finditer(sentence):
-                    first = [x for x in self._find(rm.group(1))[:1] if x.start == 0 and x.entry.kind in ("org", "country")]
+                    first = self._leading_body(rm.group(1))
                     if first:
-                        self.report_author = (first[0].entry.code, 2)
+                        self.report_author = (first, 2)
                 for rx in (_OWN_DOC_RE, _INNER_RE):
                     for im in rx.finditer(sentence):
                         entry = self._lookup(next(g for g in im.groups() if g))
@@ -652,9 +658,9 @@ class ActorFinder:
                             add(entry.code, "speech", im.group(0).strip(" (;,"))
                 bm = _ON_BEHALF_RE.search(sentence) if _FIRST_PERSON_RE.search(sentence) else None
                 if bm:
-                    first = [x for x in self._find(bm.group(1))[:1] if x.start == 0 and x.entry.kind in ("org", "country")]
+                    first = self._leading_body(bm.group(1))
                     if first:
-                        add(first[0].entry.code, "speech", bm.group(0))
+                        add(first, "speech", bm.group(0))
                 sm = _CLAUSE_RE.match(sentence)
                 if sm and self.report_author and _THE_REPORT_RE.search(sm.group("subj")):
                     add(self.report_author[0], "speech", sentence[: sm.end()])
@@ -682,9 +688,8 @@ class ActorFinder:
                 bm = _BY_AGENT_RE.search(sentence)  # beside "according to": "According to ODI, … recommended by the G8"
                 resolved = self._resolve_subject(bm.group("agent"), pid, before) if bm else None
                 if bm and not resolved:  # the agent runs on into the verb: "examples noted by the IOM corroborate"
-                    first = [x for x in self._find(bm.group("agent"))[:1]
-                             if x.start <= 4 and x.entry.kind in ("org", "country")]
-                    resolved = (first[0].entry.code, None) if first else None
+                    first = self._leading_body(bm.group("agent"), within=4)
+                    resolved = (first, None) if first else None
                 if resolved:
                     add(resolved[0], "speech", bm.group(0), resolved[1])
                 am = _ACCORDING_RE.search(sentence)
