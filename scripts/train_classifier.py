@@ -3,7 +3,7 @@ embeddings, written to src/evimap/map/model/classifiers/NAME.npz (needs scikit-l
 model at run time needs only numpy).
 
     python scripts/train_classifier.py sdg [--no-scopus] [--self-train STORE]
-    python scripts/train_classifier.py gcm [--calibrate]
+    python scripts/train_classifier.py gcm [--calibrate] [--model transformer]
 
 Training data for ``sdg`` (goal level):
 - research abstracts grouped by SDG (../shared/train/sdg-scopus, weak labels; there is no goal-10 file);
@@ -25,7 +25,8 @@ With --calibrate it also fits the framework's ``calibration`` weights and ``thre
 the classifier see the passages it is calibrated on: 5-fold cross-fitting over train + dev (each fold's
 classifier probabilities come from a model trained on the other folds), threshold maximising micro-F1 on
 those passages with the no-objective share brought to 15%, as in the test split. Prints the values for
-gcm.yaml.
+gcm.yaml (with --model transformer: for its ``models: transformer:`` entry, whose classifier is
+gcm-transformer.npz — the same design over the full transformer's embeddings).
 """
 
 from __future__ import annotations
@@ -158,7 +159,7 @@ def calibrate_gcm(fw, base: list, pool: list, c: float, emb, lexical_c: float | 
 
     from evimap.map.engine import SIGNALS, Mapper, fit_calibration
 
-    mapper = Mapper(fw)
+    mapper = Mapper(fw, emb)
     idx = [i for i, cat in enumerate(fw.categories) if cat.facet != "principle" and not cat.parent]
     codes = [fw.categories[i].code for i in idx]
     x = np.zeros((len(pool), len(idx), len(SIGNALS)))
@@ -206,11 +207,15 @@ def main() -> None:
     ap.add_argument("--calibrate", action="store_true", help="gcm: also fit calibration + threshold (cross-fitted)")
     ap.add_argument("--lexical-C", type=float, default=4.0, help="gcm: inverse regularisation of the lexical layer")
     ap.add_argument("--no-lexical", action="store_true", help="gcm: no lexical layer")
+    ap.add_argument("--model", default="static", choices=["static", "transformer"],
+                    help="the embeddings to train on (transformer: writes NAME-transformer.npz, for the framework's "
+                         "models: transformer: entry)")
     ap.add_argument("--out", default=None)
     args = ap.parse_args()
     fw = frameworks.load(args.framework)
-    out = args.out or str(ROOT / "src" / "evimap" / "map" / "model" / "classifiers" / f"{args.framework}.npz")
-    emb = get_embedder("static")
+    name = args.framework if args.model == "static" else f"{args.framework}-{args.model}"
+    out = args.out or str(ROOT / "src" / "evimap" / "map" / "model" / "classifiers" / f"{name}.npz")
+    emb = get_embedder(args.model)
     if args.framework == "gcm":
         c = args.C or 2.0
         codes = [cat.code for cat in fw.categories if cat.facet != "principle" and not cat.parent]

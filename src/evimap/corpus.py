@@ -367,7 +367,7 @@ class Corpus:
             labs = mapper.score([p["text"]])[0]
             for c, lab, why in zip(fw.categories, labs, mapper.reasons(labs)):
                 d = lab.to_dict(features=True)
-                d.update(framework=fw.id, title=c.title, threshold=fw.threshold_for(c), level=fw.level_of(c),
+                d.update(framework=fw.id, title=c.title, threshold=mapper.fw.threshold_for(c), level=fw.level_of(c),
                          facet=c.facet, parent=c.parent, reason=why)
                 out.append(d)
         return out

@@ -8,7 +8,7 @@ problem is reported as ``FILE:LINE: what is wrong``.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -25,7 +25,11 @@ _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 TOP_KEYS = {"id": str, "name": str, "version": str, "source": str, "description": str, "levels": list,
             "facets": dict, "threshold": float, "relative_threshold": float, "calibration": dict, "classifier": str,
-            "categories": list}
+            "models": dict, "categories": list}
+# what a framework may set again for one embedding model (``models: {transformer: {...}}``): a classifier is
+# trained on one model's embeddings, and weights and threshold are fitted with it
+MODEL_KEYS = {"threshold": float, "relative_threshold": float, "calibration": dict, "classifier": str}
+EMBEDDING_MODELS = ("static", "transformer")
 CATEGORY_KEYS = {"code": str, "title": str, "description": str, "level": str, "facet": str, "parent": str,
                  "terms": list, "rules": list, "exclude": list, "examples": list, "indicators": list,
                  "threshold": float}
@@ -82,7 +86,15 @@ class Framework:
     relative_threshold: float = 0.0
     calibration: dict[str, float] = field(default_factory=dict)
     classifier: str = ""
+    # per embedding model, settings that replace the ones above when that model is used
+    models: dict[str, dict[str, Any]] = field(default_factory=dict)
     path: str = ""
+
+    def for_model(self, model: str) -> "Framework":
+        """This framework with the settings its file gives for ``model`` (itself when it gives none): without
+        them, a model other than the one the classifier and weights were fitted with gets no classifier."""
+        settings = self.models.get(model)
+        return replace(self, **settings) if settings else self
 
     def category(self, code: str) -> Category:
         for c in self.categories:
@@ -164,28 +176,22 @@ def parse(text: str, path: str = "<framework>") -> Framework:
     for key in ("id", "name", "categories"):
         if key not in nodes:
             raise FrameworkError(f"{path}:1: missing required key {key!r}")
-    for key, want in TOP_KEYS.items():
-        if key not in nodes or key == "categories":
-            continue
-        node = nodes[key]
-        if want is list:
-            top[key] = _strings(path, node, key)
-        elif want is dict:
-            top[key] = {k.value: _scalar(path, v, float if key == "calibration" else str, f"{key}.{k.value}")
-                        for k, v in _mapping(path, node, key)}
-        else:
-            top[key] = _scalar(path, node, want, key)
+    top.update(_settings(path, nodes, {k: v for k, v in TOP_KEYS.items() if k not in ("categories", "models")}))
     if not _ID.match(top["id"]):
         raise FrameworkError(f"{_where(path, nodes['id'])}: id {top['id']!r} must be lowercase letters, digits, - or _")
-    if "threshold" in top and not 0 < top["threshold"] < 1:
-        raise FrameworkError(f"{_where(path, nodes['threshold'])}: threshold must be between 0 and 1")
-    if "relative_threshold" in top and not 0 <= top["relative_threshold"] < 1:
-        raise FrameworkError(f"{_where(path, nodes['relative_threshold'])}: relative_threshold must be at least 0 "
-                             f"and below 1")
-    for k in top.get("calibration", {}):
-        if k not in CALIBRATION_KEYS:
-            raise FrameworkError(f"{_where(path, nodes['calibration'])}: unknown calibration weight {k!r} "
-                                 f"(allowed: {', '.join(CALIBRATION_KEYS)})")
+    if "models" in nodes:
+        top["models"] = {}
+        for k, v in _mapping(path, nodes["models"], "models"):
+            if k.value not in EMBEDDING_MODELS:
+                raise FrameworkError(f"{_where(path, k)}: unknown model {k.value!r} in models "
+                                     f"(allowed: {', '.join(EMBEDDING_MODELS)})")
+            entry: dict[str, yaml.Node] = {}
+            for mk, mv in _mapping(path, v, f"models.{k.value}"):
+                if mk.value not in MODEL_KEYS:
+                    raise FrameworkError(f"{_where(path, mk)}: unknown key {mk.value!r} in models.{k.value} "
+                                         f"(allowed: {', '.join(MODEL_KEYS)})")
+                entry[mk.value] = mv
+            top["models"][k.value] = _settings(path, entry, MODEL_KEYS)
     cats_node = nodes["categories"]
     if not isinstance(cats_node, yaml.SequenceNode) or not cats_node.value:
         raise FrameworkError(f"{_where(path, cats_node)}: categories must be a non-empty list")
@@ -199,6 +205,32 @@ def parse(text: str, path: str = "<framework>") -> Framework:
             raise FrameworkError(f"{_where(path, lines[c.code])}: category {c.code!r} has parent {c.parent!r}, "
                                  "which is not a category of this framework")
     return Framework(categories=categories, path=path, **top)
+
+
+def _settings(path: str, nodes: dict[str, yaml.Node], keys: dict[str, type]) -> dict[str, Any]:
+    """The values of ``nodes`` (key → YAML node) for the given keys, typed and checked."""
+    out: dict[str, Any] = {}
+    for key, want in keys.items():
+        if key not in nodes:
+            continue
+        node = nodes[key]
+        if want is list:
+            out[key] = _strings(path, node, key)
+        elif want is dict:
+            out[key] = {k.value: _scalar(path, v, float if key == "calibration" else str, f"{key}.{k.value}")
+                        for k, v in _mapping(path, node, key)}
+        else:
+            out[key] = _scalar(path, node, want, key)
+    if "threshold" in out and not 0 < out["threshold"] < 1:
+        raise FrameworkError(f"{_where(path, nodes['threshold'])}: threshold must be between 0 and 1")
+    if "relative_threshold" in out and not 0 <= out["relative_threshold"] < 1:
+        raise FrameworkError(f"{_where(path, nodes['relative_threshold'])}: relative_threshold must be at least 0 "
+                             f"and below 1")
+    for k in out.get("calibration", {}):
+        if k not in CALIBRATION_KEYS:
+            raise FrameworkError(f"{_where(path, nodes['calibration'])}: unknown calibration weight {k!r} "
+                                 f"(allowed: {', '.join(CALIBRATION_KEYS)})")
+    return out
 
 
 def _category(path: str, node: yaml.Node, top: dict[str, Any], seen: dict[str, yaml.Node]) -> Category:

@@ -24,6 +24,7 @@ def load_frameworks(refs: str | Iterable[str]) -> list[Framework]:
 
 def fingerprint(fw: Framework, model: str) -> str:
     """Changes when the framework's content, its classifier, the model or evimap's version changes (→ rescoring)."""
+    fw = fw.for_model(model)
     body = json.dumps([fw.id, fw.threshold, fw.calibration, [(c.code, c.title, c.description, c.terms, c.rules,
                                                               c.exclude, c.examples, c.parent, c.threshold)
                                                              for c in fw.categories]]

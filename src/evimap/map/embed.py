@@ -15,8 +15,9 @@ from importlib import resources
 import numpy as np
 
 from ..errors import EvimapError
+from ..frameworks import EMBEDDING_MODELS
 
-MODELS = ("static", "transformer")
+MODELS = EMBEDDING_MODELS
 
 
 class Embedder:

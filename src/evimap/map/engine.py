@@ -132,8 +132,8 @@ class Mapper:
     """Scores texts against one framework. Build once; call ``score`` on batches."""
 
     def __init__(self, framework: Framework, embedder: Embedder | str = "static"):
-        self.fw = framework
         self.embedder = get_embedder(embedder) if isinstance(embedder, str) else embedder
+        self.fw = framework = framework.for_model(self.embedder.name)
         self.weights = {**DEFAULT_CALIBRATION, **framework.calibration}
         self.w = np.array([self.weights[k] for k in SIGNALS])
         self.cats = framework.categories

@@ -45,7 +45,7 @@ class Provenance:
 def framework_info(fw: Any, model: str = "static") -> dict[str, Any]:
     from ..map import fingerprint
 
-    return {"id": fw.id, "name": fw.name, "version": fw.version, "threshold": fw.threshold,
+    return {"id": fw.id, "name": fw.name, "version": fw.version, "threshold": fw.for_model(model).threshold,
             "fingerprint": fingerprint(fw, model)}
 
 
