@@ -1,7 +1,7 @@
 """Mapping quality and speed on held-out, hand-annotated data (benchmarks/data/).
 
     python benchmarks/mapping.py                # evaluate on the test split, measure throughput
-    python benchmarks/mapping.py --fit sdg      # fit calibration + threshold on the DEV split only
+    python benchmarks/mapping.py --fit sdg [--model transformer]   # fit calibration + threshold on the DEV split only
                                                 # (gcm: scripts/train_classifier.py gcm --calibrate)
     python benchmarks/mapping.py --transformer  # also the full transformer model
 
@@ -151,13 +151,16 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--fit", choices=["sdg"], help="fit calibration + threshold on the DEV split only "
                     "(gcm: scripts/train_classifier.py gcm --calibrate, cross-fitted on train + dev)")
+    ap.add_argument("--model", default="static", choices=["static", "transformer"],
+                    help="with --fit: the embedding model whose weights are fitted (its classifier from the "
+                         "framework's models: entry)")
     ap.add_argument("--store", default=None, help="a store with UNGDC passages for the throughput run")
     ap.add_argument("--n", type=int, default=20000)
     ap.add_argument("--transformer", action="store_true")
     ap.add_argument("--no-write", action="store_true")
     args = ap.parse_args()
     if args.fit:
-        w, t = fit(Mapper(frameworks.load(args.fit)), load(f"{args.fit}-dev.jsonl"))
+        w, t = fit(Mapper(frameworks.load(args.fit), args.model), load(f"{args.fit}-dev.jsonl"))
         print("calibration:", {k: round(v, 3) for k, v in w.items()}, "threshold:", t)
         return
     lines = [f"\n## mapping.py — {date.today()}\n",

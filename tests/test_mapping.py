@@ -377,6 +377,8 @@ def test_per_model_settings_replace_the_defaults_for_that_model(tmp_path):
 
     assert load_classifier(gcm, "transformer").model == "transformer"
     assert load_classifier(frameworks.load("gcm"), "transformer") is None  # the static one is not used
+    sdg = frameworks.load("sdg").for_model("transformer")
+    assert sdg.classifier == "sdg-transformer" and load_classifier(sdg, "transformer").model == "transformer"
 
 
 def test_relative_threshold_keeps_labels_near_the_best():
