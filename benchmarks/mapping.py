@@ -151,7 +151,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--fit", choices=["sdg"], help="fit calibration + threshold on the DEV split only "
                     "(gcm: scripts/train_classifier.py gcm --calibrate, cross-fitted on train + dev)")
-    ap.add_argument("--model", default="static", choices=["static", "transformer"],
+    ap.add_argument("--model", default="static", choices=frameworks.EMBEDDING_MODELS,
                     help="with --fit: the embedding model whose weights are fitted (its classifier from the "
                          "framework's models: entry)")
     ap.add_argument("--store", default=None, help="a store with UNGDC passages for the throughput run")

@@ -207,7 +207,7 @@ def main() -> None:
     ap.add_argument("--calibrate", action="store_true", help="gcm: also fit calibration + threshold (cross-fitted)")
     ap.add_argument("--lexical-C", type=float, default=4.0, help="gcm: inverse regularisation of the lexical layer")
     ap.add_argument("--no-lexical", action="store_true", help="gcm: no lexical layer")
-    ap.add_argument("--model", default="static", choices=["static", "transformer"],
+    ap.add_argument("--model", default="static", choices=frameworks.EMBEDDING_MODELS,
                     help="the embeddings to train on (transformer: writes NAME-transformer.npz, for the framework's "
                          "models: transformer: entry)")
     ap.add_argument("--out", default=None)

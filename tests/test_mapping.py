@@ -346,7 +346,7 @@ def test_gcm_classifier_is_shipped_and_used():
     assert max(lab.features["lexical"] for lab in procedure.values()) < 0.5
 
 
-def test_per_model_settings_replace_the_defaults_for_that_model(tmp_path):
+def test_per_model_settings_replace_the_defaults_for_that_model():
     """A framework's ``models:`` entry gives the classifier, weights and threshold fitted for another embedding
     model; the Mapper takes them when it runs on that model, and only then."""
     from evimap.map import fingerprint

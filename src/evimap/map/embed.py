@@ -17,7 +17,6 @@ import numpy as np
 from ..errors import EvimapError
 from ..frameworks import EMBEDDING_MODELS
 
-MODELS = EMBEDDING_MODELS
 
 
 class Embedder:
@@ -74,4 +73,4 @@ def get_embedder(name: str = "static") -> Embedder:
         return StaticEmbedder()
     if name == "transformer":
         return TransformerEmbedder()
-    raise EvimapError(f"unknown model {name!r} (choose from: {', '.join(MODELS)})")
+    raise EvimapError(f"unknown model {name!r} (choose from: {', '.join(EMBEDDING_MODELS)})")
