@@ -153,8 +153,9 @@ def fit_ovr(data: list[tuple[str, list[str]]], codes: list[str], c: float, emb,
     return Classifier(codes, coef, icpt, emb.name, **lexical)
 
 
-def calibrate_gcm(fw, base: list, pool: list, c: float, emb, lexical_c: float | None) -> None:
-    """Cross-fitted calibration weights and threshold (see the module docstring)."""
+def calibrate_gcm(fw, base: list, pool: list, c: float, emb, lexical_c: float | None) -> tuple[dict, float, float]:
+    """Cross-fitted calibration weights and threshold (see the module docstring); returns (weights, threshold,
+    relative_threshold)."""
     from sklearn.model_selection import KFold
 
     from evimap.map.engine import SIGNALS, Mapper, fit_calibration
@@ -196,6 +197,7 @@ def calibrate_gcm(fw, base: list, pool: list, c: float, emb, lexical_c: float | 
     print("threshold:", best[0])
     print("relative_threshold:", best[1])
     print("calibration: {" + ", ".join(f"{k}: {v:.3f}" for k, v in w.items()) + "}")
+    return w, best[0], best[1]
 
 
 def main() -> None:

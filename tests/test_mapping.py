@@ -23,6 +23,7 @@ def quotes(rule: str) -> list[str] | None:
 @pytest.mark.parametrize("rule, expect", [
     ("remittance", ["remittances"]),                      # stemming
     ("migra*", ["Migrants"]),                             # prefix
+    ("migrat*", None),                                    # same first letters, no token with the prefix
     ('"recruitment fees"', ["recruitment fees"]),         # phrase
     ('"fees recruitment"', None),                         # phrase order matters
     ("evidence-based", ["Evidence-based"]),               # hyphen = phrase
@@ -61,6 +62,29 @@ def test_rule_gating_never_changes_hits(shared_corpus):
                 assert gated == full, (fw, c.code, text[:60])
                 checked += bool(full[0] or full[1])
     assert checked > 200  # the passages do match many categories
+
+
+def test_similarity_is_the_best_definition_of_the_family():
+    """The similarity signal of a category is the cosine to the closest defining text of it or of a descendant
+    (an SDG goal looks at its targets' texts too), and the evidence names that text."""
+    import numpy as np
+
+    from evimap.map import prepare
+    from evimap.map.engine import SIGNALS
+
+    m = Mapper(frameworks.load("sdg"))
+    texts = ["Reduce the transaction costs of migrant remittances to less than 3 per cent.",
+             "Ensure universal access to affordable, reliable and modern energy services.", ""]
+    batch = prepare(texts, m.embedder)
+    s = m.compute(batch)
+    sims = batch.vecs @ m.def_vecs.T
+    k = SIGNALS.index("similarity")
+    for j in range(len(m.cats)):
+        cols = m.def_cols[j]
+        assert np.allclose(s.features[:, j, k], sims[:, cols].max(axis=1))
+        assert m.def_texts[m.closest(s, 0, j)] == m.def_texts[cols[int(np.argmax(sims[0, cols]))]]
+    goal10 = m.index["10"]
+    assert len(m.def_cols[goal10]) > len([t for t in m.cats[goal10].texts()])  # its targets' texts count
 
 
 def test_paused_gc_restores_the_collector():

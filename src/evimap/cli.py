@@ -183,7 +183,7 @@ def search(
 
 FrameworksOpt = typer.Option("gcm,sdg,themes,sg8", "--framework", "-F",
                              help="Comma-separated built-in ids (gcm, sdg, themes, sg8) or framework YAML files.")
-ModelOpt = typer.Option("static", "--model", help="static (default, fast) or transformer (needs evimap[transformer]).")
+ModelOpt = typer.Option("static", "--model", help="static (default, fast) or transformer (needs evimap\\[transformer]).")
 
 
 @app.command("map")

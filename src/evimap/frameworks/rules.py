@@ -137,10 +137,12 @@ class Prefix(Node):
     prefix: str
 
     def match(self, t: Text) -> list[Span] | None:
-        if not t.has_prefix(self.prefix):
+        bucket = t.by3.get(self.prefix[:3])  # the parser allows prefixes of 3 letters or more
+        if bucket is None:
             return None
-        spans = [(p, p + 1) for tok, pos in t.by_token.items() if tok.startswith(self.prefix) for p in pos]
-        return sorted(spans)
+        by_token = t.by_token
+        spans = [(p, p + 1) for tok in bucket if tok.startswith(self.prefix) for p in by_token[tok]]
+        return sorted(spans) if spans else None
 
     def keys(self) -> set[str]:
         return {"*" + self.prefix}

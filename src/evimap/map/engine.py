@@ -124,7 +124,7 @@ class Scores:
     features: np.ndarray  # passages × categories × signals (SIGNALS order)
     score: np.ndarray
     assigned: np.ndarray
-    closest: np.ndarray  # index into Mapper.def_texts
+    sims: np.ndarray  # passages × Mapper.def_texts: cosine to each defining text (closest one: Mapper.closest)
     hits: list[dict[int, Hits]]  # per passage: category index → (rules, terms) matched
 
 
@@ -156,6 +156,10 @@ class Mapper:
         owner_arr = np.array(owner)
         self.def_vecs = self.embedder.encode(texts)
         self.def_cols = [np.flatnonzero(np.isin(owner_arr, fam)) for fam in self.family]
+        # a category's own texts are contiguous (every category has its title): the best of each is one
+        # np.maximum.reduceat; a category with descendants then takes the best over its family
+        self.own_starts = np.searchsorted(owner_arr, np.arange(k))
+        self.with_family = [(j, fam) for j, fam in enumerate(self.family) if len(fam) > 1]
         self.thresholds = np.array([framework.threshold_for(c) for c in self.cats])
         self.groups: dict[tuple[str, str], list[int]] = {}
         for i, c in enumerate(self.cats):
@@ -181,34 +185,59 @@ class Mapper:
                         self.by_prefix.setdefault(key[1:], []).append((j, n))
                     else:
                         self.by_stem.setdefault(key, []).append((j, n))
+        # prefixes by their first three letters, as Text.by3 buckets tokens: a passage tests only the prefixes
+        # whose bucket it has (one set intersection instead of a lookup per prefix)
+        self.by_prefix3: dict[str, list[tuple[str, list[tuple[int, int]]]]] = {}
+        for p, rules in self.by_prefix.items():
+            self.by_prefix3.setdefault(p[:3], []).append((p, rules))
 
     def _candidates(self, t: Text) -> dict[int, set[int]]:
         """Category → numbers of its rules (rules first, then terms) that may match ``t``."""
-        out: dict[int, set[int]] = {}
-        for j, n in self.always:
-            out.setdefault(j, set()).add(n)
-        for s in t.by_stem.keys() & self.by_stem.keys():
-            for j, n in self.by_stem[s]:
-                out.setdefault(j, set()).add(n)
-        if self.by_prefix:
+        pairs: list[tuple[int, int]] = list(self.always)
+        by_stem = self.by_stem
+        for s in t.by_stem.keys() & by_stem.keys():
+            pairs += by_stem[s]
+        if self.by_prefix3:
             by3 = t.by3
-            for p, rules in self.by_prefix.items():
-                bucket = by3.get(p[:3])
-                if bucket is not None and any(tok.startswith(p) for tok in bucket):
-                    for j, n in rules:
-                        out.setdefault(j, set()).add(n)
+            for p3 in by3.keys() & self.by_prefix3.keys():
+                bucket = by3[p3]
+                for p, rules in self.by_prefix3[p3]:
+                    if len(p) == 3 or any(tok.startswith(p) for tok in bucket):
+                        pairs += rules
+        out: dict[int, set[int]] = {}
+        for j, n in pairs:
+            got = out.get(j)
+            if got is None:
+                out[j] = {n}
+            else:
+                got.add(n)
         return out
 
     @staticmethod
     def _rule_hits(c: Category, t: Text, numbers: Iterable[int] | None = None) -> Hits:
         """Rules and terms of ``c`` matching ``t`` with their spans, less spans inside an exclusion.
-        ``numbers``: only these rules (see :meth:`_candidates`); all by default."""
+        ``numbers``: only these rules (see :meth:`_candidates`); all by default. Exclusions are evaluated only
+        when something matched."""
+        found: list[tuple[bool, str, list[Span]]] = []  # (is a rule, source, spans) in rule-number order
+        n_rules = len(c.compiled_rules)
+        for n in sorted(numbers) if numbers is not None else range(n_rules + len(c.compiled_terms)):
+            if n < n_rules:
+                r = c.compiled_rules[n]
+                m = r.node.match(t)
+                if m is not None:
+                    found.append((True, r.source, m))
+            else:
+                r = c.compiled_terms[n - n_rules]
+                m = r.node.match(t)
+                if m:
+                    found.append((False, r.source.strip('"'), m))
+        if not found:
+            return [], []
         excluded: list[Span] = []
         for r in c.compiled_exclude:
             m = r.match(t)
             if m:
                 excluded.extend(m)
-
         covered = {p for a, b in excluded for p in range(a, b)}  # tokens inside some exclusion
 
         def keep(spans: list[Span]) -> list[Span]:
@@ -218,22 +247,15 @@ class Mapper:
                                              and any(e[0] <= s[0] and s[1] <= e[1] for e in excluded))]
 
         rules, terms = [], []
-        n_rules = len(c.compiled_rules)
-        for n in sorted(numbers) if numbers is not None else range(n_rules + len(c.compiled_terms)):
-            if n < n_rules:
-                r = c.compiled_rules[n]
-                m = r.node.match(t)
-                if m is not None:
-                    kept = keep(m) if m else m
-                    if m == [] or kept:
-                        rules.append((r.source, kept))
+        for is_rule, source, m in found:
+            if is_rule:
+                kept = keep(m) if m else m
+                if m == [] or kept:
+                    rules.append((source, kept))
             else:
-                r = c.compiled_terms[n - n_rules]
-                m = r.node.match(t)
-                if m:
-                    kept = keep(m)
-                    if kept:
-                        terms.append((r.source.strip('"'), kept))
+                kept = keep(m)
+                if kept:
+                    terms.append((source, kept))
         return rules, terms
 
     # ---- scoring --------------------------------------------------------------------------
@@ -241,13 +263,10 @@ class Mapper:
         """All signals, scores and assignments for a prepared batch, as arrays."""
         n, k = len(batch), len(self.cats)
         sims = batch.vecs @ self.def_vecs.T
-        best = np.empty((n, k), dtype=np.float64)
-        closest = np.empty((n, k), dtype=np.int64)
-        for j, cols in enumerate(self.def_cols):
-            sub = sims[:, cols]
-            a = sub.argmax(axis=1)
-            best[:, j] = sub[np.arange(n), a]
-            closest[:, j] = cols[a]
+        own = np.maximum.reduceat(sims, self.own_starts, axis=1) if n else np.zeros((0, k), dtype=sims.dtype)
+        best = own.astype(np.float64)
+        for j, fam in self.with_family:
+            best[:, j] = own[:, fam].max(axis=1)
         rel = np.zeros_like(best)
         for idx in self.groups.values():
             block = best[:, idx]
@@ -297,7 +316,7 @@ class Mapper:
         for j in self.depth_order:
             if self.parent[j] >= 0:  # ancestors are settled before their children
                 assigned[:, j] &= assigned[:, self.parent[j]]
-        return Scores(feats, score, assigned, closest, hits)
+        return Scores(feats, score, assigned, sims, hits)
 
     def reasons(self, labels: Sequence[Label]) -> list[str]:
         """Why each of one passage's labels (all categories, framework order) was or was not assigned, by the
@@ -373,7 +392,7 @@ class Mapper:
             if term not in seen:
                 seen.add(term)
                 ev.append({"type": "term", "term": term, "quotes": sorted({t.quote(sp) for sp in spans})[:3]})
-        ev.append({"type": "closest", "text": self.def_texts[s.closest[i, j]],
+        ev.append({"type": "closest", "text": self.def_texts[self.closest(s, i, j)],
                    "similarity": round(float(s.features[i, j, SIGNALS.index("similarity")]), 4)})
         if s.features[i, j, SIGNALS.index("classifier")] > 0:
             ev.append({"type": "classifier", "probability": round(float(s.features[i, j, SIGNALS.index("classifier")]), 4)})
@@ -384,6 +403,11 @@ class Mapper:
             ev.append({"type": "lexical", "probability": round(float(s.features[i, j, SIGNALS.index("lexical")]), 4),
                        "stems": self.classifier.lexical_terms(t, code)})
         return ev
+
+    def closest(self, s: Scores, i: int, j: int) -> int:
+        """Index into ``def_texts`` of the defining text of category ``j`` (or a descendant) closest to passage ``i``."""
+        cols = self.def_cols[j]
+        return int(cols[np.argmax(s.sims[i, cols])])
 
     def features(self, texts: Sequence[str] | Prepared) -> np.ndarray:
         """Signals as an array (texts × categories × signals), for calibration."""
