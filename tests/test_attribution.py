@@ -419,3 +419,35 @@ def test_per_passage_document_claims_move_to_doc_claims(tmp_path):
         assert [tuple(r) for r in db.execute("SELECT actor, country, region FROM doc_claims")] == [("KEN", "KEN", "Africa")]
         assert all([c["actor"] for c in corpus.claims(pid)] == ["KEN"] for pid in pids)
         assert corpus.count("refugees", country="KEN") == 1
+
+
+def test_roles_capacities_and_sources_from_the_seventh_development_set():
+    """attribution-dev7 (annotated blind after rules v5, scored once as a held-out set, then opened): a role set
+    before the name, the capacity a person speaks in, a body's survey respondents, an unplaced speaker's pronoun;
+    a research method, an activity and the origin of an idea are not claims."""
+    g = gazetteer()
+
+    def actors(text: str, finder: ActorFinder | None = None) -> list[str]:
+        return [c.actor for c in (finder or ActorFinder(g, {})).passage("p", text, "paragraph")]
+
+    finder = ActorFinder(g, {})
+    assert actors("Under-Secretary-General of the Department of Public Information, Ms. Cristina Gallach, briefed "
+                  "participants on the campaign.", finder) == ["DPI"]
+    assert actors("In closing, Ms. Gallach called for all participants to contribute.", finder) == ["DPI"]
+    assert actors("In his capacity as Chair of the GMG, Mr. David Malone, Rector of the United Nations University "
+                  "(UNU), informed participants that the GMG would adapt its work plan.") == ["GMG"]
+    assert actors("In his statement on behalf of the President of the General Assembly, Mr. Thomas Christensen, "
+                  "Chef-de-Cabinet, recalled that migration is old.") == ["President of the General Assembly"]
+    assert actors("One survey respondent from IOM Türkiye stated that feedback is collected.") == ["IOM"]
+    assert actors("Member States have already proposed relevant targets under various goals.") == ["Member States"]
+    # an unplaced speaker's "She" is not the office named before her
+    finder = ActorFinder(g, {})
+    assert actors("The President of the General Assembly would organize six sessions. Ms. Nakamura underscored the "
+                  "need to work together. She also urged participants to think beyond 2018.", finder) == []
+    assert actors("The campaign, which had been proposed by the Secretary-General, had two aims.") == []
+    assert actors("The International Organization for Migration has continued to support regional processes "
+                  "through research.") == []
+    overlay, found = learn_abbreviations(["Focus Group Discussions (FGDs) were held in four countries."], g)
+    assert not found
+    assert actors("Focus Group Discussions highlighted the importance of economic assistance.",
+                  ActorFinder(g, overlay)) == []

@@ -60,6 +60,10 @@ _TYPE_CUES = [  # first match wins
     (r"\bchamber of commerce|\bemployers|\bbusiness|\bcompany|\bprivate sector", "private sector"),
 ]
 
+# a research method, not a body, though its name holds a body's word: "Focus Group Discussions (FGDs)"
+_METHOD_TAIL = re.compile(r"\b(?:Discussions?|Interviews?|Surveys?|Questionnaires?|Assessments?|Evaluations?|Reviews?|"
+                          r"Analys[ie]s)$", re.I)
+
 
 def _guess_type(name: str) -> str:
     """Actor type of a body learned from a document, from the words of its name."""
@@ -105,8 +109,9 @@ def learn_abbreviations(texts: list[str], gaz: Gazetteer) -> tuple[Overlay, list
                 overlay[_tokens(abbr)] = known
             found.append((abbr, expansion, known.code or ""))
             return
-        if known is not None or gaz.lookup(abbr, overlay) is not None or not _ORG_HEADS.search(expansion):
-            return  # a country, a known name, or not a body (programme names, frameworks)
+        if (known is not None or gaz.lookup(abbr, overlay) is not None or not _ORG_HEADS.search(expansion)
+                or _METHOD_TAIL.search(expansion)):
+            return  # a country, a known name, or not a body (programme names, frameworks, "Focus Group Discussions")
         overlay.organisations[abbr] = Organisation(abbr, _guess_type(expansion), [expansion], [abbr])
         entry = Entry("org", abbr, abbr)
         overlay[_tokens(abbr)] = entry
@@ -183,12 +188,12 @@ _VERBS = (
     r"warn(?:ed|s)|conclud(?:ed|es)|add(?:ed|s)|voic(?:ed|es)|affirm(?:ed|s)|reiterat(?:ed|es)|identifi(?:ed|es)|"
     r"describ(?:ed|es)|outlin(?:ed|es)|referr?(?:ed|s) to|reflect(?:ed|s) on|brief(?:ed|s)|commend(?:ed|s)|"
     r"assur(?:ed|es)|thank(?:ed|s)|introduc(?:ed|es)|advocat(?:ed|es)|promot(?:ed|es)|"
-    r"continu(?:ed|es) to (?:advocate|promote|call|support|stress)|believ(?:ed|es)|support(?:ed|s)|"
+    r"continu(?:ed|es) to (?:advocate|call|stress)|believ(?:ed|es)|support(?:ed|s)|"
     r"encourag(?:ed|es)|invit(?:ed|es)|insist(?:ed|s)|declar(?:ed|es)|indicat(?:ed|es)|mention(?:ed|s)|"
     r"opened|responded|replied|hop(?:ed|es)|confirm(?:ed|s)|request(?:ed|s)|maintain(?:ed|s)|cit(?:ed|es)|"
     r"underlined|took the floor|delivered|spoke|speaks|emphasised|reminded|questioned|asked|deplor(?:ed|es)|"
     r"regrett?(?:ed|s)|condemn(?:ed|s)|expressed|applaud(?:ed|s)|"
-    r"continue to (?:advocate|promote|call|support|stress)|concurr?(?:ed|s)|agree[ds]?|found that|finds that|"
+    r"continue to (?:advocate|call|stress)|concurr?(?:ed|s)|agree[ds]?|found that|finds that|"
     r"state|note|stress|highlight|emphasi[sz]e|underline|recommend|suggest|show that|find that|"
     r"(?:is|are|was|were) (?:pleased|honou?red|delighted|happy) to|"
     r"consider(?:s|ed)? that|consider(?:s|ed)?(?= [^.;:]{1,60}? as )"
@@ -206,7 +211,7 @@ _NAMED_AGENT = r"(?:the\s+)?[A-Z][^,.;:“”\"]{1,80}?"
 # Sudanese government employee"
 _PASSIVE_RE = _by_agent(
     r"\b(?:was|were|is|are|has been|have been|had been)\s+",
-    r"expressed|noted|highlighted|stressed|raised|emphasi[sz]ed|voiced|underlined|underscored|suggested|proposed|"
+    r"expressed|noted|highlighted|stressed|raised|emphasi[sz]ed|voiced|underlined|underscored|suggested|"
     r"recommended|reported|presented|echoed|shared|made|delivered|called for|explained|described|confirmed|"
     r"acknowledged|stated|argued|mentioned|identified",
     rf"{_NAMED_AGENT}|an?\s+[A-Z][^,.;:“”\"]{{1,80}}?", r"who|which|that|and|in|at|on|during|for|to|as")
@@ -215,7 +220,7 @@ _PASSIVE_RE = _by_agent(
 _BY_AGENT_RE = _by_agent(
     r"\b(?:as\s+)?",
     r"recommended|called for|urged|voiced|expressed|noted|highlighted|championed|advocated|stressed|emphasi[sz]ed|"
-    r"underlined|underscored",
+    r"underlined|underscored|requested",
     _NAMED_AGENT, r"who|which|that|and|in|at|on|during|for|to|as|were|was|is|are")
 # a paragraph number or item letter opening a sentence: "25. Member States …", "(b) UNHCR …"
 _ITEM_PREFIX_RE = re.compile(r"^(?:\(?\d{1,3}[.)]|\(?[a-z][.)]|\([ivx]{1,4}\)|[•●▪◦\-–])\s+")
@@ -289,10 +294,12 @@ _LEAD = (r"(?:(?:In (?:his|her|its|their) [^,]{3,80}|On behalf of [^,]{3,80}|Sim
          r"Reacting[^,]{0,100}|Introducing[^,]{0,100}|Recalling[^,]{0,100}|Referring[^,]{0,100}|In this regard|"
          r"In addition|Also|Likewise|At the same time|Turning[^,]{0,80}|Before [^,]{0,80}|Thus|Therefore|Hence|"
          r"Accordingly|Consequently|Notably|Indeed|In particular|Overall|In turn|As a result|"
-         r"(?:By|While|When|Given|As|With|Through|Building on|Noting|Welcoming|Stressing) [^,]{3,120}),\s+)?")
+         r"(?:By|While|When|Given|As|With|Through|Building on|Noting|Welcoming|Stressing|Because|Since|Although|"
+         r"Though|Despite|After|Following) [^,]{3,120}|In [A-Z][\w’'-]+(?: [A-Z][\w’'-]+){0,3}|for example|for instance),\s+)"
+         r"{0,2}")
 _CLAUSE_RE = re.compile(
     rf"^{_LEAD}(?P<subj>[^;:“”\"]{{1,260}}?)\s+(?:(?:further|also|then|again|strongly|repeatedly|particularly|"
-    rf"specifically|firmly|fully|briefly|later|subsequently|had|has|have|would|will|could|should|must|may|might|"
+    rf"specifically|firmly|fully|briefly|later|subsequently|already|had|has|have|would|will|could|should|must|may|might|"
     rf"can|,)\s+)*(?P<verb>{_VERBS})\b")
 _ACCORDING_RE = re.compile(r"\b[Aa]ccording to (?:the )?(?![^,.;]{1,80}\b(?:data|figures|statistics|estimates)\s*,)"
                            r"([A-Za-z][^,.;]{1,80}),")  # "according to World Bank data": a source, not a claim
@@ -333,7 +340,8 @@ def sentences(text: str) -> list[str]:
     return out
 _QUANTIFIED_RE = re.compile(r"^(?:[Ss]ome|[Ss]everal|[Mm]any|[Mm]ost|[Oo]ther|[Aa] few|[Aa] number of|[Nn]early all|"
                             r"[Aa]lmost all|[Aa]ll)\s+(?P<rest>.+)$")
-_PEOPLE = r"(?:staff(?:\s+members?)?|informants?|officials?|officers?|colleagues|personnel|employees?|representatives?)"
+_PEOPLE = (r"(?:staff(?:\s+members?)?|informants?|officials?|officers?|colleagues|personnel|employees?|representatives?|"
+           r"(?:survey\s+)?respondents?)")
 # "IOM staff and stakeholders", "One IOM staff member", "Consulted IOM informants", "a Sudanese government employee"
 _BODY_PEOPLE_RE = re.compile(rf"^(?:(?:[Oo]ne|[Aa]n?|[Aa]nother|[Tt]he|[Cc]onsulted|[Ii]nterviewed)\s+)?(?:member of\s+)?"
                              rf"(?P<body>.+?)\s+{_PEOPLE}(?:\s+and\s+(?:other\s+)?(?:stakeholders|partners))?$")
@@ -402,6 +410,7 @@ class ActorFinder:
         self.people: dict[str, Person] = {}  # surname and full name -> person
         self.found_people: list[Person] = []
         self.last_person: Person | None = None
+        self.unplaced_speaker = False  # the last titled speaker had no known affiliation
         self.section_actor: tuple[str, str] | None = None  # (actor, evidence)
         self.pending_title: tuple[str, str] | None = None  # a statement's title, for the quotation after it
         # the body whose report was just named ("presented the findings of the report of SRSG Peter Sutherland"),
@@ -451,6 +460,8 @@ class ActorFinder:
         if _PRONOUN_RE.match(head):
             if self.last_person and self.last_person.affiliation:
                 return self.last_person.affiliation, self.last_person.name
+            if self.unplaced_speaker:  # "Ms. Nakamitsu underscored … She also urged": the unplaced speaker again
+                return None
             # "The Special Representative … will continue to … He will also continue to advocate …"
             offices = [m for m in self._find(before) if m.entry.kind == "org" and _OFFICE_RE.search(m.text)]
             return (offices[-1].entry.code, None) if offices else None
@@ -470,10 +481,21 @@ class ActorFinder:
                            head, re.I):
             p = self._person(am.group("name"), am.group("role") or "", pid)
             self.last_person = p if p and p.affiliation else None
+            self.unplaced_speaker = self.last_person is None
             return (p.affiliation, p.name) if p and p.affiliation else None
+        # "Under-Secretary-General of the Department of Public Information, Ms. Cristina Gallach, briefed …"
+        tm = re.match(rf"^(?:(?:{_TITLES})\.?\s+)+(?P<name>(?:[A-Z][\w'’.-]+\s?){{1,4}})$", apposition.strip().strip(","))
+        if (tm and not role_first and re.match(rf"^(?:the\s+|The\s+)?(?:{_TITLES}|Head|Chief|Executive Secretary)\b", head)
+                and self._find(head)):
+            p = self._person(tm.group("name"), head, pid)
+            if p and p.affiliation:
+                self.last_person = p
+                self.unplaced_speaker = False
+                return p.affiliation, p.name
         if role_first:
             p = self._person(role_first.group("name"), role_first.group("role"), pid)
             self.last_person = p if p and p.affiliation else None
+            self.unplaced_speaker = self.last_person is None
             return (p.affiliation, p.name) if p and p.affiliation else None
         pm = _PERSON_RE.match(head)
         if pm:
@@ -483,8 +505,10 @@ class ActorFinder:
                                                                      or self.people.get(name.split()[-1]))
             if p and p.affiliation:
                 self.last_person = p
+                self.unplaced_speaker = False
                 return p.affiliation, p.name
-            self.last_person = None  # a new, unplaced speaker: "He"/"She" no longer points back
+            self.last_person = None  # a new, unplaced speaker: "He"/"She" no longer points back, not even to an
+            self.unplaced_speaker = True  # office named before
             return None
         bare = re.sub(r"^(?:the|The|A|An|an|a)\s+", "", head)
         entry = self._lookup(bare)
@@ -544,7 +568,12 @@ class ActorFinder:
                 and re.fullmatch(r"\s*", body[found[0].end: found[1].start]):
             found = found[1:]  # "Somalian IOM staff": the body's office in that country
         first = found[0]
+        if first.entry.kind == "org" and self.gaz.actor_type(first.entry.code, self.overlay) == "unknown":
+            return None  # "a respondent from an MRC": a body known only from this document does not speak by its people
         tail = body[first.end:]
+        office = [x for x in self._find(body) if x.entry.kind == "country" and re.fullmatch(r"\s*", body[first.end: x.start])]
+        if first.entry.kind == "org" and office:
+            tail = body[office[0].end:]  # "informants from IOM Türkiye": the body's country office
         if first.entry.kind == "org" and re.fullmatch(r"(?:\s+and\s+(?:the\s+)?[A-Z][\w-]*)?\s*", tail):
             return first.entry.code
         if first.entry.kind in ("country", "demonym") and m.re is _BODY_PEOPLE_RE and re.fullmatch(
@@ -656,6 +685,11 @@ class ActorFinder:
                         entry = self._lookup(next(g for g in im.groups() if g))
                         if entry is not None and entry.kind in ("org", "country"):
                             add(entry.code, "speech", im.group(0).strip(" (;,"))
+                qm = re.match(r"^Quoting (?:the )?([A-Z][^,]{2,120}),", sentence)
+                if qm:  # "Quoting the Secretary-General in his former function …, Ms. Nakamitsu recalled": his words
+                    first = self._leading_body(qm.group(1))
+                    if first:
+                        add(first, "quote", qm.group(0))
                 bm = _ON_BEHALF_RE.search(sentence) if _FIRST_PERSON_RE.search(sentence) else None
                 if bm:
                     first = self._leading_body(bm.group(1))
@@ -667,6 +701,18 @@ class ActorFinder:
                     continue
                 if sm:
                     resolved = self._resolve_subject(sm.group("subj"), pid, before)
+                    # "In his capacity as Chair of the GMG, Mr. David Malone, Rector of the UNU, informed …": the body
+                    # of the capacity he speaks in, not of his post
+                    # "In his statement on behalf of the President of the General Assembly, Mr. Thomas Christensen,
+                    # Chef-de-Cabinet, recalled …": the body he speaks for, even when his own post names none
+                    cap = re.match(r"^In (?:his|her|its|their) (?:(?P<cap>capacity|role) as|(?:statement|remarks|address) "
+                                   r"on behalf of) (?:the )?(?P<body>[^,]{3,80}),", sentence)
+                    cap_hits = [x for x in self._find(cap.group("body")) if x.entry.kind == "org" and (
+                        not cap.group("cap") or self.gaz.actor_type(x.entry.code, self.overlay) != "co-facilitators/chair")
+                        and x.start <= 40] if cap and (resolved or not cap.group("cap")) else []
+                    if cap_hits:
+                        resolved = (cap_hits[0].entry.code, resolved[1] if resolved else None)
+                        self.unplaced_speaker = False  # "He" next: the office named here
                     if resolved:
                         actor, person = resolved
                         add(actor, "speech", sentence[: sm.end()], person)
@@ -746,6 +792,8 @@ class ActorFinder:
                             last = y
                     break
             between = tail[: last.start] if last is not None else ""
+            if last is not None and re.match(r"\s*(?:\([^()]{1,20}\))?\s*,\s+[a-z]", tail[last.end:]):
+                continue  # prose, not an agenda entry: "Mr. David Malone, Rector of the UNU (UNU), informed …"
             if (last is not None and last.start <= 80 and "." not in between.replace("Mr.", "").replace("Ms.", "")
                     and ":" not in between and len(between.split()) <= 12):
                 p = Person(name, tail[: last.end].strip(), last.entry.code, pid)
@@ -788,6 +836,7 @@ class ActorFinder:
                                                and kind not in ("item", "bullet", "numbered") and not matches):
             self.section_actor = None
             self.last_person = None if kind == "heading" else self.last_person
+            self.unplaced_speaker = False if kind == "heading" else self.unplaced_speaker
         elif self.section_actor and not claims:
             add(self.section_actor[0], "section", self.section_actor[1])
         return claims
