@@ -79,8 +79,61 @@ def features(text: str, gaz, rule_actors: set[str]) -> tuple[list[str], np.ndarr
     return codes, x
 
 
+SOURCES = ["passage", "section", "person", "pronoun", "collective"]
+_PRONOUN = re.compile(r"(?:^|[.;]\s+)(?:He|She)\s")
+_COLLECTIVES = {"Member States": re.compile(r"\b(?:Member States|delegations?|delegates|Governments|States)\b"),
+                "Civil society": re.compile(r"\b[Cc]ivil society\b"),
+                "Co-facilitators": re.compile(r"\b[Cc]o-facilitators?\b")}
+
+
+def document_candidates(db, names: set[str], gaz) -> dict[tuple[str, str], dict[str, set[str]]]:
+    """(document, text) → {candidate: the sources it came from}: the names of the passage (with the document's own
+    abbreviations), the section's body, people met earlier in the document whose surname the passage names, the last
+    placed speaker when a sentence opens with He/She, and collectives named by a common noun. The state is the
+    rules' own (ActorFinder run over the document in order); their claims are not used."""
+    from evimap.attribute.actors import ActorFinder, learn_abbreviations
+
+    out = {}
+    for name in sorted(names):
+        rows = db.execute("SELECT p.id, p.text, p.kind FROM passages p JOIN documents d ON d.id = p.doc_id WHERE d.name = ?"
+                          " ORDER BY p.seq", (name,)).fetchall()
+        overlay, _ = learn_abbreviations([r[1] for r in rows], gaz)
+        finder = ActorFinder(gaz, overlay)
+        for pid, text, kind in rows:
+            cand: dict[str, set[str]] = {}
+            for m in gaz.find(text, overlay):
+                if m.entry.kind in ("org", "country", "demonym") and m.entry.code:
+                    cand.setdefault(m.entry.code, set()).add("passage")
+            if finder.section_actor and finder.section_actor[0]:
+                cand.setdefault(finder.section_actor[0], set()).add("section")
+            for key, person in finder.people.items():
+                if person.affiliation and re.search(rf"\b{re.escape(key)}\b", text):
+                    cand.setdefault(person.affiliation, set()).add("person")
+            if finder.last_person and finder.last_person.affiliation and _PRONOUN.search(" " + text):
+                cand.setdefault(finder.last_person.affiliation, set()).add("pronoun")
+            for code, rx in _COLLECTIVES.items():
+                if rx.search(text):
+                    cand.setdefault(code, set()).add("collective")
+            out[name, text] = cand
+            finder.passage(pid, text, kind)  # moves the document state on, as at ingest
+    return out
+
+
+def doc_features(text: str, gaz, cand: dict[str, set[str]]) -> tuple[list[str], np.ndarray]:
+    codes, x = features(text, gaz, set())
+    rows = {c: r[1:] for c, r in zip(codes, x)}  # without the rules' claim
+    width = x.shape[1] - 1 if len(codes) else len(features("IOM said.", gaz, set())[1][0]) - 1
+    out_codes = sorted(cand)
+    mat = [np.r_[rows.get(c, np.zeros(width)), [float(src in cand[c]) for src in SOURCES],
+                 float(gaz.actor_type(c) == "co-facilitators/chair")] for c in out_codes]
+    return out_codes, np.array(mat) if mat else np.zeros((0, width + len(SOURCES) + 1))
+
+
 def main() -> None:
     from sklearn.linear_model import LogisticRegression
+
+    if "--document" in sys.argv:
+        return main_document()
 
     db = sqlite3.connect(sys.argv[1])
     gaz = gazetteer()
@@ -128,6 +181,58 @@ def main() -> None:
         print(f"{held:>5}: " + "; ".join(line))
     for key, (tp, fp, fn) in totals.items():
         print(f"all held-out, {key}: P {tp / max(tp + fp, 1):.3f} R {tp / max(tp + fn, 1):.3f} ({tp}/{fp}/{fn})")
+
+
+def _model():
+    """--boosted: gradient-boosted trees instead of the logistic regression."""
+    from sklearn.ensemble import HistGradientBoostingClassifier
+    from sklearn.linear_model import LogisticRegression
+
+    if "--boosted" in sys.argv:
+        return HistGradientBoostingClassifier(max_iter=200, learning_rate=0.05, max_leaf_nodes=15, random_state=0)
+    return LogisticRegression(C=1.0, max_iter=5000)
+
+
+def main_document() -> None:
+    """Leave-one-set-out with document-level candidates (see document_candidates), no rules' claims."""
+    from sklearn.linear_model import LogisticRegression
+
+    db = sqlite3.connect(sys.argv[1])
+    gaz = gazetteer()
+    all_sets = sets()
+    cands = document_candidates(db, {g["document"] for items in all_sets.values() for g in items}, gaz)
+    data = {}
+    for name, items in all_sets.items():
+        data[name] = []
+        for g in items:
+            rules = {r[0] for r in db.execute("SELECT c.actor FROM claims c JOIN passages p ON p.id = c.passage_id JOIN "
+                                               "documents d ON d.id = p.doc_id WHERE d.name = ? AND p.text = ?",
+                                               (g["document"], g["text"]))}
+            codes, x = doc_features(g["text"], gaz, cands[g["document"], g["text"]])
+            data[name].append((codes, x, {a["actor"] for a in g["actors"]}, rules))
+    reach = sum(len(gold & set(codes)) for rows in data.values() for codes, _, gold, _ in rows)
+    total = sum(len(gold) for rows in data.values() for _, _, gold, _ in rows)
+    ncand = sum(len(codes) for rows in data.values() for codes, _, _, _ in rows)
+    print(f"annotated actors among the document-level candidates: {reach} of {total} ({ncand} candidates)")
+    thresholds = (0.3, 0.5, 0.7, 0.8, 0.9)
+    totals = {t: [0, 0, 0] for t in thresholds}
+    for held in data:
+        train = [(x, [c in gold for c in codes]) for n, rows in data.items() if n != held for codes, x, gold, _ in rows
+                 if len(codes)]
+        clf = _model().fit(np.vstack([x for x, _ in train]),
+                                                           np.concatenate([y for _, y in train]))
+        line = []
+        for t in thresholds:
+            tp = fp = fn = 0
+            for codes, x, gold, _ in data[held]:
+                p = clf.predict_proba(x)[:, 1] if len(codes) else []
+                got = {c for c, q in zip(codes, p) if q >= t}
+                tp, fp, fn = tp + len(got & gold), fp + len(got - gold), fn + len(gold - got)
+            totals[t] = [a + b for a, b in zip(totals[t], (tp, fp, fn))]
+            line.append(f"{t}: P {tp / max(tp + fp, 1):.2f} R {tp / max(tp + fn, 1):.2f}")
+        print(f"{held:>5}: " + "; ".join(line))
+    for t, (tp, fp, fn) in totals.items():
+        print(f"all held-out, scorer {t}: P {tp / max(tp + fp, 1):.3f} R {tp / max(tp + fn, 1):.3f} ({tp}/{fp}/{fn})")
 
 
 if __name__ == "__main__":
