@@ -119,6 +119,22 @@ def document_candidates(db, names: set[str], gaz) -> dict[tuple[str, str], dict[
     return out
 
 
+def context_words(text: str, gaz, overlay=None) -> dict[str, dict[str, float]]:
+    """--words: per candidate code, the words in a window of five before and after its mentions (as b:word, a:word)."""
+    out: dict[str, dict[str, float]] = {}
+    for m in gaz.find(text, overlay):
+        if not m.entry.code:
+            continue
+        before = re.findall(r"[a-z]+", text[max(0, m.start - 60): m.start].lower())[-5:]
+        after = re.findall(r"[a-z]+", text[m.end: m.end + 60].lower())[:5]
+        d = out.setdefault(m.entry.code, {})
+        for w in before:
+            d["b:" + w] = 1.0
+        for w in after:
+            d["a:" + w] = 1.0
+    return out
+
+
 def doc_features(text: str, gaz, cand: dict[str, set[str]]) -> tuple[list[str], np.ndarray]:
     codes, x = features(text, gaz, set())
     rows = {c: r[1:] for c, r in zip(codes, x)}  # without the rules' claim
@@ -209,22 +225,33 @@ def main_document() -> None:
                                                "documents d ON d.id = p.doc_id WHERE d.name = ? AND p.text = ?",
                                                (g["document"], g["text"]))}
             codes, x = doc_features(g["text"], gaz, cands[g["document"], g["text"]])
-            data[name].append((codes, x, {a["actor"] for a in g["actors"]}, rules))
-    reach = sum(len(gold & set(codes)) for rows in data.values() for codes, _, gold, _ in rows)
-    total = sum(len(gold) for rows in data.values() for _, _, gold, _ in rows)
-    ncand = sum(len(codes) for rows in data.values() for codes, _, _, _ in rows)
+            words = context_words(g["text"], gaz)
+            data[name].append((codes, x, {a["actor"] for a in g["actors"]}, rules, [words.get(c, {}) for c in codes]))
+    reach = sum(len(r[2] & set(r[0])) for rows in data.values() for r in rows)
+    total = sum(len(r[2]) for rows in data.values() for r in rows)
+    ncand = sum(len(r[0]) for rows in data.values() for r in rows)
     print(f"annotated actors among the document-level candidates: {reach} of {total} ({ncand} candidates)")
     thresholds = (0.3, 0.5, 0.7, 0.8, 0.9)
     totals = {t: [0, 0, 0] for t in thresholds}
+    use_words = "--words" in sys.argv
+    from scipy.sparse import csr_matrix, hstack
+    from sklearn.feature_extraction import DictVectorizer
+
     for held in data:
-        train = [(x, [c in gold for c in codes]) for n, rows in data.items() if n != held for codes, x, gold, _ in rows
-                 if len(codes)]
-        clf = _model().fit(np.vstack([x for x, _ in train]),
-                                                           np.concatenate([y for _, y in train]))
+        train = [r for n, rows in data.items() if n != held for r in rows if len(r[0])]
+        xtr = np.vstack([r[1] for r in train])
+        ytr = np.concatenate([[c in r[2] for c in r[0]] for r in train])
+        if use_words:  # the dense features and the context words of the training sets only
+            dv = DictVectorizer()
+            wtr = dv.fit_transform([w for r in train for w in r[4]])
+            xtr = hstack([csr_matrix(xtr), wtr]).tocsr()
+        clf = _model().fit(xtr, ytr)
         line = []
         for t in thresholds:
             tp = fp = fn = 0
-            for codes, x, gold, _ in data[held]:
+            for codes, x, gold, _, words in data[held]:
+                if len(codes) and use_words:
+                    x = hstack([csr_matrix(x), dv.transform(words)]).tocsr()
                 p = clf.predict_proba(x)[:, 1] if len(codes) else []
                 got = {c for c, q in zip(codes, p) if q >= t}
                 tp, fp, fn = tp + len(got & gold), fp + len(got - gold), fn + len(gold - got)
