@@ -479,37 +479,23 @@ class ActorFinder:
                       apposition.strip().strip(","))
         if am and re.match(r"^(?:the |The )?(?:moderator|chair|panellist|speaker|keynote speaker|facilitator|rapporteur)$",
                            head, re.I):
-            p = self._person(am.group("name"), am.group("role") or "", pid)
-            self.last_person = p if p and p.affiliation else None
-            self.unplaced_speaker = self.last_person is None
-            return (p.affiliation, p.name) if p and p.affiliation else None
+            return self._speaking(self._person(am.group("name"), am.group("role") or "", pid))
         # "Under-Secretary-General of the Department of Public Information, Ms. Cristina Gallach, briefed …"
         tm = re.match(rf"^(?:(?:{_TITLES})\.?\s+)+(?P<name>(?:[A-Z][\w'’.-]+\s?){{1,4}})$", apposition.strip().strip(","))
         if (tm and not role_first and re.match(rf"^(?:the\s+|The\s+)?(?:{_TITLES}|Head|Chief|Executive Secretary)\b", head)
                 and self._find(head)):
             p = self._person(tm.group("name"), head, pid)
             if p and p.affiliation:
-                self.last_person = p
-                self.unplaced_speaker = False
-                return p.affiliation, p.name
+                return self._speaking(p)
         if role_first:
-            p = self._person(role_first.group("name"), role_first.group("role"), pid)
-            self.last_person = p if p and p.affiliation else None
-            self.unplaced_speaker = self.last_person is None
-            return (p.affiliation, p.name) if p and p.affiliation else None
+            return self._speaking(self._person(role_first.group("name"), role_first.group("role"), pid))
         pm = _PERSON_RE.match(head)
         if pm:
             name = re.sub(r"(?<=\w)- (?=[A-Z])", "-", pm.group("name"))  # "Schmidt- Bremme": a hyphen at a line end
             # with a role: a new person; without: "Ambassador Lauber" / "Under-Secretary-General Wu" met before
             p = self._person(name, apposition, pid) if apposition else (self.people.get(name.strip())
                                                                      or self.people.get(name.split()[-1]))
-            if p and p.affiliation:
-                self.last_person = p
-                self.unplaced_speaker = False
-                return p.affiliation, p.name
-            self.last_person = None  # a new, unplaced speaker: "He"/"She" no longer points back, not even to an
-            self.unplaced_speaker = True  # office named before
-            return None
+            return self._speaking(p)  # a new, unplaced speaker: "He"/"She" no longer points back, not even to an office
         bare = re.sub(r"^(?:the|The|A|An|an|a)\s+", "", head)
         entry = self._lookup(bare)
         if entry is not None and entry.kind in ("org", "country"):
@@ -538,6 +524,15 @@ class ActorFinder:
         # a person named with role before the verb, without title: "Mr. X" handled above; here e.g.
         # "William Lacy Swing, Director General" is rare in prose, so nothing is claimed.
         return None
+
+    def _speaking(self, p: Person | None) -> tuple[str, str | None] | None:
+        """Remember who speaks now, for a later He/She, and return (affiliation, name); None for a speaker whose
+        body is not known."""
+        if p is None or not p.affiliation:
+            self.last_person, self.unplaced_speaker = None, True
+            return None
+        self.last_person, self.unplaced_speaker = p, False
+        return p.affiliation, p.name
 
     def _leading_body(self, text: str, within: int = 0) -> str | None:
         """The organisation or country named first in ``text``, if it starts within ``within`` characters."""
