@@ -173,7 +173,7 @@ class Mapper:
         """Index each rule and term by the stems/prefixes one of which must occur for it to match, so a
         passage evaluates only the rules it can satisfy."""
         self.by_stem: dict[str, list[tuple[int, int]]] = {}  # stem → (category, rule number)
-        self.by_prefix: dict[str, list[tuple[int, int]]] = {}
+        by_prefix: dict[str, list[tuple[int, int]]] = {}
         self.always: list[tuple[int, int]] = []
         for j, c in enumerate(self.cats):
             for n, r in enumerate((*c.compiled_rules, *c.compiled_terms)):
@@ -182,13 +182,13 @@ class Mapper:
                     continue
                 for key in r.keys:
                     if key[0] == "*":
-                        self.by_prefix.setdefault(key[1:], []).append((j, n))
+                        by_prefix.setdefault(key[1:], []).append((j, n))
                     else:
                         self.by_stem.setdefault(key, []).append((j, n))
         # prefixes by their first three letters, as Text.by3 buckets tokens: a passage tests only the prefixes
         # whose bucket it has (one set intersection instead of a lookup per prefix)
         self.by_prefix3: dict[str, list[tuple[str, list[tuple[int, int]]]]] = {}
-        for p, rules in self.by_prefix.items():
+        for p, rules in by_prefix.items():
             self.by_prefix3.setdefault(p[:3], []).append((p, rules))
 
     def _candidates(self, t: Text) -> dict[int, set[int]]:
