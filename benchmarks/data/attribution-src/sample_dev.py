@@ -3,7 +3,9 @@ seeds and the IOM evaluations and 30 at random from seeds 001-003, none of them 
 Reads a store of the seeds + IOM evaluations (evimap ingest ../shared/seeds ../shared/corpus/iom-evaluations
 --store STORE). Draws so far: dev3 = `--seed 4404 --first 200 --exclude attribution.jsonl
 attribution-dev2.jsonl`, dev4 = `--seed 5505 --first 300 --exclude … attribution-dev3.jsonl`, dev6 = `--seed 7707 --first 500 --cued 92
---random 8 --exclude … attribution-dev5.jsonl` (seeds 001-003 had only 8 passages without cues left)."""
+--random 8 --exclude … attribution-dev5.jsonl` (seeds 001-003 had only 8 passages without cues left), dev7 (first drawn
+as test2) = `--seed 8808 --first 600 --cued 92 --random 0 --exclude … attribution-dev6.jsonl`, test3 = `--seed 9909
+--first 700 --cued 100 --random 0 --exclude … attribution-dev7.jsonl`."""
 import argparse
 import json
 import random
