@@ -21,32 +21,17 @@ sys.path.insert(0, str(ROOT / "scripts"))
 import train_classifier as T  # noqa: E402
 from evimap import frameworks  # noqa: E402
 from evimap.map.embed import get_embedder  # noqa: E402
-from evimap.map.engine import SIGNALS, Mapper, fit_calibration  # noqa: E402
 
 
-def cross_fitted_f1(pool, base, codes, mapper, emb, share: float, seed: int) -> float:
-    from sklearn.model_selection import KFold
-
-    idx = [i for i, c in enumerate(mapper.fw.categories) if c.code in codes]
-    y = np.array([[code in labels for code in codes] for _, labels in pool])
-    x = np.zeros((len(pool), len(idx), len(SIGNALS)))
-    for tr, te in KFold(5, shuffle=True, random_state=seed).split(pool):
-        tr = list(tr)
+def cross_fitted_f1(fw, pool, base, emb, share: float, seed: int) -> float:
+    """Cross-fitted micro-F1 at the best threshold when each fold's classifier sees ``share`` of its passages."""
+    def part(tr: list[int]) -> list[int]:
         random.Random(seed).shuffle(tr)
-        mapper.classifier = T.fit_ovr(base + [pool[i] for i in tr[:int(len(tr) * share)]], codes, 2.0, emb, 4.0)
-        x[te] = mapper.features([pool[i][0] for i in te])[:, idx, :]
-    w = fit_calibration(x.reshape(-1, len(SIGNALS)), y.reshape(-1).astype(float))
-    s = 1 / (1 + np.exp(-(w["bias"] + x @ np.array([w[k] for k in SIGNALS]))))
-    some = [i for i in range(len(pool)) if y[i].any()]
-    none = [i for i in range(len(pool)) if not y[i].any()]
-    rows = sorted(some + random.Random(1).sample(none, round(len(some) * 0.15 / 0.85)))
-    ys, ss = y[rows], s[rows]
-    best = 0.0
-    for t in np.arange(0.02, 0.9, 0.01):
-        p = ss >= t
-        tp, fp, fn = (p & ys).sum(), (p & ~ys).sum(), (~p & ys).sum()
-        best = max(best, 2 * tp / (2 * tp + fp + fn))
-    return float(best)
+        return tr[:int(len(tr) * share)]
+
+    y, s, _ = T.cross_fitted_scores(fw, base, pool, 2.0, emb, 4.0, seed=seed, train_on=part)
+    rows = T.with_none_share(y)
+    return max(T.micro_f1(y[rows], s[rows], t) for t in np.arange(0.02, 0.9, 0.01))
 
 
 def main() -> None:
@@ -56,13 +41,11 @@ def main() -> None:
     args = ap.parse_args()
     fw = frameworks.load("gcm")
     emb = get_embedder("static")
-    codes = [c.code for c in fw.categories if c.facet != "principle" and not c.parent]
-    base = [(t, [c.code]) for c in fw.categories if c.code in codes for t in c.texts()] + T.gcm_actions()
+    _, base = T.gcm_training_base(fw)
     train = T.annotated("gcm-train.jsonl")
     pool = (train[:args.first] if args.first else train) + T.annotated("gcm-dev.jsonl")
-    mapper = Mapper(fw)
     for share in args.shares:
-        f1 = np.mean([cross_fitted_f1(pool, base, codes, mapper, emb, share, seed) for seed in (0, 1)])
+        f1 = np.mean([cross_fitted_f1(fw, pool, base, emb, share, seed) for seed in (0, 1)])
         print(f"{share:.2f} of the training folds: cross-fitted micro-F1 {f1:.3f}", flush=True)
 
 
