@@ -3,7 +3,8 @@ on passages neither was shaped on? Leave-one-set-out over the development sets (
 attribution-dev2 … dev7): for each set, a logistic regression is trained on the other sets and scores this one.
 Never reads a test set (the test half of attribution.jsonl, attribution-test3.jsonl).
 
-    python benchmarks/data/attribution-src/learned.py STORE     # STORE: the seeds + IOM evaluations, ingested
+    python benchmarks/data/attribution-src/learned.py STORE [--no-rules]     # STORE: the seeds + IOM evaluations
+    python benchmarks/data/attribution-src/learned.py STORE --document [--words] [--boosted]
 
 Candidates are the organisations and countries the gazetteer finds in a passage (a demonym is its country); a
 candidate is positive when it is one of the passage's annotated actors. Features, per candidate (over its mentions):
@@ -11,6 +12,8 @@ the rules' own claim (from STORE), a reporting verb soon after, a body's people 
 "interviewees from the IOM"), a document word after it ("IOM guidelines"), "according to", "by" after a verb, its place
 in the sentence and passage, brackets, the passage's length, the kind and actor type, how many bodies the passage
 names. Prints micro precision/recall per held-out set and overall, for the rules alone, the scorer alone and both.
+--document: candidates from the document around the passage as well (document_candidates), without the rules' claims;
+--words: the words around each mention as features too; --boosted: gradient-boosted trees.
 """
 from __future__ import annotations
 
@@ -145,60 +148,6 @@ def doc_features(text: str, gaz, cand: dict[str, set[str]]) -> tuple[list[str], 
     return out_codes, np.array(mat) if mat else np.zeros((0, width + len(SOURCES) + 1))
 
 
-def main() -> None:
-    from sklearn.linear_model import LogisticRegression
-
-    if "--document" in sys.argv:
-        return main_document()
-
-    db = sqlite3.connect(sys.argv[1])
-    gaz = gazetteer()
-    data = {}
-    for name, items in sets().items():
-        rows = []
-        for g in items:
-            pid = db.execute("SELECT p.id FROM passages p JOIN documents d ON d.id = p.doc_id WHERE d.name = ? AND "
-                             "p.text = ?", (g["document"], g["text"])).fetchone()[0]
-            rules = {r[0] for r in db.execute("SELECT actor FROM claims WHERE passage_id = ?", (pid,))}
-            codes, x = features(g["text"], gaz, rules)
-            rows.append((codes, x, {a["actor"] for a in g["actors"]}, rules))
-        data[name] = rows
-    reach = sum(len(gold & set(codes)) for rows in data.values() for codes, _, gold, _ in rows)
-    total = sum(len(gold) for rows in data.values() for _, _, gold, _ in rows)
-    print(f"annotated actors among the candidates: {reach} of {total}")
-    totals = {k: [0, 0, 0] for k in ("rules", "scorer 0.3", "scorer 0.5", "scorer 0.7", "scorer 0.9", "rules + scorer 0.9")}
-    # without the rules' claim as a feature: the rules were written from every one of these sets, so a scorer that
-    # reads them is not tested on unseen passages; without it, it is ("--no-rules")
-    keep = slice(1, None) if "--no-rules" in sys.argv else slice(None)
-    for held in data:
-        train = [(x[:, keep], [c in gold for c in codes]) for n, rows in data.items() if n != held
-                 for codes, x, gold, _ in rows if len(codes)]
-        xtr = np.vstack([x for x, _ in train])
-        ytr = np.concatenate([y for _, y in train])
-        clf = LogisticRegression(C=1.0, max_iter=5000).fit(xtr, ytr)
-        line = []
-        for key in totals:
-            tp = fp = fn = 0
-            for codes, x, gold, rules in data[held]:
-                if key == "rules":
-                    got = rules
-                else:
-                    t = float(key.split()[-1])
-                    p = clf.predict_proba(x[:, keep])[:, 1] if len(codes) else []
-                    got = {c for c, q in zip(codes, p) if q >= t}
-                    if key.startswith("rules +"):
-                        got |= rules
-                tp += len(got & gold)
-                fp += len(got - gold)
-                fn += len(gold - got)
-            for i, v in enumerate((tp, fp, fn)):
-                totals[key][i] += v
-            line.append(f"{key} P {tp / max(tp + fp, 1):.2f} R {tp / max(tp + fn, 1):.2f}")
-        print(f"{held:>5}: " + "; ".join(line))
-    for key, (tp, fp, fn) in totals.items():
-        print(f"all held-out, {key}: P {tp / max(tp + fp, 1):.3f} R {tp / max(tp + fn, 1):.3f} ({tp}/{fp}/{fn})")
-
-
 def _model():
     """--boosted: gradient-boosted trees instead of the logistic regression."""
     from sklearn.ensemble import HistGradientBoostingClassifier
@@ -209,57 +158,81 @@ def _model():
     return LogisticRegression(C=1.0, max_iter=5000)
 
 
-def main_document() -> None:
-    """Leave-one-set-out with document-level candidates (see document_candidates), no rules' claims."""
-    from sklearn.linear_model import LogisticRegression
+def _rules_claims(db, document: str, text: str) -> set[str]:
+    return {r[0] for r in db.execute("SELECT c.actor FROM claims c JOIN passages p ON p.id = c.passage_id JOIN documents d "
+                                     "ON d.id = p.doc_id WHERE d.name = ? AND p.text = ?", (document, text))}
 
+
+def leave_one_set_out(data: dict[str, list[tuple]], thresholds: tuple[float, ...], keep=slice(None),
+                      use_words: bool = False, with_rules: bool = False) -> None:
+    """Each set scored by a model trained on the others; rows (codes, features, gold actors, rules' claims, context
+    words per code). Prints micro precision/recall per set and overall, per threshold (and, ``with_rules``, for the
+    rules alone and for the rules together with the scorer at the highest threshold)."""
+    from scipy.sparse import csr_matrix, hstack
+    from sklearn.feature_extraction import DictVectorizer
+
+    keys = (["rules"] if with_rules else []) + [f"scorer {t}" for t in thresholds] + (
+        [f"rules + scorer {thresholds[-1]}"] if with_rules else [])
+    totals = {key: [0, 0, 0] for key in keys}
+    for held in data:
+        train = [r for n, rows in data.items() if n != held for r in rows if len(r[0])]
+        xtr = np.vstack([r[1][:, keep] for r in train])
+        ytr = np.concatenate([[c in r[2] for c in r[0]] for r in train])
+        if use_words:  # the context words of the training sets only
+            vectoriser = DictVectorizer()
+            xtr = hstack([csr_matrix(xtr), vectoriser.fit_transform([w for r in train for w in r[4]])]).tocsr()
+        clf = _model().fit(xtr, ytr)
+        scored = []
+        for codes, x, gold, rules, words in data[held]:
+            x = x[:, keep]
+            if len(codes) and use_words:
+                x = hstack([csr_matrix(x), vectoriser.transform(words)]).tocsr()
+            scored.append((codes, clf.predict_proba(x)[:, 1] if len(codes) else [], gold, rules))
+        line = []
+        for key in keys:
+            tp = fp = fn = 0
+            for codes, p, gold, rules in scored:
+                got = set(rules) if key.startswith("rules") else set()
+                if "scorer" in key:
+                    got |= {c for c, q in zip(codes, p) if q >= float(key.split()[-1])}
+                tp, fp, fn = tp + len(got & gold), fp + len(got - gold), fn + len(gold - got)
+            totals[key] = [a + b for a, b in zip(totals[key], (tp, fp, fn))]
+            line.append(f"{key} P {tp / max(tp + fp, 1):.2f} R {tp / max(tp + fn, 1):.2f}")
+        print(f"{held:>5}: " + "; ".join(line))
+    for key, (tp, fp, fn) in totals.items():
+        print(f"all held-out, {key}: P {tp / max(tp + fp, 1):.3f} R {tp / max(tp + fn, 1):.3f} ({tp}/{fp}/{fn})")
+
+
+def main() -> None:
     db = sqlite3.connect(sys.argv[1])
     gaz = gazetteer()
     all_sets = sets()
-    cands = document_candidates(db, {g["document"] for items in all_sets.values() for g in items}, gaz)
+    document = "--document" in sys.argv
+    if document:
+        cands = document_candidates(db, {g["document"] for items in all_sets.values() for g in items}, gaz)
     data = {}
     for name, items in all_sets.items():
         data[name] = []
         for g in items:
-            rules = {r[0] for r in db.execute("SELECT c.actor FROM claims c JOIN passages p ON p.id = c.passage_id JOIN "
-                                               "documents d ON d.id = p.doc_id WHERE d.name = ? AND p.text = ?",
-                                               (g["document"], g["text"]))}
-            codes, x = doc_features(g["text"], gaz, cands[g["document"], g["text"]])
+            rules = _rules_claims(db, g["document"], g["text"])
+            if document:
+                codes, x = doc_features(g["text"], gaz, cands[g["document"], g["text"]])
+            else:
+                codes, x = features(g["text"], gaz, rules)
             words = context_words(g["text"], gaz)
             data[name].append((codes, x, {a["actor"] for a in g["actors"]}, rules, [words.get(c, {}) for c in codes]))
     reach = sum(len(r[2] & set(r[0])) for rows in data.values() for r in rows)
     total = sum(len(r[2]) for rows in data.values() for r in rows)
     ncand = sum(len(r[0]) for rows in data.values() for r in rows)
-    print(f"annotated actors among the document-level candidates: {reach} of {total} ({ncand} candidates)")
-    thresholds = (0.3, 0.5, 0.7, 0.8, 0.9)
-    totals = {t: [0, 0, 0] for t in thresholds}
-    use_words = "--words" in sys.argv
-    from scipy.sparse import csr_matrix, hstack
-    from sklearn.feature_extraction import DictVectorizer
-
-    for held in data:
-        train = [r for n, rows in data.items() if n != held for r in rows if len(r[0])]
-        xtr = np.vstack([r[1] for r in train])
-        ytr = np.concatenate([[c in r[2] for c in r[0]] for r in train])
-        if use_words:  # the dense features and the context words of the training sets only
-            dv = DictVectorizer()
-            wtr = dv.fit_transform([w for r in train for w in r[4]])
-            xtr = hstack([csr_matrix(xtr), wtr]).tocsr()
-        clf = _model().fit(xtr, ytr)
-        line = []
-        for t in thresholds:
-            tp = fp = fn = 0
-            for codes, x, gold, _, words in data[held]:
-                if len(codes) and use_words:
-                    x = hstack([csr_matrix(x), dv.transform(words)]).tocsr()
-                p = clf.predict_proba(x)[:, 1] if len(codes) else []
-                got = {c for c, q in zip(codes, p) if q >= t}
-                tp, fp, fn = tp + len(got & gold), fp + len(got - gold), fn + len(gold - got)
-            totals[t] = [a + b for a, b in zip(totals[t], (tp, fp, fn))]
-            line.append(f"{t}: P {tp / max(tp + fp, 1):.2f} R {tp / max(tp + fn, 1):.2f}")
-        print(f"{held:>5}: " + "; ".join(line))
-    for t, (tp, fp, fn) in totals.items():
-        print(f"all held-out, scorer {t}: P {tp / max(tp + fp, 1):.3f} R {tp / max(tp + fn, 1):.3f} ({tp}/{fp}/{fn})")
+    print(f"annotated actors among the {'document-level ' if document else ''}candidates: {reach} of {total} "
+          f"({ncand} candidates)")
+    if document:  # no rules' claims among its features
+        leave_one_set_out(data, (0.3, 0.5, 0.7, 0.8, 0.9), use_words="--words" in sys.argv)
+    else:
+        # without the rules' claim as a feature (--no-rules): the rules were written from every one of these sets, so a
+        # scorer that reads them is not tested on unseen passages; without it, it is
+        keep = slice(1, None) if "--no-rules" in sys.argv else slice(None)
+        leave_one_set_out(data, (0.3, 0.5, 0.7, 0.9), keep=keep, with_rules=True)
 
 
 if __name__ == "__main__":
