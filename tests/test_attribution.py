@@ -439,6 +439,7 @@ def test_roles_capacities_and_sources_from_the_seventh_development_set():
     assert actors("In his statement on behalf of the President of the General Assembly, Mr. Thomas Christensen, "
                   "Chef-de-Cabinet, recalled that migration is old.") == ["President of the General Assembly"]
     assert actors("One survey respondent from IOM Türkiye stated that feedback is collected.") == ["IOM"]
+    assert actors("Ethiopia IOM staff noted that partnerships had increased.") == ["IOM"]  # a country before: not the office
     assert actors("Member States have already proposed relevant targets under various goals.") == ["Member States"]
     # an unplaced speaker's "She" is not the office named before her
     finder = ActorFinder(g, {})

@@ -556,7 +556,8 @@ class ActorFinder:
         if not m:
             return None
         body = m.group("body")
-        found = _without_offices(self._find(body))
+        names = self._find(body)
+        found = _without_offices(names)
         if not found or found[0].start > 4:
             return None
         if found[0].entry.kind in ("country", "demonym") and len(found) > 1 and found[1].entry.kind == "org" \
@@ -566,7 +567,8 @@ class ActorFinder:
         if first.entry.kind == "org" and self.gaz.actor_type(first.entry.code, self.overlay) == "unknown":
             return None  # "a respondent from an MRC": a body known only from this document does not speak by its people
         tail = body[first.end:]
-        office = [x for x in self._find(body) if x.entry.kind == "country" and re.fullmatch(r"\s*", body[first.end: x.start])]
+        office = [x for x in names if x.entry.kind == "country" and x.start >= first.end
+                  and re.fullmatch(r"\s*", body[first.end: x.start])]
         if first.entry.kind == "org" and office:
             tail = body[office[0].end:]  # "informants from IOM Türkiye": the body's country office
         if first.entry.kind == "org" and re.fullmatch(r"(?:\s+and\s+(?:the\s+)?[A-Z][\w-]*)?\s*", tail):
