@@ -452,3 +452,40 @@ def test_roles_capacities_and_sources_from_the_seventh_development_set():
     assert not found
     assert actors("Focus Group Discussions highlighted the importance of economic assistance.",
                   ActorFinder(g, overlay)) == []
+
+
+def test_owner_of_a_subject_phrase_from_the_eighth_development_set():
+    """Rules v7 (from attribution-dev8, scored once as held-out set test3, then opened): the owner of a subject
+    phrase by its head noun — a body's people and a body's documents speak for the body, whatever the wording
+    around the head; a study of a country, a source and an activity are not claims."""
+    g = gazetteer()
+
+    def actors(text: str) -> list[str]:
+        return [c.actor for c in ActorFinder(g, {}).passage("p", text, "paragraph")]
+
+    # a body's people: quantifiers, adjectives, participles and "from" around the head
+    assert actors("Two interviewees from the IOM noted that the outreach component was the least effective.") == ["IOM"]
+    assert actors("This view is supported by qualitative data:several of the IOM officers interviewed noted that "
+                  "data are collected.") == ["IOM"]  # a clause after a colon
+    assert actors("A need for guidance was voiced: one IOM staff member interviewed said more tools would help.") == ["IOM"]
+    assert actors("Most IOM staff interviewed valued the in-person training sessions.") == ["IOM"]
+    assert actors("A stakeholder from the FAO explained that the organisation had learned a lot.") == ["FAO"]
+    assert actors("Overall, while positive assessments have been made of existing partnerships, regional IOM staff "
+                  "and partners also expressed a less enthusiastic perspective.") == ["IOM"]
+    assert actors("A stakeholder from Sudan explained that funds arrived late.") == []  # people of a country: generic
+    # a body's documents: the owner before the head, "by" after it, a state's own plan "of" it
+    assert actors("The 2019 Multilateral Organization Performance Assessment Network (MOPAN) review of IOM noted "
+                  "improvements.") == ["MOPAN"]  # not IOM, the topic; not inside the name's "Assessment"
+    assert actors("The National Development Plan of Djibouti (2020-2024) aims to rethink the model.") == ["DJI"]
+    assert actors("Ethiopia’s Ten-Year Development Plan: A Pathway to Prosperity (2021-2030) focuses on growth.") == ["ETH"]
+    assert actors("Evaluations should be funded, as recommended in the IOM Monitoring and Evaluation Guidelines.") == ["IOM"]
+    assert actors("The IGAD adopted a Regional Migration Policy Framework that aimed to address migration.") == ["IGAD"]
+    assert actors("The Ethiopia case study (Case study 1) illustrates the work done by IOM in this country to provide "
+                  "a platform for the dissemination of data shared by different actors.") == []  # a study of a country
+    assert actors("The IOM logframe and surveys show that targets were met.") == []  # a source
+    # a quotation with its citation; a speaker label that lost its colon
+    assert actors("The approach “supports the provision of comprehensive reintegration assistance” (IOM, 2017, p.9).") == ["IOM"]
+    assert actors("Canada“...Member states should provide more support for research on climate change.") == ["CAN"]
+    # an activity, not words: "supported" a country; but "supported the proposal" is a position
+    assert actors("The IOM supported Djibouti to develop its first National Strategy on Migration.") == []
+    assert actors("UNHCR supported the proposal to create a task force.") == ["UNHCR"]

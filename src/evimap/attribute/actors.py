@@ -188,7 +188,7 @@ _VERBS = (
     r"warn(?:ed|s)|conclud(?:ed|es)|add(?:ed|s)|voic(?:ed|es)|affirm(?:ed|s)|reiterat(?:ed|es)|identifi(?:ed|es)|"
     r"describ(?:ed|es)|outlin(?:ed|es)|referr?(?:ed|s) to|reflect(?:ed|s) on|brief(?:ed|s)|commend(?:ed|s)|"
     r"assur(?:ed|es)|thank(?:ed|s)|introduc(?:ed|es)|advocat(?:ed|es)|promot(?:ed|es)|"
-    r"continu(?:ed|es) to (?:advocate|call|stress)|believ(?:ed|es)|support(?:ed|s)|"
+    r"continu(?:ed|es) to (?:advocate|call|stress)|believ(?:ed|es)|support(?:ed|s)(?= (?:(?:the|this|that|these|those|a|an) )?(?:calls?|proposals?|ideas?|views?|positions?|recommendations?|statements?|suggestions?|reforms?|adoption|establishment|creation|inclusion|need|importance|principles?|approach|notion)\b)|valu(?:ed|es)|felt|perceiv(?:ed|es)|appreciat(?:ed|es)|critici[sz](?:ed|es)|prais(?:ed|es)|doubt(?:ed|s)|lament(?:ed|s)|"
     r"encourag(?:ed|es)|invit(?:ed|es)|insist(?:ed|s)|declar(?:ed|es)|indicat(?:ed|es)|mention(?:ed|s)|"
     r"opened|responded|replied|hop(?:ed|es)|confirm(?:ed|s)|request(?:ed|s)|maintain(?:ed|s)|cit(?:ed|es)|"
     r"underlined|took the floor|delivered|spoke|speaks|emphasised|reminded|questioned|asked|deplor(?:ed|es)|"
@@ -295,12 +295,24 @@ _LEAD = (r"(?:(?:In (?:his|her|its|their) [^,]{3,80}|On behalf of [^,]{3,80}|Sim
          r"In addition|Also|Likewise|At the same time|Turning[^,]{0,80}|Before [^,]{0,80}|Thus|Therefore|Hence|"
          r"Accordingly|Consequently|Notably|Indeed|In particular|Overall|In turn|As a result|"
          r"(?:By|While|When|Given|As|With|Through|Building on|Noting|Welcoming|Stressing|Because|Since|Although|"
-         r"Though|Despite|After|Following) [^,]{3,120}|In [A-Z][\w’'-]+(?: [A-Z][\w’'-]+){0,3}|for example|for instance),\s+)"
+         r"Though|Despite|After|Following|while|when|although|though|since|because|despite|given|as) [^,]{3,120}|In [A-Z][\w’'-]+(?: [A-Z][\w’'-]+){0,3}|for example|for instance),\s+)"
          r"{0,2}")
 _CLAUSE_RE = re.compile(
     rf"^{_LEAD}(?P<subj>[^;:“”\"]{{1,260}}?)\s+(?:(?:further|also|then|again|strongly|repeatedly|particularly|"
     rf"specifically|firmly|fully|briefly|later|subsequently|already|had|has|have|would|will|could|should|must|may|might|"
     rf"can|,)\s+)*(?P<verb>{_VERBS})\b")
+# v7: a policy document's content, or a body adopting one: "The National Development Plan of Djibouti (2020-2024)
+# aims to …", "Ethiopia’s Ten-Year Development Plan: A Pathway to Prosperity (2021-2030) focuses on …" (a colon
+# inside its title), "The IGAD adopted a Regional Migration Policy Framework"
+_POLICY_RE = re.compile(
+    rf"^{_LEAD}(?P<subj>[^;“”\"]{{1,200}}?)\s+(?:(?:also|has|have|had|recently|formally|further)\s+)*"
+    r"(?P<verb>aims? to|seeks? to|focus(?:es)? on|sets? out|provides? for|envisages?|commits? to|prioriti[sz]es|"
+    r"adopted\s+(?:a|an|the|its|their)\s+[^.;]{0,80}?\b(?i:polic(?:y|ies)|framework|strategy|plan|resolution|"
+    r"declaration|law|guidelines|agenda|compact|approach|roadmap)\b)")
+# "as recommended in the IOM Monitoring and Evaluation Guidelines": a body's document cited for what it says
+_AS_IN_DOC_RE = re.compile(r"\b[Aa]s (?:recommended|stated|required|set out|outlined|noted|specified|defined|foreseen|"
+                           r"envisaged|stipulated|described|called for|highlighted|emphasi[sz]ed|stressed|laid down|"
+                           r"mandated|suggested) in (?:the |its |their )?(?P<doc>[^,.;()“”\"]{2,120})")
 _ACCORDING_RE = re.compile(r"\b[Aa]ccording to (?:the )?(?![^,.;]{1,80}\b(?:data|figures|statistics|estimates)\s*,)"
                            r"([A-Za-z][^,.;]{1,80}),")  # "according to World Bank data": a source, not a claim
 _TITLES = (r"Mr|Ms|Mrs|Dr|Professor|Prof|Ambassador|H\.E|His Excellency|Her Excellency|Minister|Deputy|"
@@ -351,6 +363,33 @@ _PEOPLE_OF_RE = re.compile(rf"^(?:(?:[Oo]ne|[Aa]n?|[Aa]nother|[Tt]he)\s+)?(?:{_P
 _SUBJ_BLOCK = re.compile(r"\b(?:participant|participants|panellist|panellists|panelist|speakers?|experts?|interviewees?|"
                          r"informants?|respondents?|stakeholders?|returnees?|evaluation|evaluators?|report|study|survey|"
                          r"one|another|some|many|several|others)\b", re.I)
+
+# v7: the owner of a subject phrase, by its head noun. A body's people ("regional IOM staff and partners",
+# "several of the IOM officers interviewed", "Two interviewees from the IOM", "A stakeholder from the FAO") speak
+# for the body; a body's document or policy ("The 2019 MOPAN review of IOM", "IOM Ethiopia's complaints and
+# feedback overview", "The National Development Plan of Djibouti") speaks for its author. One grammar instead of
+# a pattern per wording: a quantifier, premodifiers (where the owner stands), the head, then what may follow it.
+_OWNER_QUANT_RE = re.compile(
+    r"^(?:(?:one|two|three|four|five|six|seven|eight|nine|ten|\d{1,3}|several|some|many|most|a few|few|all|both|"
+    r"the majority|a majority|a number|half|each|other|others|nearly all|almost all)(?:\s+of)?\s+)?"
+    r"(?:(?:the|these|those|its|their|a|an|another)\s+)?", re.I)
+_OWNER_PEOPLE = (r"staff(?:\s+members?)?|informants?|interviewees?|respondents?|stakeholders?|officials?|officers?|"
+                 r"colleagues|personnel|employees?|representatives?|managers?|focal\s+points?|team\s+members?|"
+                 r"experts?|specialists?|leadership|management|counterparts?")
+_OWNER_DOCS = (r"guidelines|guidance|strateg(?:y|ies)|polic(?:y|ies)|framework|(?:action\s+)?plans?|overview|"
+               r"reviews?|reports?|study|studies|assessments?|note|paper|brief|handbook|"
+               r"manual|toolkit|standards|procedures|principles|roadmap|position|submission|statement")
+_OWNER_HEAD_RE = re.compile(rf"\b(?:(?P<people>{_OWNER_PEOPLE})|(?P<doc>{_OWNER_DOCS}))\b", re.I)
+# before the head, no preposition or clause word: the head is the phrase's own ("the evaluation of IOM's policy"
+# has "evaluation" as its head, not "policy")
+_OWNER_PRE_BLOCK = re.compile(r"\b(?:of|for|on|about|with|to|in|at|by|from|or|that|which|who|whose|than|as|between|"
+                              r"among|within|without|under|over|into|through|evaluation|evaluations|evaluators?)\b")
+# after the head: participles, the body it is from, a partner noun, a bracket — not a finite verb
+_OWNER_POST_BLOCK = re.compile(r"\b(?:is|are|was|were|be|been|being|has|have|had|do|does|did)\b(?!\s+(?:interviewed|"
+                               r"consulted|surveyed)\b)")
+# documents whose "of" names their author (a plan of a state), not their topic (a review of IOM)
+_OWNER_OF_AUTHOR = re.compile(r"^(?:guidelines|guidance|strateg(?:y|ies)|polic(?:y|ies)|framework|(?:action\s+)?plans?|"
+                              r"position|submission|statement|roadmap|standards|procedures|principles)$", re.I)
 
 
 def _without_offices(matches: list[Match]) -> list[Match]:
@@ -503,6 +542,9 @@ class ActorFinder:
         people = self._body_people(head) if not apposition else None  # not "IOM officers, and assuring them …"
         if people is not None:
             return people, None
+        owner = self._owner(head) if not apposition else None
+        if owner is not None:
+            return owner, None
         if _SUBJ_BLOCK.search(head):
             return None
         matches = _without_offices(self._find(head))
@@ -519,10 +561,67 @@ class ActorFinder:
         if (len(codes) == 1 and re.search(r"\b(?:[Gg]uidelines|[Ss]trategy|[Pp]olicy|[Hh]andbook|[Mm]anual|[Ff]ramework)$", head)
                 and " of " not in head[: matches[0].start]):
             return matches[0].entry.code, None  # "The forthcoming IOM Case Management Guidelines state"
-        if _GENERIC_RE.search(head) and len(codes) == 1:
-            return matches[0].entry.code, None  # "The representative of Mexico", "IOM staff"
+        if _GENERIC_RE.search(head) and len(codes) == 1 and not (
+                re.search(r"\b(?:staff|representatives?)\b", head)
+                and self.gaz.actor_type(matches[0].entry.code, self.overlay) == "unknown"):
+            # "The representative of Mexico", "IOM staff"; not "MRC staff in Obock" (a body known only from this
+            # document does not speak by its people)
+            return matches[0].entry.code, None
         # a person named with role before the verb, without title: "Mr. X" handled above; here e.g.
         # "William Lacy Swing, Director General" is rare in prose, so nothing is claimed.
+        return None
+
+    def _owner(self, subject: str, policy: bool = False) -> str | None:
+        """The body that owns a subject phrase, by its head noun (see ``_OWNER_HEAD_RE``): a body's people or a
+        body's document (with ``policy``: only its own plan, policy, strategy or framework). None when the phrase
+        has neither, or the body is not known."""
+        subject = subject.strip(" ,")
+        q = _OWNER_QUANT_RE.match(subject)
+        rest = subject[q.end():] if q else subject
+        if len(rest) > 160:
+            return None
+        names = _without_offices(self._find(rest))
+        spans = [(m.start, m.end) for m in names]
+        head = next((h for h in _OWNER_HEAD_RE.finditer(rest)
+                     if not any(a <= h.start() < b for a, b in spans)), None)  # not inside a name ("… Assessment Network")
+        if head is None or (policy and not (head.group("doc") and _OWNER_OF_AUTHOR.match(head.group(0)))):
+            return None
+        pre, post = rest[: head.start()], rest[head.end():]
+        # a short phrase after the head ("… interviewed", "from IOM and MRCs", "of Djibouti (2020-2024)"), not a
+        # clause ("The Ethiopia case study (Case study 1) illustrates the work done by IOM …")
+        if (_OWNER_PRE_BLOCK.search(pre) or len(pre.split()) > 9 or _OWNER_POST_BLOCK.search(post)
+                or len(post) > 70 or len(post.split()) > 9):
+            return None
+        people = head.group("people") is not None
+        own_doc = not people and _OWNER_OF_AUTHOR.match(head.group(0)) is not None
+
+        def usable(m: Match, premodifier: bool) -> bool:
+            if m.entry.kind not in ("org", "country", "demonym"):
+                return False
+            if m.entry.kind == "org":  # a body known only from this document does not speak by its people
+                return not people or self.gaz.actor_type(m.entry.code, self.overlay) != "unknown"
+            if people:
+                return False  # "a stakeholder from Sudan", "Ethiopian stakeholders": generic
+            # a state's own plan or policy ("Ethiopia's Ten-Year Development Plan", "the Moroccan position"), not a
+            # study of a country ("The Ethiopia case study")
+            return own_doc or (premodifier and re.match(r"\s*(?:'s|’s)", rest[m.end:]) is not None)
+        before = [m for m in names if m.end <= head.start() and usable(m, True)]
+        if before:
+            return before[-1].entry.code
+        after = [m for m in names if m.start >= head.end() and usable(m, False)]
+        if not after:
+            return None
+        between = post[: after[0].start - head.end()]
+        # "interviewees from the IOM", "staff interviewed at IOM", "the review by MOPAN", "the plan of Djibouti"
+        if people and re.fullmatch(r"\s*(?:\((?:n\s*=\s*)?\d+\)\s*)?(?:interviewed\s+|consulted\s+|surveyed\s+)?"
+                                   r"(?:from|of|at|in|with)\s+(?:the\s+)?", between):
+            return after[0].entry.code
+        if not people and re.fullmatch(r"\s*(?:\([^()]{1,20}\)\s*)?(?:(?:prepared|published|issued|conducted|"
+                                       r"carried out|produced|written)\s+)?by\s+(?:the\s+)?", between):
+            return after[0].entry.code
+        if (not people and _OWNER_OF_AUTHOR.match(head.group(0)) and after[0].entry.kind == "country"
+                and re.fullmatch(r"\s*of\s+(?:the\s+)?", between)):
+            return after[0].entry.code
         return None
 
     def _speaking(self, p: Person | None) -> tuple[str, str | None] | None:
@@ -592,13 +691,14 @@ class ActorFinder:
         if matches is None or stripped != text:
             matches = self._find(stripped)
         # speaker label: "Canada: “…”"
-        m = re.match(r"^[•\-–\s]*([^:“”\"]{2,80}?)\s*:\s*[“\"«]", stripped)
+        m = re.match(r"^[•\-–\s]*([^:“”\"]{2,80}?)\s*:?\s*[“\"«]", stripped)  # also "Canada“…" (colon lost)
         if m:
             entry = self._lookup(m.group(1))
             if entry and entry.kind in ("org", "country"):
                 add(entry.code, "label", m.group(0))
         # quotation followed by its source: “…” (ECA)
-        for m in re.finditer(r"[”\"]\s*\(([^()]{2,60})\)", stripped):
+        # and a quotation with its citation: “supports the provision …” (IOM, 2017, p.9)
+        for m in re.finditer(r"[”\"]\s*\(([^()]{2,60}?)(?:\)|,\s*(?:\d{4}|n\.\s?d\.)[^()]{0,20}\))", stripped):
             entry = self._lookup(m.group(1))
             if entry and entry.kind in ("org", "country"):
                 add(entry.code, "quote", m.group(0))
@@ -716,11 +816,23 @@ class ActorFinder:
                         continue
                 # a second clause with its own speaker: "Several speakers called for …, while some delegates
                 # cautioned against …"
-                for cm in re.finditer(r",\s+(?:while|whereas)\s+", sentence):
+                # v7: and a clause after a colon or semicolon ("… was voiced: one IOM staff member interviewed said")
+                for cm in re.finditer(r",\s+(?:while|whereas)\s+|[:;]\s*(?=[A-Za-z])", sentence):
                     sub = _CLAUSE_RE.match(sentence[cm.end():])
                     resolved = self._resolve_subject(sub.group("subj"), pid, before) if sub else None
                     if resolved:
                         add(resolved[0], "speech", sentence[cm.end(): cm.end() + sub.end()], resolved[1])
+                pm = _POLICY_RE.match(sentence)
+                if pm:
+                    owner = (self._resolve_subject(pm.group("subj"), pid, before) or (None,))[0] if pm.group(
+                        "verb").startswith("adopted") else self._owner(pm.group("subj"), policy=True)
+                    if owner:
+                        add(owner, "speech", sentence[: pm.end()])
+                        continue
+                for dm in _AS_IN_DOC_RE.finditer(sentence):
+                    owner = self._owner(dm.group("doc"))
+                    if owner:
+                        add(owner, "speech", dm.group(0))
                 # the passive with its agent; "in an interview with X, it was noted"
                 agents = [m for m in (_PASSIVE_RE.search(sentence), _INTERVIEW_RE.search(sentence)) if m]
                 found = [(m, r) for m in agents if (r := self._resolve_subject(m.group("agent"), pid, before))]

@@ -10,7 +10,10 @@ ann = {
  29: ([], []), 30: ([MS], []), 31: ([], []), 32: ([], ["KHM", "NGA", "PHL"]), 33: ([MS], []), 34: ([], []),
  35: ([], []), 36: ([], ["DJI", "ETH", "GIN", "NGA", "SDN", "GMB", "LBY", "NER", "SOM"]), 37: ([], ["NER", "DJI"]),
  38: ([], []), 39: ([], []), 40: ([], []), 41: ([], []), 42: ([], []), 43: ([], ["ETH"]), 44: ([], []),
- 45: ([], ["ETH"]), 46: ([], []), 47: ([], []), 48: ([], []), 49: ([], []), 50: ([], []), 51: ([], []), 52: ([], []),
+ 45: ([], ["ETH"]), 46: ([], []), 47: ([], []), 48: ([], []), 49: ([], []),
+ # 50: adjudicated 2026-12-02 (first read: no actor) — the convention of dev4/dev5/dev8 for a body's assessment:
+ # "an assessment conducted in 2023 by MOPAN concluded", "The 2019 MOPAN review of IOM noted" → MOPAN
+ 50: ([("MOPAN", "other intergovernmental organisation")], []), 51: ([], []), 52: ([], []),
  53: ([], []), 54: ([], []), 55: ([], []), 56: ([], []), 57: ([], ["MAR"]), 58: ([], []), 59: ([], []),
  100: ([], []), 101: ([], []), 102: ([], []), 103: ([("SRSG", "UN entity")], []), 104: ([("SRSG", "UN entity")], []),
  105: ([("Co-facilitators", "co-facilitators/chair")], []), 106: ([], ["ECU"]), 107: ([], []), 108: ([], []),
