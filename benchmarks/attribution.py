@@ -44,6 +44,7 @@ DEV7 = HERE / "data" / "attribution-dev7.jsonl"  # annotated blind after rules v
 # "test2": actor P 0.500, R 0.333), and only then opened as the seventh development set for rules v6
 DEV8 = HERE / "data" / "attribution-dev8.jsonl"  # annotated blind after rules v6, scored once as a held-out set (then
 # "test3": actor P 0.600, R 0.188), and only then opened as the eighth development set
+DEV9 = HERE / "data" / "attribution-dev9.jsonl"  # annotated blind after rules v7, scored once before rules v8
 TEST4 = HERE / "data" / "attribution-test4.jsonl"  # a fourth held-out set, annotated blind: never tuned on
 
 
@@ -62,7 +63,7 @@ def quality(workdir: Path, show_errors: bool = False, dev_only: bool = False
     gold = _load(GOLD)
     splits = {"dev": gold[0::2], "test": gold[1::2], "all": gold, "dev2": _load(DEV2), "dev3": _load(DEV3),
               "dev4": _load(DEV4), "dev5": _load(DEV5), "dev6": _load(DEV6), "dev7": _load(DEV7),
-              "dev8": _load(DEV8)}
+              "dev8": _load(DEV8), "dev9": _load(DEV9)}
     if TEST4.exists():
         splits["test4"] = _load(TEST4)
     if dev_only:  # while rules are being written: not even the held-out sets' totals are computed

@@ -489,3 +489,30 @@ def test_owner_of_a_subject_phrase_from_the_eighth_development_set():
     # an activity, not words: "supported" a country; but "supported the proposal" is a position
     assert actors("The IOM supported Djibouti to develop its first National Strategy on Migration.") == []
     assert actors("UNHCR supported the proposal to create a task force.") == ["UNHCR"]
+
+
+def test_leads_documents_and_agents_from_the_ninth_development_set():
+    """Rules v8 (from attribution-dev9, scored once before them: P 0.833 R 0.417): a year or lower-case lead, a
+    footnote in brackets ending a sentence, a body's document leading the sentence, a quantified agent, offers and
+    endorsements; a subject with a verb of its own is a clause, not a speaker; dollars are not the United States."""
+    g = gazetteer()
+
+    def actors(text: str) -> list[str]:
+        return [c.actor for c in ActorFinder(g, {}).passage("p", text, "paragraph")]
+
+    assert actors("In 2012, the IASC Principals endorsed five commitments on AAP.") == ["IASC"]
+    assert actors("Since then, the IOM has conducted training for partners.[165] IOM staff in Ethiopia noted, for "
+                  "example, the development of manuals.") == ["IOM"]
+    assert actors("In this regard, in its Better Regulation Guidelines, the European Commission introduced the "
+                  "RACER approach.") == ["EU"]
+    assert actors("In the terms of the IOM Glossary, it is framed as follows: “vulnerability is a limited capacity”.") == ["IOM"]
+    assert actors("In its 2019 Handbook on the subject, the IOM sought to provide conceptual clarity.") == ["IOM"]
+    assert actors("Under IOM protection policies, a protection unit was created.") == []  # a setting, not its words
+    assert actors("Challenges were mentioned by both IOM and CSP respondents.") == ["IOM"]
+    assert actors("Civil society offered to engage with Member States in developing a framework.") == ["Civil society"]
+    assert actors("“Thanks to them I was able to follow my treatment. Other IOM staff come to the field to really see how "
+                  "the reintegration was delivered.” (Male returnee, FGD Guinea)") == []
+    attr = attribute_document("x.txt", [{"id": "p", "kind": "paragraph", "text": "Grants moved from United States "
+                                         "dollars to Ethiopian birr; the United States was not involved."}])
+    assert [(code, text) for _, kind, code, text, _ in attr.mentions if kind == "country"] == [
+        ("ETH", "Ethiopian"), ("USA", "United States")]  # the second "United States" only

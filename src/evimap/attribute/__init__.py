@@ -80,6 +80,9 @@ _LANGUAGE_BEFORE_RE = re.compile(r"\b(?:in|into|speak|speaks|speaking|spoken)\s+
 _LANGUAGE_AFTER_RE = re.compile(r"^(?:-speaking|\s+(?:language|languages|speakers?|version|translation)\b)")
 
 
+_DOLLARS_RE = re.compile(r"\s+dollars?\b|\s*\$")
+
+
 def _language_use(text: str, start: int, end: int) -> bool:
     """A demonym used for a language ("trainings delivered in French", "French-speaking"), not a country."""
     if text[start:end].rstrip(".") not in _LANGUAGES:  # the match may hold the full stop ("French.")
@@ -111,6 +114,8 @@ def attribute_document(name: str, passages: list[Any], text: str = "") -> Attrib
         matches = gaz.find(ptext, overlay)
         for m in matches:
             e = m.entry
+            if e.code == "USA" and _DOLLARS_RE.match(ptext, m.end):
+                continue  # the unit of account, not the country: "from United States dollars to Ethiopian birr"
             if e.kind == "country" or (e.kind == "demonym" and not _language_use(ptext, m.start, m.end)):
                 out.mentions.append((pid, "country", e.code, m.text, m.start))
             elif e.kind == "region":

@@ -188,7 +188,7 @@ _VERBS = (
     r"warn(?:ed|s)|conclud(?:ed|es)|add(?:ed|s)|voic(?:ed|es)|affirm(?:ed|s)|reiterat(?:ed|es)|identifi(?:ed|es)|"
     r"describ(?:ed|es)|outlin(?:ed|es)|referr?(?:ed|s) to|reflect(?:ed|s) on|brief(?:ed|s)|commend(?:ed|s)|"
     r"assur(?:ed|es)|thank(?:ed|s)|introduc(?:ed|es)|advocat(?:ed|es)|promot(?:ed|es)|"
-    r"continu(?:ed|es) to (?:advocate|call|stress)|believ(?:ed|es)|support(?:ed|s)(?= (?:(?:the|this|that|these|those|a|an) )?(?:calls?|proposals?|ideas?|views?|positions?|recommendations?|statements?|suggestions?|reforms?|adoption|establishment|creation|inclusion|need|importance|principles?|approach|notion)\b)|valu(?:ed|es)|felt|perceiv(?:ed|es)|appreciat(?:ed|es)|critici[sz](?:ed|es)|prais(?:ed|es)|doubt(?:ed|s)|lament(?:ed|s)|"
+    r"continu(?:ed|es) to (?:advocate|call|stress)|believ(?:ed|es)|support(?:ed|s)(?= (?:(?:the|this|that|these|those|a|an) )?(?:calls?|proposals?|ideas?|views?|positions?|recommendations?|statements?|suggestions?|reforms?|adoption|establishment|creation|inclusion|need|importance|principles?|approach|notion)\b)|valu(?:ed|es)|felt|perceiv(?:ed|es)|offer(?:ed|s) to|endors(?:ed|es)|appreciat(?:ed|es)|critici[sz](?:ed|es)|prais(?:ed|es)|doubt(?:ed|s)|lament(?:ed|s)|"
     r"encourag(?:ed|es)|invit(?:ed|es)|insist(?:ed|s)|declar(?:ed|es)|indicat(?:ed|es)|mention(?:ed|s)|"
     r"opened|responded|replied|hop(?:ed|es)|confirm(?:ed|s)|request(?:ed|s)|maintain(?:ed|s)|cit(?:ed|es)|"
     r"underlined|took the floor|delivered|spoke|speaks|emphasised|reminded|questioned|asked|deplor(?:ed|es)|"
@@ -214,7 +214,8 @@ _PASSIVE_RE = _by_agent(
     r"expressed|noted|highlighted|stressed|raised|emphasi[sz]ed|voiced|underlined|underscored|suggested|"
     r"recommended|reported|presented|echoed|shared|made|delivered|called for|explained|described|confirmed|"
     r"acknowledged|stated|argued|mentioned|identified",
-    rf"{_NAMED_AGENT}|an?\s+[A-Z][^,.;:“”\"]{{1,80}}?", r"who|which|that|and|in|at|on|during|for|to|as")
+    rf"{_NAMED_AGENT}|(?:an?|both|all|some|several|many|most)\s+[A-Z][^,.;:“”\"]{{1,80}}?",
+    r"who|which|that|and|in|at|on|during|for|to|as")
 # reporting verbs as a participle with their agent, no auxiliary: "at levels recommended by the Group of Eight (G8)",
 # "a few examples noted by the IOM" ("proposed by" names where an idea came from, not who speaks here)
 _BY_AGENT_RE = _by_agent(
@@ -287,10 +288,10 @@ _ORDINAL_RE = re.compile(r"^(?:the\s+|The\s+)?(?:first|second|third|fourth|fifth
 # offices held by one person: "He" in the next sentence may be the holder
 _OFFICE_RE = re.compile(r"Secretary-General|Special Representative|Rapporteur|High Commissioner|Director|President|"
                         r"Chair|Envoy|Adviser|Commissioner")
-_LEAD = (r"(?:(?:In (?:his|her|its|their) [^,]{3,80}|On behalf of [^,]{3,80}|Similarly|Further|Furthermore|Moreover|"
+_LEAD = (r"(?:(?:[Ii]n (?:his|her|its|their) [^,]{3,80}|On behalf of [^,]{3,80}|Similarly|Further|Furthermore|Moreover|"
          r"First|Second|Third|Fourth|Fifth|Having [^,]{3,80}|"
          r"However|Finally|Lastly|In closing|In conclusion|In response[^,]{0,200}|Responding[^,]{0,200}|"
-         r"In (?:the|a|an|this|that) [^,]{3,120}|During [^,]{3,120}|At [^,]{3,120}|"
+         r"[Ii]n (?:the|a|an|this|that) [^,]{3,120}|[Ii]n (?:early |late |mid-)?\d{4}|During [^,]{3,120}|At [^,]{3,120}|"
          r"Reacting[^,]{0,100}|Introducing[^,]{0,100}|Recalling[^,]{0,100}|Referring[^,]{0,100}|In this regard|"
          r"In addition|Also|Likewise|At the same time|Turning[^,]{0,80}|Before [^,]{0,80}|Thus|Therefore|Hence|"
          r"Accordingly|Consequently|Notably|Indeed|In particular|Overall|In turn|As a result|"
@@ -310,6 +311,14 @@ _POLICY_RE = re.compile(
     r"adopted\s+(?:a|an|the|its|their)\s+[^.;]{0,80}?\b(?i:polic(?:y|ies)|framework|strategy|plan|resolution|"
     r"declaration|law|guidelines|agenda|compact|approach|roadmap)\b)")
 # "as recommended in the IOM Monitoring and Evaluation Guidelines": a body's document cited for what it says
+# a sentence led by a body's document: "In the terms of the IOM Glossary, it is framed …", "In its 2019 Handbook on the
+# subject, the IOM sought to …" (its: the body the sentence goes on to name)
+_IN_DOC_RE = re.compile(r"^(?:In|Under|Within) (?P<terms>the terms of )?(?:(?P<its>its|their) |the )?(?P<doc>[^,]{2,100}),\s+"
+                        r"(?P<rest>.{0,80})")
+# what makes it the document's words, not a setting ("In the IOM Strategic Plan 2024–2028, AAP is positioned …" is none)
+_IN_DOC_SAYS_RE = re.compile(r"^(?:it is |they are |this is )?(?:[\w-]+ ){0,5}?(?:(?:is|are) )?(?:framed|defined|described|"
+                             r"stated|set out|sets out|sought|seeks|aims?|states|defines|describes|recommends|calls for|"
+                             r"stipulates|provides|introduced|noted|stressed|highlighted|emphasi[sz]ed|recogni[sz]es)\b")
 _AS_IN_DOC_RE = re.compile(r"\b[Aa]s (?:recommended|stated|required|set out|outlined|noted|specified|defined|foreseen|"
                            r"envisaged|stipulated|described|called for|highlighted|emphasi[sz]ed|stressed|laid down|"
                            r"mandated|suggested) in (?:the |its |their )?(?P<doc>[^,.;()“”\"]{2,120})")
@@ -329,7 +338,9 @@ _GENERIC_RE = re.compile(
     r"\b(?:representative|representatives|delegation|delegate|Government|Minister|Ministry|Ambassador|President|"
     r"Prime Minister|staff|spokesperson|Permanent Mission|Mission|Head|Director|Chair|Secretariat|"
     r"Permanent Representative|Foreign Minister|Vice-President|King|Queen|Emir)\b")
-_SENT_END_RE = re.compile(r"[.!?][”\"]?(?P<note>\d{1,3})?\s+(?=[A-Z“\"(])")  # note: a footnote number after the stop
+# note: a footnote number after the stop ("… in 2020.362 Thus"); a bracketed one ("… support.[165] IOM staff") always
+# ends the sentence
+_SENT_END_RE = re.compile(r"[.!?][”\"]?(?:(?P<note>\d{1,3})|\[\d{1,3}\])?\s+(?=[A-Z“\"(])")
 _NO_SPLIT = {"Mr", "Ms", "Mrs", "Dr", "Prof", "H.E", "St", "No", "e.g", "i.e", "Art", "para", "paras", "vol", "Vol", "p",
              "pp", "Jr", "Sr", "Gen", "Amb"}
 
@@ -360,6 +371,8 @@ _BODY_PEOPLE_RE = re.compile(rf"^(?:(?:[Oo]ne|[Aa]n?|[Aa]nother|[Tt]he|[Cc]onsul
 # "informants from the IOM and MRCs", "a member of IOM staff"
 _PEOPLE_OF_RE = re.compile(rf"^(?:(?:[Oo]ne|[Aa]n?|[Aa]nother|[Tt]he)\s+)?(?:{_PEOPLE}|members?)\s+(?:from|of)\s+(?:the\s+)?"
                            rf"(?P<body>.+?)(?:\s+staff)?$")
+# a subject phrase with a verb of its own is a clause ("Other IOM staff come to the field to really see how … was")
+_CLAUSE_WORD_RE = re.compile(r"\b(?:is|are|was|were|be|been|being|come|comes|came|go|goes|went|get|gets|got)\b")
 _SUBJ_BLOCK = re.compile(r"\b(?:participant|participants|panellist|panellists|panelist|speakers?|experts?|interviewees?|"
                          r"informants?|respondents?|stakeholders?|returnees?|evaluation|evaluators?|report|study|survey|"
                          r"one|another|some|many|several|others)\b", re.I)
@@ -375,10 +388,11 @@ _OWNER_QUANT_RE = re.compile(
     r"(?:(?:the|these|those|its|their|a|an|another)\s+)?", re.I)
 _OWNER_PEOPLE = (r"staff(?:\s+members?)?|informants?|interviewees?|respondents?|stakeholders?|officials?|officers?|"
                  r"colleagues|personnel|employees?|representatives?|managers?|focal\s+points?|team\s+members?|"
-                 r"experts?|specialists?|leadership|management|counterparts?")
+                 r"experts?|specialists?|leadership|management|counterparts?|[Pp]rincipals")
 _OWNER_DOCS = (r"guidelines|guidance|strateg(?:y|ies)|polic(?:y|ies)|framework|(?:action\s+)?plans?|overview|"
                r"reviews?|reports?|study|studies|assessments?|note|paper|brief|handbook|"
-               r"manual|toolkit|standards|procedures|principles|roadmap|position|submission|statement")
+               r"manual|toolkit|glossary|guide|compendium|charter|standards|procedures|principles|roadmap|position|"
+               r"submission|statement")
 _OWNER_HEAD_RE = re.compile(rf"\b(?:(?P<people>{_OWNER_PEOPLE})|(?P<doc>{_OWNER_DOCS}))\b", re.I)
 # before the head, no preposition or clause word: the head is the phrase's own ("the evaluation of IOM's policy"
 # has "evaluation" as its head, not "policy")
@@ -535,7 +549,7 @@ class ActorFinder:
             p = self._person(name, apposition, pid) if apposition else (self.people.get(name.strip())
                                                                      or self.people.get(name.split()[-1]))
             return self._speaking(p)  # a new, unplaced speaker: "He"/"She" no longer points back, not even to an office
-        bare = re.sub(r"^(?:the|The|A|An|an|a)\s+", "", head)
+        bare = re.sub(r"^(?:the|The|A|An|an|a|both|Both)\s+", "", head)
         entry = self._lookup(bare)
         if entry is not None and entry.kind in ("org", "country"):
             return entry.code, None  # the subject is the body itself ("Several delegations", "UN Women")
@@ -561,7 +575,7 @@ class ActorFinder:
         if (len(codes) == 1 and re.search(r"\b(?:[Gg]uidelines|[Ss]trategy|[Pp]olicy|[Hh]andbook|[Mm]anual|[Ff]ramework)$", head)
                 and " of " not in head[: matches[0].start]):
             return matches[0].entry.code, None  # "The forthcoming IOM Case Management Guidelines state"
-        if _GENERIC_RE.search(head) and len(codes) == 1 and not (
+        if _GENERIC_RE.search(head) and len(codes) == 1 and not _CLAUSE_WORD_RE.search(head) and not (
                 re.search(r"\b(?:staff|representatives?)\b", head)
                 and self.gaz.actor_type(matches[0].entry.code, self.overlay) == "unknown"):
             # "The representative of Mexico", "IOM staff"; not "MRC staff in Obock" (a body known only from this
@@ -829,6 +843,13 @@ class ActorFinder:
                     if owner:
                         add(owner, "speech", sentence[: pm.end()])
                         continue
+                im = _IN_DOC_RE.match(sentence)
+                if im and _OWNER_HEAD_RE.search(im.group("doc")) and (im.group("terms") or _IN_DOC_SAYS_RE.match(im.group("rest"))):
+                    owner = self._leading_body(im.group("rest"), within=4) if im.group("its") else self._owner(im.group("doc"))
+                    head = _OWNER_HEAD_RE.search(im.group("doc"))
+                    if owner and head and head.group("doc") and (
+                            not im.group("its") or head.start() <= len(im.group("doc").split()[0]) + 12):
+                        add(owner, "speech", sentence[: im.start("rest")])
                 for dm in _AS_IN_DOC_RE.finditer(sentence):
                     owner = self._owner(dm.group("doc"))
                     if owner:
