@@ -84,7 +84,11 @@ _DOLLARS_RE = re.compile(r"\s+dollars?\b|\s*\$")
 
 
 def _language_use(text: str, start: int, end: int) -> bool:
-    """A demonym used for a language ("trainings delivered in French", "French-speaking"), not a country."""
+    """A demonym used for a language ("trainings delivered in French", "French-speaking", "a hotline in five
+    languages (Amharic, English, Afan Oromo, Tigrigna and Somali)"), not a country."""
+    opened = text.rfind("(", max(0, start - 120), start)
+    if opened >= 0 and ")" not in text[opened:start] and re.search(r"\blanguages?\s*$", text[max(0, opened - 20):opened]):
+        return True
     if text[start:end].rstrip(".") not in _LANGUAGES:  # the match may hold the full stop ("French.")
         return False
     after = text[end:end + 14]

@@ -213,7 +213,8 @@ _PASSIVE_RE = _by_agent(
     r"\b(?:was|were|is|are|has been|have been|had been)\s+",
     r"expressed|noted|highlighted|stressed|raised|emphasi[sz]ed|voiced|underlined|underscored|suggested|"
     r"recommended|reported|presented|echoed|shared|made|delivered|called for|explained|described|confirmed|"
-    r"acknowledged|stated|argued|mentioned|identified",
+    r"acknowledged|stated|argued|mentioned|identified|appreciated|valued|praised|welcomed|critici[sz]ed|questioned|"
+    r"endorsed|commended|recogni[sz]ed|perceived|considered",
     rf"{_NAMED_AGENT}|(?:an?|both|all|some|several|many|most)\s+[A-Z][^,.;:“”\"]{{1,80}}?",
     r"who|which|that|and|in|at|on|during|for|to|as")
 # reporting verbs as a participle with their agent, no auxiliary: "at levels recommended by the Group of Eight (G8)",
@@ -291,7 +292,7 @@ _OFFICE_RE = re.compile(r"Secretary-General|Special Representative|Rapporteur|Hi
 _LEAD = (r"(?:(?:[Ii]n (?:his|her|its|their) [^,]{3,80}|On behalf of [^,]{3,80}|Similarly|Further|Furthermore|Moreover|"
          r"First|Second|Third|Fourth|Fifth|Having [^,]{3,80}|"
          r"However|Finally|Lastly|In closing|In conclusion|In response[^,]{0,200}|Responding[^,]{0,200}|"
-         r"[Ii]n (?:the|a|an|this|that) [^,]{3,120}|[Ii]n (?:early |late |mid-)?\d{4}|During [^,]{3,120}|At [^,]{3,120}|"
+         r"[Ii]n (?:the|a|an|this|that|another|one) [^,]{3,120}|[Ii]n (?:early |late |mid-)?\d{4}|During [^,]{3,120}|At [^,]{3,120}|"
          r"Reacting[^,]{0,100}|Introducing[^,]{0,100}|Recalling[^,]{0,100}|Referring[^,]{0,100}|In this regard|"
          r"In addition|Also|Likewise|At the same time|Turning[^,]{0,80}|Before [^,]{0,80}|Thus|Therefore|Hence|"
          r"Accordingly|Consequently|Notably|Indeed|In particular|Overall|In turn|As a result|"
@@ -309,7 +310,8 @@ _POLICY_RE = re.compile(
     rf"^{_LEAD}(?P<subj>[^;“”\"]{{1,200}}?)\s+(?:(?:also|has|have|had|recently|formally|further)\s+)*"
     r"(?P<verb>aims? to|seeks? to|focus(?:es)? on|sets? out|provides? for|envisages?|commits? to|prioriti[sz]es|"
     r"adopted\s+(?:a|an|the|its|their)\s+[^.;]{0,80}?\b(?i:polic(?:y|ies)|framework|strategy|plan|resolution|"
-    r"declaration|law|guidelines|agenda|compact|approach|roadmap)\b)")
+    r"declaration|law|guidelines|agenda|compact|approach|roadmap|protocol|convention|charter|treaty|instrument|"
+    r"programme of action)\b)")
 # "as recommended in the IOM Monitoring and Evaluation Guidelines": a body's document cited for what it says
 # a sentence led by a body's document: "In the terms of the IOM Glossary, it is framed …", "In its 2019 Handbook on the
 # subject, the IOM sought to …" (its: the body the sentence goes on to name)
@@ -371,6 +373,13 @@ _BODY_PEOPLE_RE = re.compile(rf"^(?:(?:[Oo]ne|[Aa]n?|[Aa]nother|[Tt]he|[Cc]onsul
 # "informants from the IOM and MRCs", "a member of IOM staff"
 _PEOPLE_OF_RE = re.compile(rf"^(?:(?:[Oo]ne|[Aa]n?|[Aa]nother|[Tt]he)\s+)?(?:{_PEOPLE}|members?)\s+(?:from|of)\s+(?:the\s+)?"
                            rf"(?P<body>.+?)(?:\s+staff)?$")
+_GLUED_RE = re.compile(r"\b((?:[Ii]nformant|[Rr]espondent|[Ii]nterviewee|[Oo]fficer|[Oo]fficial|[Ss]takeholder|[Pp]artner|"
+                       r"[Pp]articipant|[Dd]elegate|[Ee]xpert)s?|staff)(?=(?:(?:strongly|also|generally|largely|often|"
+                       r"widely|mostly|clearly|further)\s+)?(?:believed|reported|stated|noted|said|explained|"
+                       r"stressed|highlighted|mentioned|felt|indicated|confirmed|suggested|considered|perceived|agreed|"
+                       r"emphasi[sz]ed|expressed|underlined|valued|acknowledged)\b)")
+_ORGAN_RE = re.compile(r"^(?:General Conference|Governing Body|Executive (?:Committee|Board|Council)|Standing Committee|"
+                       r"Council|Board|Principals|Secretariat|General Assembly|Plenary|Bureau) of (?:the )?(?P<body>.+)$")
 # a subject phrase with a verb of its own is a clause ("Other IOM staff come to the field to really see how … was")
 _CLAUSE_WORD_RE = re.compile(r"\b(?:is|are|was|were|be|been|being|come|comes|came|go|goes|went|get|gets|got)\b")
 _SUBJ_BLOCK = re.compile(r"\b(?:participant|participants|panellist|panellists|panelist|speakers?|experts?|interviewees?|"
@@ -550,6 +559,9 @@ class ActorFinder:
                                                                      or self.people.get(name.split()[-1]))
             return self._speaking(p)  # a new, unplaced speaker: "He"/"She" no longer points back, not even to an office
         bare = re.sub(r"^(?:the|The|A|An|an|a|both|Both)\s+", "", head)
+        om = _ORGAN_RE.match(bare)  # "the General Conference of ILO": the body acting through its organ
+        if om and (organ := self._lookup(om.group("body"))) is not None and organ.kind == "org":
+            return organ.code, None
         entry = self._lookup(bare)
         if entry is not None and entry.kind in ("org", "country"):
             return entry.code, None  # the subject is the body itself ("Several delegations", "UN Women")
@@ -630,7 +642,9 @@ class ActorFinder:
         if people and re.fullmatch(r"\s*(?:\((?:n\s*=\s*)?\d+\)\s*)?(?:interviewed\s+|consulted\s+|surveyed\s+)?"
                                    r"(?:from|of|at|in|with)\s+(?:the\s+)?", between):
             return after[0].entry.code
-        if not people and re.fullmatch(r"\s*(?:\([^()]{1,20}\)\s*)?(?:(?:prepared|published|issued|conducted|"
+        # a date or bracket may stand between: "The National Development Plan 2020-2024 of Somalia"
+        between = re.sub(r"^\s*(?:\d{4}(?:\s*[-–/]\s*\d{2,4})?|\([^()]{1,20}\))\s*", " ", between)
+        if not people and re.fullmatch(r"\s*(?:(?:prepared|published|issued|conducted|"
                                        r"carried out|produced|written)\s+)?by\s+(?:the\s+)?", between):
             return after[0].entry.code
         if (not people and _OWNER_OF_AUTHOR.match(head.group(0)) and after[0].entry.kind == "country"
@@ -703,6 +717,11 @@ class ActorFinder:
 
         stripped = text.strip()
         if matches is None or stripped != text:
+            matches = self._find(stripped)
+        # a PDF text layer's lost space between a people noun and its verb: "IOM informantsreported that …"
+        glued = _GLUED_RE.sub(r"\1 ", stripped)
+        if glued != stripped:
+            stripped = glued
             matches = self._find(stripped)
         # speaker label: "Canada: “…”"
         m = re.match(r"^[•\-–\s]*([^:“”\"]{2,80}?)\s*:?\s*[“\"«]", stripped)  # also "Canada“…" (colon lost)
