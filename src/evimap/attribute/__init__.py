@@ -77,7 +77,9 @@ def field_of(passage: Any, key: str, default: Any = None) -> Any:
 _LANGUAGES = frozenset("French English Spanish Arabic Chinese Russian Portuguese German Italian Japanese Dutch Turkish "
                        "Korean Persian Greek Polish Swedish".split())
 _LANGUAGE_BEFORE_RE = re.compile(r"\b(?:in|into|speak|speaks|speaking|spoken)\s+$")
-_LANGUAGE_AFTER_RE = re.compile(r"^(?:-speaking|\s+(?:language|languages|speakers?|version|translation)\b)")
+# "French-speaking", "French language", "French and Spanish languages"
+_LANGUAGE_AFTER_RE = re.compile(r"^(?:-speaking|(?:(?:,\s+|\s+and\s+)[A-Z][a-z]+)*\s+(?:language|languages|speakers?|version|"
+                                r"translation)\b)")
 
 
 _DOLLARS_RE = re.compile(r"\s+dollars?\b|\s*\$")
@@ -91,9 +93,9 @@ def _language_use(text: str, start: int, end: int) -> bool:
         return True
     if text[start:end].rstrip(".") not in _LANGUAGES:  # the match may hold the full stop ("French.")
         return False
-    after = text[end:end + 14]
-    if _LANGUAGE_AFTER_RE.match(after):
+    if _LANGUAGE_AFTER_RE.match(text[end:end + 60]):
         return True
+    after = text[end:end + 14]
     # "in French.", "in French, Spanish …", "into English and Arabic": a language closes the phrase or a list of them
     if not _LANGUAGE_BEFORE_RE.search(text[max(0, start - 10):start]):
         return False

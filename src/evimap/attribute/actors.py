@@ -57,7 +57,7 @@ _TYPE_CUES = [  # first match wins
     (r"\bministry|\bministries|\bdepartment of|\bnational\b|\bgovernment|\bdirectorate|\bbureau", "Member State"),
     (r"\bunited nations\b|\bun\b", "UN entity"),
     (r"\bnetwork|\bcoalition|\bfoundation|\bassociation|\bcivil society|\bngo\b|\bforum\b|\bplatform", "civil society"),
-    (r"\bchamber of commerce|\bemployers|\bbusiness|\bcompany|\bprivate sector", "private sector"),
+    (r"\bchamber of commerce|\bemployers|\bbusiness|\bcompany|\bprivate sector|\bassociates\b", "private sector"),
 ]
 
 # a research method, not a body, though its name holds a body's word: "Focus Group Discussions (FGDs)"
@@ -188,7 +188,7 @@ _VERBS = (
     r"warn(?:ed|s)|conclud(?:ed|es)|add(?:ed|s)|voic(?:ed|es)|affirm(?:ed|s)|reiterat(?:ed|es)|identifi(?:ed|es)|"
     r"describ(?:ed|es)|outlin(?:ed|es)|referr?(?:ed|s) to|reflect(?:ed|s) on|brief(?:ed|s)|commend(?:ed|s)|"
     r"assur(?:ed|es)|thank(?:ed|s)|introduc(?:ed|es)|advocat(?:ed|es)|promot(?:ed|es)|"
-    r"continu(?:ed|es) to (?:advocate|call|stress)|believ(?:ed|es)|support(?:ed|s)(?= (?:(?:the|this|that|these|those|a|an) )?(?:calls?|proposals?|ideas?|views?|positions?|recommendations?|statements?|suggestions?|reforms?|adoption|establishment|creation|inclusion|need|importance|principles?|approach|notion)\b)|valu(?:ed|es)|felt|perceiv(?:ed|es)|offer(?:ed|s) to|endors(?:ed|es)|appreciat(?:ed|es)|critici[sz](?:ed|es)|prais(?:ed|es)|doubt(?:ed|s)|lament(?:ed|s)|"
+    r"continu(?:ed|es) to (?:advocate|call|stress)|believ(?:ed|es)|support(?:ed|s)(?= (?:(?:the|this|that|these|those|a|an) )?(?:calls?|proposals?|ideas?|views?|positions?|recommendations?|statements?|suggestions?|reforms?|adoption|establishment|creation|inclusion|need|importance|principles?|approach|notion)\b)|valu(?:ed|es)|felt|perceiv(?:ed|es)|offer(?:ed|s) to|endors(?:ed|es)|reflect(?:ed|s) that|pledg(?:ed|es)|signed a pledge|made (?:a )?commitments?|appreciat(?:ed|es)|critici[sz](?:ed|es)|prais(?:ed|es)|doubt(?:ed|s)|lament(?:ed|s)|"
     r"encourag(?:ed|es)|invit(?:ed|es)|insist(?:ed|s)|declar(?:ed|es)|indicat(?:ed|es)|mention(?:ed|s)|"
     r"opened|responded|replied|hop(?:ed|es)|confirm(?:ed|s)|request(?:ed|s)|maintain(?:ed|s)|cit(?:ed|es)|"
     r"underlined|took the floor|delivered|spoke|speaks|emphasised|reminded|questioned|asked|deplor(?:ed|es)|"
@@ -292,12 +292,12 @@ _OFFICE_RE = re.compile(r"Secretary-General|Special Representative|Rapporteur|Hi
 _LEAD = (r"(?:(?:[Ii]n (?:his|her|its|their) [^,]{3,80}|On behalf of [^,]{3,80}|Similarly|Further|Furthermore|Moreover|"
          r"First|Second|Third|Fourth|Fifth|Having [^,]{3,80}|"
          r"However|Finally|Lastly|In closing|In conclusion|In response[^,]{0,200}|Responding[^,]{0,200}|"
-         r"[Ii]n (?:the|a|an|this|that|another|one) [^,]{3,120}|[Ii]n (?:early |late |mid-)?\d{4}|During [^,]{3,120}|At [^,]{3,120}|"
+         r"[Ii]n (?:the|a|an|this|that|another|one|all|both|most|some|many|several|each|every) [^,]{3,120}|(?:held|organi[sz]ed|convened|hosted|launched|published) [^,]{3,80}|[Ii]n (?:early |late |mid-)?\d{4}|During [^,]{3,120}|At [^,]{3,120}|"
          r"Reacting[^,]{0,100}|Introducing[^,]{0,100}|Recalling[^,]{0,100}|Referring[^,]{0,100}|In this regard|"
          r"In addition|Also|Likewise|At the same time|Turning[^,]{0,80}|Before [^,]{0,80}|Thus|Therefore|Hence|"
          r"Accordingly|Consequently|Notably|Indeed|In particular|Overall|In turn|As a result|"
          r"(?:By|While|When|Given|As|With|Through|Building on|Noting|Welcoming|Stressing|Because|Since|Although|"
-         r"Though|Despite|After|Following|while|when|although|though|since|because|despite|given|as) [^,]{3,120}|In [A-Z][\w’'-]+(?: [A-Z][\w’'-]+){0,3}|for example|for instance),\s+)"
+         r"Though|Despite|After|Following|while|when|although|though|since|because|despite|given|as) [^,]{3,120}|In [A-Z][\w’'-]+(?: [A-Z][\w’'-]+){0,3}|[Ff]or example|[Ff]or instance|When interviewed),\s+)"
          r"{0,2}")
 _CLAUSE_RE = re.compile(
     rf"^{_LEAD}(?P<subj>[^;:“”\"]{{1,260}}?)\s+(?:(?:further|also|then|again|strongly|repeatedly|particularly|"
@@ -308,11 +308,31 @@ _CLAUSE_RE = re.compile(
 # inside its title), "The IGAD adopted a Regional Migration Policy Framework"
 _POLICY_RE = re.compile(
     rf"^{_LEAD}(?P<subj>[^;“”\"]{{1,200}}?)\s+(?:(?:also|has|have|had|recently|formally|further)\s+)*"
-    r"(?P<verb>aims? to|seeks? to|focus(?:es)? on|sets? out|provides? for|envisages?|commits? to|prioriti[sz]es|"
+    r"(?P<verb>aims? to|seeks? to|focus(?:es)? on|cent(?:re|er)s? (?:around|on)|revolves? around|sets? out|provides? for|envisages?|commits? to|prioriti[sz]es|"
     r"adopted\s+(?:a|an|the|its|their)\s+[^.;]{0,80}?\b(?i:polic(?:y|ies)|framework|strategy|plan|resolution|"
     r"declaration|law|guidelines|agenda|compact|approach|roadmap|protocol|convention|charter|treaty|instrument|"
     r"programme of action)\b)")
 # "as recommended in the IOM Monitoring and Evaluation Guidelines": a body's document cited for what it says
+# a body's document or people in a clause of the sentence: "… backs up the 2023 MOPAN analysis regarding AAP, which
+# concluded that …", "following findings from the 2023 MOPAN assessment indicating that …"
+_DOC_CLAUSE_RES = (
+    re.compile(r"\b(?:the|a|an|its|their)\s+(?P<np>[^,;:()“”\"]{3,100}?),?\s+(?:which|who)\s+(?:had\s+|has\s+|have\s+)?"
+               r"(?:concluded|found|noted|stated|highlighted|recommended|emphasi[sz]ed|stressed|showed|indicated|"
+               r"identified|underlined|argued)\b"),
+    re.compile(r"\b(?:findings|results|conclusions|evidence)\s+(?:from|of)\s+(?:the\s+)?(?P<np>[^,;:()“”\"]{3,80}?)\s+"
+               r"(?:indicating|showing|suggesting|concluding|confirming|highlighting|stating)\s+that\b"),
+)
+# a person presenting a body's report speaks for it: "Ms. Sarah Rosengaertner presented the key findings and
+# recommendations of the report of SRSG Peter Sutherland"
+_PRESENTS_REPORT_RE = re.compile(
+    r"^(?:Mr|Ms|Mrs|Dr|Professor|Prof)\.?\s+(?P<name>(?:[A-Z][\w'’.-]+\s?){1,4}?)\s+presented\s+(?:the\s+)?(?:(?:key\s+|main\s+)?"
+    r"(?:findings|recommendations|conclusions|results)(?:\s+and\s+(?:recommendations|conclusions|findings))?\s+of\s+)?"
+    r"the\s+(?:report|study)\s+(?:of|by)\s+(?:the\s+)?(?P<body>[A-Z][^,;.]{1,80})")
+# testimony with its source line: "… the integrated approach that we have … Source: interview with IOM staff representative."
+_SOURCE_INTERVIEW_RE = re.compile(r"\bSource:\s+(?:an?\s+)?interviews?\s+with\s+(?:an?\s+|the\s+)?(?P<who>[^.;]{2,80}?)\.?\s*$")
+# government people whose state is the sentence's place: "In Djibouti, governmental representatives also agreed"
+_GOVERNMENT_PEOPLE_RE = re.compile(r"^(?:the\s+|some\s+|several\s+|many\s+)?(?:government(?:al)?|national|state)\s+"
+                                   r"(?:representatives?|officials?|authorities|counterparts|officers?|stakeholders)$", re.I)
 # a sentence led by a body's document: "In the terms of the IOM Glossary, it is framed …", "In its 2019 Handbook on the
 # subject, the IOM sought to …" (its: the body the sentence goes on to name)
 _IN_DOC_RE = re.compile(r"^(?:In|Under|Within) (?P<terms>the terms of )?(?:(?P<its>its|their) |the )?(?P<doc>[^,]{2,100}),\s+"
@@ -363,7 +383,7 @@ def sentences(text: str) -> list[str]:
     if start < len(text):
         out.append(text[start:].strip())
     return out
-_QUANTIFIED_RE = re.compile(r"^(?:[Ss]ome|[Ss]everal|[Mm]any|[Mm]ost|[Oo]ther|[Aa] few|[Aa] number of|[Nn]early all|"
+_QUANTIFIED_RE = re.compile(r"^(?:[Mm]ore than \d+|[Oo]ver \d+|[Ss]ome|[Ss]everal|[Mm]any|[Mm]ost|[Oo]ther|[Aa] few|[Aa] number of|[Nn]early all|"
                             r"[Aa]lmost all|[Aa]ll)\s+(?P<rest>.+)$")
 _PEOPLE = (r"(?:staff(?:\s+members?)?|informants?|officials?|officers?|colleagues|personnel|employees?|representatives?|"
            r"(?:survey\s+)?respondents?)")
@@ -378,6 +398,11 @@ _GLUED_RE = re.compile(r"\b((?:[Ii]nformant|[Rr]espondent|[Ii]nterviewee|[Oo]ffi
                        r"widely|mostly|clearly|further)\s+)?(?:believed|reported|stated|noted|said|explained|"
                        r"stressed|highlighted|mentioned|felt|indicated|confirmed|suggested|considered|perceived|agreed|"
                        r"emphasi[sz]ed|expressed|underlined|valued|acknowledged)\b)")
+_ROLE_WORDS = r"(?:Moderator|Chair|Co-Chair|Discussants?|Panellists?|Panelists?|Speakers?|Rapporteur|Presentation)"
+_ADHOC_BODY_RE = re.compile(
+    rf"(?<![\w-])(?:(?!{_ROLE_WORDS}\b)[A-Z][\w.&'’-]*\s+){{0,4}}(?:University|Institute|College|Foundation|Centre|Center|"
+    rf"Council|Association|Alliance|Society|Federation|Unions|Associates)\b"
+    rf"(?:\s+(?:of|for|on)\s+(?:the\s+)?(?!{_ROLE_WORDS}\b)[A-Z][\w.&'’-]*(?:\s+(?!{_ROLE_WORDS}\b)[A-Z][\w.&'’-]*){{0,2}})?")
 _ORGAN_RE = re.compile(r"^(?:General Conference|Governing Body|Executive (?:Committee|Board|Council)|Standing Committee|"
                        r"Council|Board|Principals|Secretariat|General Assembly|Plenary|Bureau) of (?:the )?(?P<body>.+)$")
 # a subject phrase with a verb of its own is a clause ("Other IOM staff come to the field to really see how … was")
@@ -399,7 +424,7 @@ _OWNER_PEOPLE = (r"staff(?:\s+members?)?|informants?|interviewees?|respondents?|
                  r"colleagues|personnel|employees?|representatives?|managers?|focal\s+points?|team\s+members?|"
                  r"experts?|specialists?|leadership|management|counterparts?|[Pp]rincipals")
 _OWNER_DOCS = (r"guidelines|guidance|strateg(?:y|ies)|polic(?:y|ies)|framework|(?:action\s+)?plans?|overview|"
-               r"reviews?|reports?|study|studies|assessments?|note|paper|brief|handbook|"
+               r"reviews?|reports?|study|studies|assessments?|analysis|note|paper|brief|handbook|"
                r"manual|toolkit|glossary|guide|compendium|charter|standards|procedures|principles|roadmap|position|"
                r"submission|statement")
 _OWNER_HEAD_RE = re.compile(rf"\b(?:(?P<people>{_OWNER_PEOPLE})|(?P<doc>{_OWNER_DOCS}))\b", re.I)
@@ -562,6 +587,15 @@ class ActorFinder:
         om = _ORGAN_RE.match(bare)  # "the General Conference of ILO": the body acting through its organ
         if om and (organ := self._lookup(om.group("body"))) is not None and organ.kind == "org":
             return organ.code, None
+        # "Sweden as Chair of the Global Forum on Migration and Development": the body of the capacity
+        cm = re.match(r"^.{2,60}? as (?:the )?(?:Chair|Co-Chair|Chairman|Chairperson|President|Presidency|Coordinator) of "
+                      r"(?:the )?(?P<body>.+)$", bare)
+        if cm and (chaired := self._lookup(cm.group("body"))) is not None and chaired.kind == "org":
+            return chaired.code, None
+        # "One interview with a Sudanese official confirmed": the one interviewed
+        im = re.match(r"^(?:[Oo]ne |[Ss]everal |[Mm]ultiple |[Tt]he )?interviews? with (?:an? |the )?(?P<who>.+)$", bare)
+        if im:
+            return self._resolve_subject(im.group("who"), pid, before)
         entry = self._lookup(bare)
         if entry is not None and entry.kind in ("org", "country"):
             return entry.code, None  # the subject is the body itself ("Several delegations", "UN Women")
@@ -626,8 +660,8 @@ class ActorFinder:
                 return False
             if m.entry.kind == "org":  # a body known only from this document does not speak by its people
                 return not people or self.gaz.actor_type(m.entry.code, self.overlay) != "unknown"
-            if people:
-                return False  # "a stakeholder from Sudan", "Ethiopian stakeholders": generic
+            if people:  # "a stakeholder from Sudan", "Ethiopian stakeholders": generic; "a Sudanese official": the state's
+                return premodifier and re.match(r"(?i)officials?$", head.group(0)) is not None
             # a state's own plan or policy ("Ethiopia's Ten-Year Development Plan", "the Moroccan position"), not a
             # study of a country ("The Ethiopia case study")
             return own_doc or (premodifier and re.match(r"\s*(?:'s|’s)", rest[m.end:]) is not None)
@@ -651,6 +685,15 @@ class ActorFinder:
                 and re.fullmatch(r"\s*of\s+(?:the\s+)?", between)):
             return after[0].entry.code
         return None
+
+    def _adhoc_bodies(self, text: str) -> None:
+        """Register, for this document, the bodies an agenda entry names that no table knows ("University of
+        Minnesota", "Center for Global Development"), typed from their words."""
+        for am in _ADHOC_BODY_RE.finditer(text):
+            name = am.group(0).strip()
+            if len(name.split()) >= 2 and self._lookup(name) is None and not self._find(name):
+                self.overlay.organisations[name] = Organisation(name, _guess_type(name), [name], [])
+                self.overlay[_tokens(name)] = Entry("org", name, name)
 
     def _speaking(self, p: Person | None) -> tuple[str, str | None] | None:
         """Remember who speaks now, for a later He/She, and return (affiliation, name); None for a speaker whose
@@ -735,6 +778,12 @@ class ActorFinder:
             entry = self._lookup(m.group(1))
             if entry and entry.kind in ("org", "country"):
                 add(entry.code, "quote", m.group(0))
+        # testimony with its source line: "… the approach that we have … Source: interview with IOM staff representative."
+        src = _SOURCE_INTERVIEW_RE.search(stripped)
+        if src and re.search(r"\b(?:[Ww]e|[Oo]ur|us|I)\b", stripped[: src.start()]):
+            owner = self._owner(src.group("who"))
+            if owner:
+                add(owner, "quote", src.group(0))
         # a quotation right after the title of a statement: the statement's author speaks it
         # (kept over a short dateline, "Geneva, October 2017", and from one quotation to the next)
         pending, self.pending_title = self.pending_title, None
@@ -831,6 +880,10 @@ class ActorFinder:
                     continue
                 if sm:
                     resolved = self._resolve_subject(sm.group("subj"), pid, before)
+                    if not resolved and _GOVERNMENT_PEOPLE_RE.match(sm.group("subj").strip()):
+                        place = re.match(r"^In ([A-Z][^,]{2,60}),", sentence[: sm.start("subj")])
+                        states = {x.entry.code for x in self._find(place.group(1)) if x.entry.kind == "country"} if place else set()
+                        resolved = (states.pop(), None) if len(states) == 1 else None
                     # "In his capacity as Chair of the GMG, Mr. David Malone, Rector of the UNU, informed …": the body
                     # of the capacity he speaks in, not of his post
                     # "In his statement on behalf of the President of the General Assembly, Mr. Thomas Christensen,
@@ -873,12 +926,33 @@ class ActorFinder:
                     owner = self._owner(dm.group("doc"))
                     if owner:
                         add(owner, "speech", dm.group(0))
+                for rx in _DOC_CLAUSE_RES:
+                    for dm in rx.finditer(sentence):
+                        owner = self._owner(dm.group("np"))
+                        if owner:
+                            add(owner, "speech", dm.group(0))
+                pr = _PRESENTS_REPORT_RE.match(sentence)
+                body_of = self._leading_body(pr.group("body")) if pr else None
+                if pr and body_of:
+                    name = pr.group("name").strip()
+                    presenter = Person(name, f"presenting the report of {pr.group('body').strip()}", body_of, pid)
+                    self.found_people.append(presenter)
+                    self.people[name] = self.people[name.split()[-1]] = presenter
+                    self._speaking(presenter)
+                    add(body_of, "speech", pr.group(0), name)
                 # the passive with its agent; "in an interview with X, it was noted"
                 agents = [m for m in (_PASSIVE_RE.search(sentence), _INTERVIEW_RE.search(sentence)) if m]
                 found = [(m, r) for m in agents if (r := self._resolve_subject(m.group("agent"), pid, before))]
                 if found:
                     m, resolved = found[0]
                     add(resolved[0], "speech", m.group(0), resolved[1])
+                    if m.re is _PASSIVE_RE:  # "… were made by A, the President of B and C, followed by D as Chair of E"
+                        for chunk in re.split(r",\s+(?:and\s+)?|,?\s+followed by\s+", sentence[m.end("agent"):].rstrip(". ")):
+                            whole = self._resolve_subject(chunk, pid, before) if chunk.strip() else None
+                            for more in [whole] if whole else [self._resolve_subject(part, pid, before)
+                                                               for part in chunk.split(" and the ") if part.strip()]:
+                                if more:
+                                    add(more[0], "speech", m.group(0), more[1])
                     continue
                 bm = _BY_AGENT_RE.search(sentence)  # beside "according to": "According to ODI, … recommended by the G8"
                 resolved = self._resolve_subject(bm.group("agent"), pid, before) if bm else None
@@ -924,6 +998,7 @@ class ActorFinder:
             tail = stripped[pm.end(): pm.end() + 130]
             if not tail[:1].isupper() or kind == "table_row":
                 continue
+            self._adhoc_bodies(tail)  # "Justin Gest, George Mason University": a body the tables do not know
             hits = [x for x in self._find(tail)]
             if not hits:
                 continue
