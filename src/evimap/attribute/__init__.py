@@ -99,6 +99,8 @@ def _language_use(text: str, start: int, end: int) -> bool:
     # "in French.", "in French, Spanish …", "into English and Arabic": a language closes the phrase or a list of them
     if not _LANGUAGE_BEFORE_RE.search(text[max(0, start - 10):start]):
         return False
+    if re.search(r"[”\")]\s*(?:\([^()]{1,20}\)\s*)?in\s+$", text[max(0, start - 40):start]):
+        return True  # a name given in that language: "“Comités de Suivi de Proximité” (CSP) in French"
     closes = re.match(r"(?:\s*$|\s*[.,;:)]|\s+(?:and|or)\s+([A-Z]\w+))", after)
     return text[end - 1] == "." or bool(closes and (closes.group(1) is None or closes.group(1) in _LANGUAGES))
 

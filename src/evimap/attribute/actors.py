@@ -188,7 +188,7 @@ _VERBS = (
     r"warn(?:ed|s)|conclud(?:ed|es)|add(?:ed|s)|voic(?:ed|es)|affirm(?:ed|s)|reiterat(?:ed|es)|identifi(?:ed|es)|"
     r"describ(?:ed|es)|outlin(?:ed|es)|referr?(?:ed|s) to|reflect(?:ed|s) on|brief(?:ed|s)|commend(?:ed|s)|"
     r"assur(?:ed|es)|thank(?:ed|s)|introduc(?:ed|es)|advocat(?:ed|es)|promot(?:ed|es)|"
-    r"continu(?:ed|es) to (?:advocate|call|stress)|believ(?:ed|es)|support(?:ed|s)(?= (?:(?:the|this|that|these|those|a|an) )?(?:calls?|proposals?|ideas?|views?|positions?|recommendations?|statements?|suggestions?|reforms?|adoption|establishment|creation|inclusion|need|importance|principles?|approach|notion)\b)|valu(?:ed|es)|felt|perceiv(?:ed|es)|offer(?:ed|s) to|endors(?:ed|es)|reflect(?:ed|s) that|pledg(?:ed|es)|signed a pledge|made (?:a )?commitments?|appreciat(?:ed|es)|critici[sz](?:ed|es)|prais(?:ed|es)|doubt(?:ed|s)|lament(?:ed|s)|"
+    r"continu(?:ed|es) to (?:advocate|call|stress)|believ(?:ed|es)|support(?:ed|s)(?= (?:(?:the|this|that|these|those|a|an) )?(?:calls?|proposals?|ideas?|views?|positions?|recommendations?|statements?|suggestions?|reforms?|adoption|establishment|creation|inclusion|need|importance|principles?|approach|notion)\b)|valu(?:ed|es)|felt|perceiv(?:ed|es)|offer(?:ed|s) to|endors(?:ed|es)|reflect(?:ed|s) that|pledg(?:ed|es)|hail(?:ed|s)|signed a pledge|made (?:a )?commitments?|appreciat(?:ed|es)|critici[sz](?:ed|es)|prais(?:ed|es)|doubt(?:ed|s)|lament(?:ed|s)|"
     r"encourag(?:ed|es)|invit(?:ed|es)|insist(?:ed|s)|declar(?:ed|es)|indicat(?:ed|es)|mention(?:ed|s)|"
     r"opened|responded|replied|hop(?:ed|es)|confirm(?:ed|s)|request(?:ed|s)|maintain(?:ed|s)|cit(?:ed|es)|"
     r"underlined|took the floor|delivered|spoke|speaks|emphasised|reminded|questioned|asked|deplor(?:ed|es)|"
@@ -196,7 +196,9 @@ _VERBS = (
     r"continue to (?:advocate|call|stress)|concurr?(?:ed|s)|agree[ds]?|found that|finds that|"
     r"state|note|stress|highlight|emphasi[sz]e|underline|recommend|suggest|show that|find that|"
     r"(?:is|are|was|were) (?:pleased|honou?red|delighted|happy) to|"
-    r"consider(?:s|ed)? that|consider(?:s|ed)?(?= [^.;:]{1,60}? as )"
+    r"consider(?:s|ed)? that|consider(?:s|ed)?(?= [^.;:]{1,60}? as )|"
+    r"consider(?:s|ed)?(?= (?:it )?(?:strategically |highly |very |particularly )?(?:relevant|important|essential|"
+    r"necessary|crucial|vital|critical|useful|appropriate|timely)\b)"
 )
 
 
@@ -308,7 +310,8 @@ _CLAUSE_RE = re.compile(
 # inside its title), "The IGAD adopted a Regional Migration Policy Framework"
 _POLICY_RE = re.compile(
     rf"^{_LEAD}(?P<subj>[^;“”\"]{{1,200}}?)\s+(?:(?:also|has|have|had|recently|formally|further)\s+)*"
-    r"(?P<verb>aims? to|seeks? to|focus(?:es)? on|cent(?:re|er)s? (?:around|on)|revolves? around|sets? out|provides? for|envisages?|commits? to|prioriti[sz]es|"
+    r"(?P<verb>aims? to|seeks? to|focus(?:es)? on|cent(?:re|er)s? (?:around|on)|(?:is|are) cent(?:red|ered) (?:around|on)|"
+    r"revolves? around|sets? out|provides? for|envisages?|commits? to|prioriti[sz]es|"
     r"adopted\s+(?:a|an|the|its|their)\s+[^.;]{0,80}?\b(?i:polic(?:y|ies)|framework|strategy|plan|resolution|"
     r"declaration|law|guidelines|agenda|compact|approach|roadmap|protocol|convention|charter|treaty|instrument|"
     r"programme of action)\b)")
@@ -403,6 +406,9 @@ _ADHOC_BODY_RE = re.compile(
     rf"(?<![\w-])(?:(?!{_ROLE_WORDS}\b)[A-Z][\w.&'’-]*\s+){{0,4}}(?:University|Institute|College|Foundation|Centre|Center|"
     rf"Council|Association|Alliance|Society|Federation|Unions|Associates)\b"
     rf"(?:\s+(?:of|for|on)\s+(?:the\s+)?(?!{_ROLE_WORDS}\b)[A-Z][\w.&'’-]*(?:\s+(?!{_ROLE_WORDS}\b)[A-Z][\w.&'’-]*){{0,2}})?")
+_OWN_UNIT_RE = re.compile(r"^(?P<owner>[A-Z][\w&-]*(?:\s+[A-Z][\w&-]*){0,4})(?:'s|’s)\s+(?:[A-Z][\w-]*\s+){0,4}"
+                          r"(?:Unit|Office|Department|Division|Secretariat|Headquarters|Section|Board|Committee|"
+                          r"Centre|Center)\b(?:\s+\([A-Z]{2,8}\))?$")
 _ORGAN_RE = re.compile(r"^(?:General Conference|Governing Body|Executive (?:Committee|Board|Council)|Standing Committee|"
                        r"Council|Board|Principals|Secretariat|General Assembly|Plenary|Bureau) of (?:the )?(?P<body>.+)$")
 # a subject phrase with a verb of its own is a clause ("Other IOM staff come to the field to really see how … was")
@@ -530,12 +536,14 @@ class ActorFinder:
         self.found_people.append(p)
         self.people[name] = p
         self.people[name.split()[-1]] = p
+        self.people.setdefault(name.split()[0], p)  # "Mr. Wu Hongbo … Mr. Wu": the family name may come first
         return p
 
     def _resolve_subject(self, subj: str, pid: str, before: str = "") -> tuple[str, str | None] | None:
         """The body behind a subject phrase; ``before``: the passage's text before this sentence."""
         subj = re.sub(r"\s+(?:that|who|which)$", "", subj.strip().strip(","))  # "Member States that took the floor"
         subj = _ORDINAL_RE.sub("", subj)  # "the nineteenth International Conference of …"
+        subj = re.sub(r"\s*,\s*\[\d{1,3}\]\s*", ", ", subj)  # "… for All,[17] published by UNESCO": a footnote after the comma
         subj = _CAPS_HEADING_RE.sub("", subj)
         head, _, apposition = subj.partition(", ")
         head = head.strip()
@@ -584,6 +592,14 @@ class ActorFinder:
                                                                      or self.people.get(name.split()[-1]))
             return self._speaking(p)  # a new, unplaced speaker: "He"/"She" no longer points back, not even to an office
         bare = re.sub(r"^(?:the|The|A|An|an|a|both|Both)\s+", "", head)
+        um = _OWN_UNIT_RE.match(bare)  # "IOM’s Central Evaluation Unit (EVA)": the body through its unit
+        if um and (unit_of := self._lookup(um.group("owner"))) is not None and unit_of.kind in ("org", "country"):
+            return unit_of.code, None
+        # "EFA Global Monitoring Report 2013/4 …, published by UNESCO in early 2014, found": the author in apposition
+        pb = re.match(r"^(?:\[\d+\]\s*)?(?:published|prepared|issued|produced|released|written) by (?:the )?"
+                      r"(?P<author>[A-Z][^,]{1,80}?)(?:\s+in\s+[^,]{2,30})?$", apposition.strip().strip(","))
+        if pb and (author := self._lookup(pb.group("author"))) is not None and author.kind in ("org", "country"):
+            return author.code, None
         om = _ORGAN_RE.match(bare)  # "the General Conference of ILO": the body acting through its organ
         if om and (organ := self._lookup(om.group("body"))) is not None and organ.kind == "org":
             return organ.code, None

@@ -177,8 +177,9 @@ def _tokens(text: str) -> tuple[str, ...]:
 
 # a national statistics office named after its country is a body: "Statistics Sweden", "Statistics Canada"
 _OFFICE_BEFORE_RE = re.compile(r"\b(?:Statistics|Stats)\s+$")
-# a country name that begins a body's name is not the country: "United States Council for International Business"
-_BODY_WORD_RE = re.compile(r"\s+(?:Council|Institute|Center|Centre|Agency|Association|Chamber|Foundation|Bureau|"
+# a country name that begins a body's name is not the country: "United States Council for International Business",
+# "Danish Refugee Council", "Ethiopian Community Centre"
+_BODY_WORD_RE = re.compile(r"(?:\s+[A-Z][\w-]+){0,2}\s+(?:Council|Institute|Center|Centre|Agency|Association|Chamber|Foundation|Bureau|"
                            r"Corporation|Society|Federation|Confederation|Network|Forum)\b")
 
 
