@@ -9,7 +9,9 @@ as test2) = `--seed 8808 --first 600 --cued 92 --random 0 --exclude … attribut
 By then only 198 passages with the first cues were left, so `--broad` adds the cues of the later rules (a body's
 people, *found*, *concluded*, *felt*, *adopted*, …): dev9 = `--seed 1010 --first 800 --cued 100 --random 0 --broad
 --exclude … attribution-dev8.jsonl`, test4 = `--seed 1111 --first 900 --cued 150 --random 0 --broad --exclude …
-attribution-dev9.jsonl`."""
+attribution-dev9.jsonl`, test5 = `--seed 1212 --first 1100 --cued 200 --broad …`, test6 = `--seed 1313 --first 1300
+--cued 104 --broad …` (the last cued passages). Then test7 = `--seed 1414 --first 1500 --cued 0 --random 0 --uncued 150
+--broad --exclude … attribution-dev12.jsonl`: passages without cues, at random."""
 import argparse
 import json
 import random
@@ -37,6 +39,7 @@ ap.add_argument("--out", required=True)
 ap.add_argument("--cued", type=int, default=70, help="passages with reporting cues")
 ap.add_argument("--random", type=int, default=30, help="passages from seeds 001-003 at random (without cues)")
 ap.add_argument("--broad", action="store_true", help="count the later rules' cues too (CUE_BROAD_RE)")
+ap.add_argument("--uncued", type=int, default=0, help="passages without any cue, at random (after the cued pool ran out)")
 args = ap.parse_args()
 seen = {json.loads(line)["text"] for f in args.exclude for line in open(DATA / f, encoding="utf-8")}
 db = sqlite3.connect(args.store)
@@ -47,7 +50,8 @@ rows = [r for r in db.execute("select p.text, p.seq, d.name from passages p join
 cue = [r for r in rows if CUE_RE.search(r["text"]) or (args.broad and CUE_BROAD_RE.search(r["text"]))]
 seeds = [r for r in rows if r["name"][:3] in ("001", "002", "003") and r not in cue]
 print(len(rows), "passages not annotated yet;", len(cue), "with cues;", len(seeds), "more in seeds 001-003")
-pick = rng.sample(cue, args.cued) + rng.sample(seeds, args.random)
+plain = [r for r in rows if r not in cue and r not in seeds]
+pick = rng.sample(cue, args.cued) + rng.sample(seeds, args.random) + rng.sample(plain, args.uncued)
 with open(args.out, "w", encoding="utf-8") as f:
     for i, r in enumerate(pick):
         f.write(json.dumps({"n": args.first + i, "document": r["name"], "seq": r["seq"], "text": r["text"]},
