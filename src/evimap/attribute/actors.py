@@ -312,7 +312,7 @@ _POLICY_RE = re.compile(
     rf"^{_LEAD}(?P<subj>[^;“”\"]{{1,200}}?)\s+(?:(?:also|has|have|had|recently|formally|further)\s+)*"
     r"(?P<verb>aims? to|seeks? to|focus(?:es)? on|cent(?:re|er)s? (?:around|on)|(?:is|are) cent(?:red|ered) (?:around|on)|"
     r"revolves? around|sets? out|provides? for|envisages?|commits? to|prioriti[sz]es|"
-    r"adopted\s+(?:a|an|the|its|their)\s+[^.;]{0,80}?\b(?i:polic(?:y|ies)|framework|strategy|plan|resolution|"
+    r"(?:adopted|launched)\s+(?:a|an|the|its|their)\s+[^.;]{0,80}?\b(?i:polic(?:y|ies)|framework|strategy|plan|resolution|"
     r"declaration|law|guidelines|agenda|compact|approach|roadmap|protocol|convention|charter|treaty|instrument|"
     r"programme of action)\b)")
 # "as recommended in the IOM Monitoring and Evaluation Guidelines": a body's document cited for what it says
@@ -927,7 +927,7 @@ class ActorFinder:
                 pm = _POLICY_RE.match(sentence)
                 if pm:
                     owner = (self._resolve_subject(pm.group("subj"), pid, before) or (None,))[0] if pm.group(
-                        "verb").startswith("adopted") else self._owner(pm.group("subj"), policy=True)
+                        "verb").startswith(("adopted", "launched")) else self._owner(pm.group("subj"), policy=True)
                     if owner:
                         add(owner, "speech", sentence[: pm.end()])
                         continue

@@ -156,6 +156,21 @@ class Match:
 _CAP = r"(?:[A-ZÀ-Ý][\w'’&]*(?:[-.][\w'’&]+)*\.?|d[’']\w+)"
 _LINK = r"(?:of|the|and|for|on|de|la|du|des|in|to|&)"
 _PHRASE_RE = re.compile(rf"(?<![\w-]){_CAP}(?:[ ,]\s*(?:{_LINK}\s+)*{_CAP})*")
+
+
+def _phrase_re(lower_words: set[str]) -> re.Pattern[str]:
+    """Runs of capitalised words, and the lower-case words of French and Spanish country names after them
+    ("République dominicaine", "República Centroafricana" is capitalised anyway)."""
+    if not lower_words:
+        return _PHRASE_RE
+    low = "|".join(sorted((re.escape(w) for w in lower_words), key=len, reverse=True))
+    return re.compile(rf"(?<![\w-]){_CAP}(?:[ ,]\s*(?:{_LINK}\s+)*(?:{_CAP}|(?:{low})(?![\w'’-])))*")
+
+
+# French and Spanish names of countries (pycountry's translations), for reports in those languages; not the ones
+# that are also common words or first names in English text
+_TRANSLATED = ("fr", "es")
+_NOT_TRANSLATED = {"Maurice", "Mauricio", "Dominique", "Grenade", "Granada", "Jersey", "Salvador", "Guadalupe", "Chili"}
 _TOKEN_RE = re.compile(r"[\w'’&]+(?:[-.][\w'’&]+)*\.?|,")
 
 
@@ -191,8 +206,10 @@ class Gazetteer:
         self.organisations: dict[str, Organisation] = {}
         self._index: dict[tuple[str, ...], Entry] = {}
         self._max_len = 1
+        self._lower_words: set[str] = set()
         self._load_countries()
         self._load_organisations(Path(__file__).parent / "data" / "organisations.yaml")
+        self._phrase = _phrase_re(self._lower_words)
         self._first = {k[0] for k in self._index}
 
     # -- building ------------------------------------------------------------------------------
@@ -237,6 +254,7 @@ class Gazetteer:
                     self._add(alt, entry)
             if d.get("demonym"):
                 demonyms.setdefault(d["demonym"], []).append(c.alpha_3)
+        self._load_translations(pycountry)
         for iso3, names in _COUNTRY_ALIASES.items():
             if iso3 == "XKX":
                 self.countries.setdefault(iso3, Country(iso3, "Kosovo", "Europe", "Southern Europe", None))
@@ -257,6 +275,29 @@ class Gazetteer:
         for hist in pycountry.historic_countries:
             if hist.alpha_3 not in self.countries:
                 self.countries[hist.alpha_3] = Country(hist.alpha_3, hist.name.split(",")[0], None, None, None)
+
+    def _load_translations(self, pycountry) -> None:
+        """Country names in French and Spanish ("Haïti", "République dominicaine", "Marruecos"), from the gettext
+        catalogues pycountry ships; a name already known (in English or the other language) keeps its entry."""
+        import gettext
+
+        for lang in _TRANSLATED:
+            try:
+                tr = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang])
+            except OSError:
+                continue
+            for c in pycountry.countries:
+                entry = Entry("country", c.alpha_3, self.countries[c.alpha_3].name)
+                for n in {c.name, getattr(c, "common_name", None), getattr(c, "official_name", None)} - {None}:
+                    local = tr.gettext(n)
+                    if local == n or "," in local or "(" in local or local in _NOT_TRANSLATED:
+                        continue
+                    words = local.split()
+                    if not words[0][:1].isupper():
+                        continue
+                    self._lower_words.update(w for w in words[1:] if w[:1].islower() and w not in
+                                             ("de", "la", "du", "des", "et", "y", "del", "las", "los", "el", "d'"))
+                    self._add(local, entry)
 
     def _load_organisations(self, path: Path) -> None:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -285,7 +326,7 @@ class Gazetteer:
         if overlay:
             ofirst, olen = overlay.shape()
             max_len = max(max_len, olen)
-        for m in _PHRASE_RE.finditer(text):
+        for m in self._phrase.finditer(text):
             phrase = m.group()
             spans = [(t.start(), t.end(), t.group()) for t in _TOKEN_RE.finditer(phrase)]
             toks = [_norm(s[2]) for s in spans]
