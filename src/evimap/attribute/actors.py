@@ -958,14 +958,10 @@ class ActorFinder:
                         if owner:
                             add(owner, "speech", dm.group(0))
                 pr = _PRESENTS_REPORT_RE.match(sentence)
-                body_of = self._leading_body(pr.group("body")) if pr else None
-                if pr and body_of:
-                    name = pr.group("name").strip()
-                    presenter = Person(name, f"presenting the report of {pr.group('body').strip()}", body_of, pid)
-                    self.found_people.append(presenter)
-                    self.people[name] = self.people[name.split()[-1]] = presenter
-                    self._speaking(presenter)
-                    add(body_of, "speech", pr.group(0), name)
+                if pr and self._leading_body(pr.group("body")):
+                    spoken = self._speaking(self._person(pr.group("name"), f"presenting the report of {pr.group('body')}", pid))
+                    if spoken:
+                        add(spoken[0], "speech", pr.group(0), spoken[1])
                 # the passive with its agent; "in an interview with X, it was noted"
                 agents = [m for m in (_PASSIVE_RE.search(sentence), _INTERVIEW_RE.search(sentence)) if m]
                 found = [(m, r) for m in agents if (r := self._resolve_subject(m.group("agent"), pid, before))]
