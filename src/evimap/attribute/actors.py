@@ -20,6 +20,7 @@ produces one; "unknown" (no claim) is preferred to a guess. Methods, in the orde
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .gazetteer import Entry, Gazetteer, Match, Organisation, Overlay, _tokens
@@ -504,6 +505,9 @@ _NOT_NAME = re.compile(
     r"Analyst|Consultant|Expert|Focal)\b")
 
 
+_Add = Callable[..., None]  # add(actor, method, evidence, person=None): record a claim once per actor
+
+
 class ActorFinder:
     """Stateful over one document: people met so far, the last speaking person, the current section body."""
 
@@ -775,7 +779,9 @@ class ActorFinder:
         return None
 
     def passage(self, pid: str, text: str, kind: str, matches: list[Match] | None = None) -> list[Claim]:
-        """Claims of one passage (``matches``: the names already found in ``text``, to avoid a second scan)."""
+        """Claims of one passage (``matches``: the names already found in ``text``, to avoid a second scan), in the
+        order the rules are tried: labels and quotations, titles, reporting verbs sentence by sentence, presenters,
+        then the section the passage opens or continues."""
         claims: list[Claim] = []
         seen: set[str] = set()
 
@@ -792,6 +798,15 @@ class ActorFinder:
         if glued != stripped:
             stripped = glued
             matches = self._find(stripped)
+        self._quoted(stripped, kind, add)
+        self._titles(stripped, claims, add)
+        self._sentences(pid, stripped, add)
+        self._presenters(pid, stripped, kind, matches, add)
+        return self._sections(stripped, kind, matches, claims, add)
+
+    def _quoted(self, stripped: str, kind: str, add: _Add) -> None:
+        """Speaker labels, quotations with their source or citation, testimony with its source line, and a quotation
+        after a statement's title."""
         # speaker label: "Canada: “…”"
         m = re.match(r"^[•\-–\s]*([^:“”\"]{2,80}?)\s*:?\s*[“\"«]", stripped)  # also "Canada“…" (colon lost)
         if m:
@@ -818,6 +833,10 @@ class ActorFinder:
             self.pending_title = pending
         elif pending and len(stripped) < 60 and kind != "heading":
             self.pending_title = pending
+
+    def _titles(self, stripped: str, claims: list[Claim], add: _Add) -> None:
+        """Titles of statements, papers and summaries, mastheads, "prepared by", chair's and co-facilitators'
+        summaries."""
         # titles of statements, papers and summaries: the passage's start or, in a short passage, any part of it
         # after a full stop ("Making migration work for development. Report of the Secretary-General (A/72/643)")
         whole = stripped.rstrip(":")
@@ -872,6 +891,9 @@ class ActorFinder:
             self.section_actor = ("Co-facilitators", stripped[:60])
             if len(stripped) > 60:
                 add("Co-facilitators", "section", stripped[:60])
+
+    def _sentences(self, pid: str, stripped: str, add: _Add) -> None:
+        """Reporting verbs, sentence by sentence: subjects, clauses, passives, documents, "according to"."""
         # reporting verbs, sentence by sentence
         if self.report_author is not None:
             self.report_author = (self.report_author[0], self.report_author[1] - 1) if self.report_author[1] > 1 else None
@@ -994,6 +1016,9 @@ class ActorFinder:
                     hits = _without_offices(self._find(am.group(1)))
                     if len(hits) == 1 and hits[0].entry.kind in ("org", "country") and not _SUBJ_BLOCK.search(am.group(1)):
                         add(hits[0].entry.code, "speech", am.group(0))
+
+    def _presenters(self, pid: str, stripped: str, kind: str, matches: list[Match], add: _Add) -> None:
+        """Presenters: SDG indicator updates, agenda entries, papers listed with their bodies."""
         # presenters: SDG indicator updates, agenda entries, papers by their bodies
         for m in re.finditer(r"\(\d{1,2}\.[a-z0-9]{1,2}\.\d{1,2}[^()]*tier[^()]*\)\s*", stripped):
             after = [x for x in matches if x.start >= m.end() and x.start <= m.end() + 3 and x.entry.kind == "org"]
@@ -1059,6 +1084,10 @@ class ActorFinder:
                 hits = self._find(sym.group(1))
                 if hits and all(h.entry.kind == "org" for h in hits) and len({h.entry.code for h in hits}) == 1:
                     add(hits[0].entry.code, "presenter", stripped)
+
+    def _sections(self, stripped: str, kind: str, matches: list[Match], claims: list[Claim], add: _Add) -> list[Claim]:
+        """An agenda affiliation carried over, the section a line opens, and the section body of a passage without a
+        claim of its own."""
         # an agenda entry's affiliation carried over to the next line: "United Nations Office on Drugs and Crime
         # (UNODC) Moderator: Bela Hovy, …"
         lead = [x for x in matches if x.start == 0 and x.entry.kind == "org"]
