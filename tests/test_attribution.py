@@ -619,3 +619,7 @@ def test_french_and_spanish_country_names_from_the_thirteenth_development_set():
     assert found("Evaluators: Salvador Bustamante and Maurice Smith") == []
     assert [c.actor for c in ActorFinder(g, {}).passage(
         "p", "IOM has launched the Accountability to Affected Populations Framework in 2020.", "paragraph")] == ["IOM"]
+    # a research method as the subject is the evaluators', not the body whose staff were interviewed
+    assert [c.actor for c in ActorFinder(g, {}).passage(
+        "p", "The analysis of interviews with IOM staff, stakeholders and desk research noted that it was relevant.",
+        "paragraph")] == []

@@ -651,6 +651,8 @@ class ActorFinder:
         if (len(codes) == 1 and re.search(r"\b(?:[Gg]uidelines|[Ss]trategy|[Pp]olicy|[Hh]andbook|[Mm]anual|[Ff]ramework)$", head)
                 and " of " not in head[: matches[0].start]):
             return matches[0].entry.code, None  # "The forthcoming IOM Case Management Guidelines state"
+        if re.match(r"^(?:the |an? )?(?:[\w-]+ ){0,2}(?:analysis|analyses|interviews|desk research)\b", head, re.I):
+            return None  # a research method as the subject: "The analysis of interviews with IOM staff … revealed"
         if _GENERIC_RE.search(head) and len(codes) == 1 and not _CLAUSE_WORD_RE.search(head) and not (
                 re.search(r"\b(?:staff|representatives?)\b", head)
                 and self.gaz.actor_type(matches[0].entry.code, self.overlay) == "unknown"):
