@@ -18,6 +18,11 @@ from evimap.settings import Settings
 from conftest import SHARED, needs_shared
 
 
+def actors(text: str, finder: ActorFinder | None = None) -> list[str]:
+    """The actors claimed for ``text`` as one paragraph (``finder``: to keep a document's state across calls)."""
+    return [c.actor for c in (finder or ActorFinder(gazetteer(), {})).passage("p", text, "paragraph")]
+
+
 def _passage(corpus, doc_prefix: str, starts: str) -> dict:
     doc = next(d for d in corpus.documents() if d.name.startswith(doc_prefix))
     return next(p for p in corpus.passages(doc.id) if p["text"].startswith(starts))
@@ -62,9 +67,6 @@ def test_rules_v3_cases_from_the_third_development_set():
     that are not speech give nothing."""
     g = gazetteer()
 
-    def actors(text: str, finder: ActorFinder | None = None) -> list[str]:
-        return [c.actor for c in (finder or ActorFinder(g, {})).passage("p", text, "paragraph")]
-
     # a footnote number glued to the full stop still ends the sentence
     assert actors("Migrants expected faster services, according to surveys conducted in 2020.362 Thus, the IOM "
                   "recommended that the centres reduce these times.") == ["IOM"]
@@ -99,9 +101,6 @@ def test_titles_agendas_and_names_from_the_fourth_development_set():
     (attribution-dev4, annotated blind)."""
     g = gazetteer()
 
-    def actors(text: str, finder: ActorFinder | None = None) -> list[str]:
-        return [c.actor for c in (finder or ActorFinder(g, {})).passage("p", text, "paragraph")]
-
     assert actors("• Making migration work for development. Report of the Secretary-General (A72/643)") == [
         "Secretary-General"]
     assert actors("UN Secretary-General s report on. the Global compact for safe, orderly and regular migration. "
@@ -131,10 +130,6 @@ def test_titles_agendas_and_names_from_the_fourth_development_set():
 def test_documents_findings_and_first_person_from_the_fifth_development_set():
     """attribution-dev5 (annotated blind): a body's document that finds or states, a body's finding inside a
     sentence, a speaker on behalf of a state, document-type titles followed by their author, co-presenters."""
-    g = gazetteer()
-
-    def actors(text: str) -> list[str]:
-        return [c.actor for c in ActorFinder(g, {}).passage("p", text, "paragraph")]
 
     assert actors("Itad’s “Spot Analytical Report #1 – Community-based Reintegration Projects” study found that the "
                   "majority of the projects were well-designed.") == ["Itad"]
@@ -156,10 +151,6 @@ def test_documents_findings_and_first_person_from_the_fifth_development_set():
 
 def test_mastheads_participle_agents_and_agenda_carry_over_from_the_later_dev_sets():
     """attribution-dev4/dev5 misses met by rules v3's last round."""
-    g = gazetteer()
-
-    def actors(text: str) -> list[str]:
-        return [c.actor for c in ActorFinder(g, {}).passage("p", text, "paragraph")]
 
     assert actors("According to a recent report by the Overseas Development Institute, Africa would gain $1.8 billion "
                   "if costs were at levels recommended by the Group of Eight (G8).") == ["G8", "ODI"]
@@ -182,9 +173,6 @@ def test_people_of_a_body_clauses_and_agendas_from_the_sixth_development_set():
     clause, a second clause's speaker, quantified collectives, agenda entries with hyphenated names, times and
     slashes; sources and statistics offices are not claims or countries."""
     g = gazetteer()
-
-    def actors(text: str, finder: ActorFinder | None = None) -> list[str]:
-        return [c.actor for c in (finder or ActorFinder(g, {})).passage("p", text, "paragraph")]
 
     assert actors("One IOM staff member explained that further research is planned.") == ["IOM"]
     assert actors("Somalian IOM staff and stakeholders noted that partnerships had increased.") == ["IOM"]
@@ -427,9 +415,6 @@ def test_roles_capacities_and_sources_from_the_seventh_development_set():
     a research method, an activity and the origin of an idea are not claims."""
     g = gazetteer()
 
-    def actors(text: str, finder: ActorFinder | None = None) -> list[str]:
-        return [c.actor for c in (finder or ActorFinder(g, {})).passage("p", text, "paragraph")]
-
     finder = ActorFinder(g, {})
     assert actors("Under-Secretary-General of the Department of Public Information, Ms. Cristina Gallach, briefed "
                   "participants on the campaign.", finder) == ["DPI"]
@@ -458,10 +443,6 @@ def test_owner_of_a_subject_phrase_from_the_eighth_development_set():
     """Rules v7 (from attribution-dev8, scored once as held-out set test3, then opened): the owner of a subject
     phrase by its head noun — a body's people and a body's documents speak for the body, whatever the wording
     around the head; a study of a country, a source and an activity are not claims."""
-    g = gazetteer()
-
-    def actors(text: str) -> list[str]:
-        return [c.actor for c in ActorFinder(g, {}).passage("p", text, "paragraph")]
 
     # a body's people: quantifiers, adjectives, participles and "from" around the head
     assert actors("Two interviewees from the IOM noted that the outreach component was the least effective.") == ["IOM"]
@@ -495,10 +476,6 @@ def test_leads_documents_and_agents_from_the_ninth_development_set():
     """Rules v8 (from attribution-dev9, scored once before them: P 0.833 R 0.417): a year or lower-case lead, a
     footnote in brackets ending a sentence, a body's document leading the sentence, a quantified agent, offers and
     endorsements; a subject with a verb of its own is a clause, not a speaker; dollars are not the United States."""
-    g = gazetteer()
-
-    def actors(text: str) -> list[str]:
-        return [c.actor for c in ActorFinder(g, {}).passage("p", text, "paragraph")]
 
     assert actors("In 2012, the IASC Principals endorsed five commitments on AAP.") == ["IASC"]
     assert actors("Since then, the IOM has conducted training for partners.[165] IOM staff in Ethiopia noted, for "
@@ -522,10 +499,6 @@ def test_glued_words_dates_organs_and_passives_from_the_tenth_development_set():
     """Rules v9 (from attribution-dev10, scored once as held-out set test4 with v8: P 1.000 R 0.556): a people noun
     glued to its verb by the PDF text layer, a date between a plan and its state, a body acting through its organ,
     evaluative verbs in the passive; languages listed in brackets are not countries."""
-    g = gazetteer()
-
-    def actors(text: str) -> list[str]:
-        return [c.actor for c in ActorFinder(g, {}).passage("p", text, "paragraph")]
 
     assert actors("However, IOM informantsreported that 225 affected persons took part.") == ["IOM"]
     assert actors("Consulted IOM informantsstrongly believed that such spaces are important.") == ["IOM"]
@@ -546,9 +519,6 @@ def test_clauses_lists_presenters_and_unknown_bodies_from_the_eleventh_developme
     body's report, government people placed by the lead, interviews with someone, testimony with its source line,
     bodies an agenda names that no table knows; languages in a list are not countries."""
     g = gazetteer()
-
-    def actors(text: str, finder: ActorFinder | None = None) -> list[str]:
-        return [c.actor for c in (finder or ActorFinder(g, {})).passage("p", text, "paragraph")]
 
     assert actors("This finding backs up the 2023 MOPAN analysis regarding AAP, which concluded that IOM had not yet "
                   "incorporated AAP.") == ["MOPAN"]
@@ -588,9 +558,6 @@ def test_units_appositions_and_name_order_from_the_twelfth_development_set():
     something, judgements ("considered strategically relevant"); a body named with a demonym, and a name given in
     a language, name no country."""
     g = gazetteer()
-
-    def actors(text: str, finder: ActorFinder | None = None) -> list[str]:
-        return [c.actor for c in (finder or ActorFinder(g, {})).passage("p", text, "paragraph")]
 
     assert actors("Since AAP is high on its agenda, IOM’s Central Evaluation Unit (EVA) considered strategically relevant "
                   "to perform an assessment.") == ["IOM"]
