@@ -161,21 +161,27 @@ def gcm_training_base(fw) -> tuple[list[str], list[tuple[str, list[str]]]]:
 
 
 def cross_fitted_scores(fw, base: list, pool: list, c: float, emb, lexical_c: float | None, seed: int = 0,
-                        train_on=None) -> tuple[np.ndarray, np.ndarray, dict]:
+                        train_on=None, embed_fold=None) -> tuple[np.ndarray, np.ndarray, dict]:
     """5-fold cross-fitting over ``pool``: each fold's classifier (on ``base`` + the other folds, or the part of them
     ``train_on(fold_indices)`` keeps) gives the signals of the held-out fold; calibration weights are then fitted on
-    all of them. Returns (labels, calibrated scores, weights), passages × objectives."""
+    all of them. ``embed_fold(training_pairs)``, if given, returns each fold's own embedder (one fine-tuned on that
+    fold's training data, say) in place of ``emb``. Returns (labels, calibrated scores, weights), passages ×
+    objectives."""
     from sklearn.model_selection import KFold
 
     from evimap.map.engine import SIGNALS, Mapper, fit_calibration
 
-    mapper = Mapper(fw, emb)
+    mapper = None if embed_fold else Mapper(fw, emb)
     idx = [i for i, cat in enumerate(fw.categories) if cat.facet != "principle" and not cat.parent]
     codes = [fw.categories[i].code for i in idx]
     x = np.zeros((len(pool), len(idx), len(SIGNALS)))
     for tr, te in KFold(5, shuffle=True, random_state=seed).split(pool):
         keep = train_on(list(tr)) if train_on else tr
-        mapper.classifier = fit_ovr(base + [pool[i] for i in keep], codes, c, emb, lexical_c)
+        train = base + [pool[i] for i in keep]
+        if embed_fold:
+            emb = embed_fold(train)
+            mapper = Mapper(fw, emb)
+        mapper.classifier = fit_ovr(train, codes, c, emb, lexical_c)
         x[te] = mapper.features([pool[i][0] for i in te])[:, idx, :]
     y = np.array([[code in labels for code in codes] for _, labels in pool])
     w = fit_calibration(x.reshape(-1, len(SIGNALS)), y.reshape(-1).astype(float))

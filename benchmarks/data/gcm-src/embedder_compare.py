@@ -61,27 +61,37 @@ def embedder(arg: str) -> Embedder:
     return CachedTransformer(Path(arg).name, arg)
 
 
-def main() -> None:
+def load_pool() -> tuple[object, list, list, list[int]]:
+    """The gcm framework, the framework-text training base, train + dev as (text, labels) pairs, and the indices of
+    the seeds/IOM passages among them."""
     fw = frameworks.load("gcm")
     _, base = T.gcm_training_base(fw)
     rows = [json.loads(line) for line in open(DATA / "gcm-train.jsonl", encoding="utf-8")]
     rows += [dict(json.loads(line), source="dev") for line in open(DATA / "gcm-dev.jsonl", encoding="utf-8")]
     pool = [(r["text"], r["labels"]) for r in rows]
     ungdc = [r["source"].endswith(".txt") and r["source"][:3].isupper() and "_" in r["source"] for r in rows]
-    domain = [i for i in range(len(pool)) if not ungdc[i]]
+    return fw, base, pool, [i for i in range(len(pool)) if not ungdc[i]]
+
+
+def report(name: str, seed: int, y: np.ndarray, s: np.ndarray, domain: list[int]) -> None:
+    """Print the four figures of the module docstring for cross-fitted scores ``s`` against labels ``y``."""
     grid = [(round(float(t), 2), r) for t in np.arange(0.02, 0.9, 0.01) for r in (0.0, 0.2, 0.3)]
+    every, dom = T.with_none_share(y), T.with_none_share(y, among=domain)
+    alone = max((T.micro_f1(y[every], s[every], *g), g) for g in grid if g[1] == 0.0)
+    best = max((T.micro_f1(y[every], s[every], *g), g) for g in grid)
+    on_domain = max((T.micro_f1(y[dom], s[dom], *g), g) for g in grid)
+    print(f"{name}, fold seed {seed}: threshold alone {alone[0]:.3f} at {alone[1][0]}; best {best[0]:.3f} "
+          f"at {best[1]}; at 0.14 {T.micro_f1(y[every], s[every], 0.14):.3f}; seeds/IOM only best "
+          f"{on_domain[0]:.3f} at {on_domain[1]}", flush=True)
+
+
+def main() -> None:
+    fw, base, pool, domain = load_pool()
     for arg in sys.argv[1:]:
         emb = embedder(arg)
         for seed in (0, 1):
             y, s, _ = T.cross_fitted_scores(fw, base, pool, 2.0, emb, 4.0, seed=seed)
-            every, dom = T.with_none_share(y), T.with_none_share(y, among=domain)
-            alone = max((T.micro_f1(y[every], s[every], *g), g) for g in grid if g[1] == 0.0)
-            best = max((T.micro_f1(y[every], s[every], *g), g) for g in grid)
-            on_domain = max((T.micro_f1(y[dom], s[dom], *g), g) for g in grid)
-            print(f"{emb.name}, fold seed {seed}: threshold alone {alone[0]:.3f} at {alone[1][0]}; best {best[0]:.3f} "
-                  f"at {best[1]}; at 0.14 {T.micro_f1(y[every], s[every], 0.14):.3f}; seeds/IOM only best "
-                  f"{on_domain[0]:.3f} at {on_domain[1]}", flush=True)
-
+            report(emb.name, seed, y, s, domain)
 
 if __name__ == "__main__":
     main()
