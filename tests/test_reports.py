@@ -108,6 +108,8 @@ def test_similar_documents_put_the_near_duplicate_first(mapped_corpus):
     rows = similar_documents(mapped_corpus, "000_5a62786061d95433.txt", 3)
     assert rows[0]["document"].startswith("001_") and rows[0]["duplicate"]
     assert rows[0]["score"] >= rows[1]["score"]
+    every = similar_documents(mapped_corpus, "000_5a62786061d95433.txt", 100)
+    assert every and all(r["score"] > 0 for r in every)  # dissimilar documents are not listed
 
 
 def test_document_profile(mapped_corpus, tmp_path):

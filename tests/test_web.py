@@ -196,7 +196,7 @@ def test_api_passages_labels_documents(client, ids):
     assert one["name"] == "veloria-gcm-review.pdf" and one["passages"] and "sections" in one
     assert client.get("/api/documents/nope").status_code == 404
     similar = client.get(f"/api/documents/{ids['docs']['veloria-gcm-review.pdf']}/similar", params={"limit": 3}).json()
-    assert len(similar) == 3 and all("score" in s for s in similar)
+    assert 1 <= len(similar) <= 3 and all(s["score"] > 0 for s in similar)
 
 
 def test_api_frameworks_maps_reports(client):

@@ -75,7 +75,8 @@ def similar_documents(corpus: Any, ref: str, limit: int = 10, model: str = "stat
                     "cosine": round(float(cos[i]), 4), "containment": round(contain, 4),
                     "duplicate": d.duplicate_of == doc.id or doc.duplicate_of == did})
     out.sort(key=lambda r: (-r["score"], r["document"]))
-    return out[:limit]
+    # a document closer to the store's average than to this one (centred cosine ≤ 0, no shared shingles) is not similar
+    return [r for r in out if r["score"] > 0][:limit]
 
 
 @dataclass
