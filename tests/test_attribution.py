@@ -590,3 +590,21 @@ def test_french_and_spanish_country_names_from_the_thirteenth_development_set():
     assert [c.actor for c in ActorFinder(g, {}).passage(
         "p", "The analysis of interviews with IOM staff, stakeholders and desk research noted that it was relevant.",
         "paragraph")] == []
+
+
+def test_speaker_after_the_words_and_views_of_a_body():
+    """Rules v13 (written from the web fixture's "…, the delegation of Canada said.", which its profile credited to
+    nobody; no claim over the seeds and IOM evaluations changes): the speaker after the words, inverted or between
+    commas; "according to X" ending the sentence; "In the view of X", "As stated by X"."""
+    assert actors("Migrant workers need portable pensions, the delegation of Canada said.") == ["CAN"]
+    assert actors("Migration data must improve, said the representative of Mexico.") == ["MEX"]
+    assert actors("The compact, the representative of Germany noted, is a milestone.") == ["DEU"]
+    assert actors("Returns from Yemen declined, as IOM noted.") == ["IOM"]
+    assert actors("Data gaps remain large, according to UNHCR.") == ["UNHCR"]
+    assert actors("In the view of ILO, recruitment fees should be abolished.") == ["ILO"]
+    assert actors("As stated by the European Union, the compact is non-binding.") == ["EU"]
+    # a source of figures, a document or nobody named is no claim
+    assert actors("Remittances rose by 8 per cent, according to World Bank data.") == []
+    assert actors("Migration to Spain rose sharply, the report said.") == []
+    assert actors("Funding for the programme in Ethiopia, the evaluation noted, was late.") == []
+    assert actors("Capacity is weak, one staff member in Djibouti said.") == []

@@ -358,8 +358,19 @@ _IN_DOC_SAYS_RE = re.compile(r"^(?:it is |they are |this is )?(?:[\w-]+ ){0,5}?(
 _AS_IN_DOC_RE = re.compile(r"\b[Aa]s (?:recommended|stated|required|set out|outlined|noted|specified|defined|foreseen|"
                            r"envisaged|stipulated|described|called for|highlighted|emphasi[sz]ed|stressed|laid down|"
                            r"mandated|suggested) in (?:the |its |their )?(?P<doc>[^,.;()“”\"]{2,120})")
-_ACCORDING_RE = re.compile(r"\b[Aa]ccording to (?:the )?(?![^,.;]{1,80}\b(?:data|figures|statistics|estimates)\s*,)"
-                           r"([A-Za-z][^,.;]{1,80}),")  # "according to World Bank data": a source, not a claim
+# v13: the speaker after the words, as meeting reports put it: "…, the delegation of Canada said.", "…, said the
+# representative of Mexico.", "The compact, the representative of Germany noted, is …"
+_AFTER_VERBS = (r"said|stated|noted|stressed|added|argued|observed|emphasi[sz]ed|explained|warned|cautioned|recalled|"
+                r"pointed out|insisted|concluded|underlined|underscored|highlighted|maintained|suggested|asserted|"
+                r"affirmed|reiterated|remarked|declared|believed|reported|confirmed|recommended")
+_SPEAKER_AFTER_RE = re.compile(rf",\s+(?:as\s+)?(?P<subj>[^,;:“”\"]{{2,120}}?)\s+(?:also\s+|further\s+)?(?:{_AFTER_VERBS})[.!]?[”\"]?$")
+_SPEAKER_INVERTED_RE = re.compile(rf",\s+(?:{_AFTER_VERBS})\s+(?P<subj>[^,;:“”\"]{{2,120}}?)[.!]?[”\"]?$")
+_SPEAKER_BETWEEN_RE = re.compile(rf"^[^,;:]{{3,200}}?,\s+(?P<subj>[^,;:“”\"]{{2,100}}?)\s+(?:{_AFTER_VERBS}),\s+(?=[a-z])")
+# "In the view of ILO, …", "As stated by the European Union, …"
+_VIEW_OF_RE = re.compile(r"^(?:In the (?:view|opinion|assessment) of|As (?:stated|said|noted|stressed|emphasi[sz]ed|"
+                         r"highlighted|pointed out|underlined|recalled|mentioned|explained|argued) by) (?P<subj>[^,;:]{2,100}),\s+")
+_ACCORDING_RE = re.compile(r"\b[Aa]ccording to (?:the )?(?![^,.;]{1,80}\b(?:data|figures|statistics|estimates)\s*(?:,|\.?$))"
+                           r"([A-Za-z][^,.;]{1,80})(?:,|\.?$)")  # "according to World Bank data": a source, not a claim
 _TITLES = (r"Mr|Ms|Mrs|Dr|Professor|Prof|Ambassador|H\.E|His Excellency|Her Excellency|Minister|Deputy|"
            r"Under-Secretary-General|Assistant Secretary-General|Secretary-General|Director-General|Director General|"
            r"Director|Chief|Commissioner|Rapporteur|Special Adviser|Special Representative|Senator|Mayor|President|"
@@ -1007,6 +1018,12 @@ class ActorFinder:
                     resolved = (first, None) if first else None
                 if resolved:
                     add(resolved[0], "speech", bm.group(0), resolved[1])
+                for rx in (_VIEW_OF_RE, _SPEAKER_BETWEEN_RE, _SPEAKER_AFTER_RE, _SPEAKER_INVERTED_RE):
+                    wm = rx.search(sentence)
+                    resolved = self._resolve_subject(wm.group("subj"), pid, before) if wm else None
+                    if resolved:
+                        add(resolved[0], "speech", wm.group(0).strip(" ,"), resolved[1])
+                        break
                 am = _ACCORDING_RE.search(sentence)
                 dm = am and (_DOC_SUBJECT_RE.match(am.group(1)) or _STUDY_BY_RE.match(am.group(1)))
                 if dm:  # "According to a recent report by the Overseas Development Institute, …"
