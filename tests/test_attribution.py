@@ -608,3 +608,17 @@ def test_speaker_after_the_words_and_views_of_a_body():
     assert actors("Migration to Spain rose sharply, the report said.") == []
     assert actors("Funding for the programme in Ethiopia, the evaluation noted, was late.") == []
     assert actors("Capacity is weak, one staff member in Djibouti said.") == []
+
+
+def test_coordinated_subjects_summary_records_and_groups_spoken_for():
+    """Rules v13: each of a coordinated subject speaks (only when every part is a speaker), a summary record's
+    "Mr. Khan (Pakistan)", an observer for a state, and the group a delegate speaks for."""
+    assert actors("IOM and UNHCR stressed the need for cooperation.") == ["IOM", "UNHCR"]
+    assert actors("Mexico and Switzerland, as co-facilitators, presented the zero draft.") == ["MEX", "CHE"]
+    assert actors("IOM and its partners stressed the need for cooperation.") == []
+    assert actors("Mr. Khan (Pakistan) said that remittances were vital.") == ["PAK"]
+    assert actors("Ms. Lopez (IOM) noted that data on missing migrants remained scarce.") == ["IOM"]
+    assert actors("The observer for the Holy See said that dignity matters.") == ["VAT"]
+    assert actors("Speaking on behalf of the Group of 77 and China, the representative of Egypt said that migration "
+                  "was a development issue.") == ["Group of 77"]
+    assert actors("Speaking in her national capacity, the representative of Chile said that data matter.") == ["CHL"]

@@ -292,7 +292,8 @@ _ON_BEHALF_RE = re.compile(r"\bon behalf of (?:the\s+)?([A-Z][^,.;:]{2,80})")
 _FIRST_PERSON_RE = re.compile(r"\b(?:I|me|my|[Ww]e|our)\b")
 # someone speaking for a body: "a representative from the GFMD business mechanism"
 _MEMBER_OF_RE = re.compile(r"^(?:an? |the |The |A |An )?(?:representatives?|delegates?|members?|spokesperson|"
-                           r"officials?) (?:from|of) (?:the )?(?P<author>.+)$")
+                           r"officials?|(?:[Pp]ermanent )?[Oo]bservers?(?= for))"
+                           r" (?:from|of|for) (?:the )?(?P<author>.+)$")
 _ORDINAL_RE = re.compile(r"^(?:the\s+|The\s+)?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|"
                          r"eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|"
                          r"nineteenth|twentieth|\d+(?:st|nd|rd|th))\s+", re.I)
@@ -304,7 +305,7 @@ _LEAD = (r"(?:(?:[Ii]n (?:his|her|its|their) [^,]{3,80}|On behalf of [^,]{3,80}|
          r"However|Finally|Lastly|In closing|In conclusion|In response[^,]{0,200}|Responding[^,]{0,200}|"
          r"[Ii]n (?:the|a|an|this|that|another|one|all|both|most|some|many|several|each|every) [^,]{3,120}|"
          r"(?:held|organi[sz]ed|convened|hosted|launched|published) [^,]{3,80}|[Ii]n (?:early |late |mid-)?\d{4}|"
-         r"During [^,]{3,120}|At [^,]{3,120}|"
+         r"During [^,]{3,120}|At [^,]{3,120}|(?:Speaking|Intervening) [^,]{3,120}|"
          r"Reacting[^,]{0,100}|Introducing[^,]{0,100}|Recalling[^,]{0,100}|Referring[^,]{0,100}|In this regard|"
          r"In addition|Also|Likewise|At the same time|Turning[^,]{0,80}|Before [^,]{0,80}|Thus|Therefore|Hence|"
          r"Accordingly|Consequently|Notably|Indeed|In particular|Overall|In turn|As a result|"
@@ -609,6 +610,10 @@ class ActorFinder:
                 return self._speaking(p)
         if role_first:
             return self._speaking(self._person(role_first.group("name"), role_first.group("role"), pid))
+        # v13, a summary record's speaker: "Mr. Khan (Pakistan)", "Ms. Lopez (International Organization for Migration)"
+        sr = re.match(rf"^(?:(?:{_TITLES})\.?\s+)+(?P<name>(?:[A-Z][\w'’.-]+\s?){{1,4}}?)\s*\((?P<body>[^()]{{2,80}})\)$", head)
+        if sr and (body := self._lookup(sr.group("body"))) is not None and body.kind in ("org", "country"):
+            return self._speaking(self._person(sr.group("name"), sr.group("body"), pid))
         pm = _PERSON_RE.match(head)
         if pm:
             name = re.sub(r"(?<=\w)- (?=[A-Z])", "-", pm.group("name"))  # "Schmidt- Bremme": a hyphen at a line end
@@ -949,17 +954,32 @@ class ActorFinder:
                     # of the capacity he speaks in, not of his post
                     # "In his statement on behalf of the President of the General Assembly, Mr. Thomas Christensen,
                     # Chef-de-Cabinet, recalled …": the body he speaks for, even when his own post names none
-                    cap = re.match(r"^In (?:his|her|its|their) (?:(?P<cap>capacity|role) as|(?:statement|remarks|address) "
-                                   r"on behalf of) (?:the )?(?P<body>[^,]{3,80}),", sentence)
+                    # v13: "Speaking on behalf of the Group of 77 and China, the representative of Egypt said" → G77
+                    cap = re.match(r"^(?:In (?:his|her|its|their) (?:(?P<cap>capacity|role) as|(?:statement|remarks|address) "
+                                   r"on behalf of)|(?:Speaking|Intervening) (?:also )?on behalf of) (?:the )?(?P<body>[^,]{3,80}),",
+                                   sentence)
                     cap_hits = [x for x in self._find(cap.group("body")) if x.entry.kind == "org" and (
                         not cap.group("cap") or self.gaz.actor_type(x.entry.code, self.overlay) != "co-facilitators/chair")
                         and x.start <= 40] if cap and (resolved or not cap.group("cap")) else []
-                    if cap_hits:
+                    whole = self._lookup(cap.group("body").strip()) if cap and not cap.group("cap") else None
+                    if whole is not None and whole.kind == "org":  # "the Group of 77 and China": one body
+                        resolved = (whole.code, resolved[1] if resolved else None)
+                        self.unplaced_speaker = False
+                    elif cap_hits:
                         resolved = (cap_hits[0].entry.code, resolved[1] if resolved else None)
                         self.unplaced_speaker = False  # "He" next: the office named here
                     if resolved:
                         actor, person = resolved
                         add(actor, "speech", sentence[: sm.end()], person)
+                        continue
+                if sm:  # v13: coordinated subjects, each a speaker: "IOM and UNHCR stressed", "Mexico and Switzerland, as
+                    # co-facilitators, presented" (every part must be one; "IOM and its partners stressed" gives none)
+                    subj = re.sub(r",\s*as (?:the )?[^,]{2,40},?\s*$", "", sm.group("subj").strip())
+                    parts = re.split(r",\s*(?:and\s+)?|\s+(?:and|as well as)\s+", re.sub(r"^(?:[Bb]oth)\s+", "", subj))
+                    both = [self._resolve_subject(part, pid, before) for part in parts] if 2 <= len(parts) <= 6 else []
+                    if both and all(both):
+                        for actor, person in both:
+                            add(actor, "speech", sentence[: sm.end()], person)
                         continue
                 # a second clause with its own speaker: "Several speakers called for …, while some delegates
                 # cautioned against …"
