@@ -622,3 +622,10 @@ def test_coordinated_subjects_summary_records_and_groups_spoken_for():
     assert actors("Speaking on behalf of the Group of 77 and China, the representative of Egypt said that migration "
                   "was a development issue.") == ["Group of 77"]
     assert actors("Speaking in her national capacity, the representative of Chile said that data matter.") == ["CHL"]
+    # adverbs between subject and verb, estimates and projections, "as X put it", "in the words of X"
+    assert actors("UNHCR has long argued that refugees need durable solutions.") == ["UNHCR"]
+    assert actors("The ILO estimates that there are 169 million migrant workers.") == ["ILO"]
+    assert actors("The World Bank projects that remittances will grow.") == ["World Bank"]
+    assert actors("As one IOM staff member put it, the project was too short.") == ["IOM"]
+    assert actors("In the words of a UNHCR official, the programme was a lifeline.") == ["UNHCR"]
+    assert actors("The ILO estimates show a rise.") == []

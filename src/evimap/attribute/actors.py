@@ -202,6 +202,7 @@ _VERBS = (
     r"underlined|took the floor|delivered|spoke|speaks|emphasised|reminded|questioned|asked|deplor(?:ed|es)|"
     r"regrett?(?:ed|s)|condemn(?:ed|s)|expressed|applaud(?:ed|s)|"
     r"continue to (?:advocate|call|stress)|concurr?(?:ed|s)|agree[ds]?|found that|finds that|"
+    r"estimat(?:ed|es) that|project(?:ed|s) that|forecast(?:s|ed)? that|"
     r"state|note|stress|highlight|emphasi[sz]e|underline|recommend|suggest|show that|find that|"
     r"(?:is|are|was|were) (?:pleased|honou?red|delighted|happy) to|"
     r"consider(?:s|ed)? that|consider(?:s|ed)?(?= [^.;:]{1,60}? as )|"
@@ -316,7 +317,7 @@ _LEAD = (r"(?:(?:[Ii]n (?:his|her|its|their) [^,]{3,80}|On behalf of [^,]{3,80}|
 _CLAUSE_RE = re.compile(
     rf"^{_LEAD}(?P<subj>[^;:“”\"]{{1,260}}?)\s+(?:(?:further|also|then|again|strongly|repeatedly|particularly|"
     rf"specifically|firmly|fully|briefly|later|subsequently|already|had|has|have|would|will|could|should|must|may|might|"
-    rf"can|,)\s+)*(?P<verb>{_VERBS})\b")
+    rf"can|long|always|often|(?!(?:family|assembly|supply|rally|ally|anomaly|reply|monopoly)\b)[a-z]{{3,}}ly|,)\s+)*(?P<verb>{_VERBS})\b")
 # v7: a policy document's content, or a body adopting one: "The National Development Plan of Djibouti (2020-2024)
 # aims to …", "Ethiopia’s Ten-Year Development Plan: A Pathway to Prosperity (2021-2030) focuses on …" (a colon
 # inside its title), "The IGAD adopted a Regional Migration Policy Framework"
@@ -368,8 +369,9 @@ _SPEAKER_AFTER_RE = re.compile(rf",\s+(?:as\s+)?(?P<subj>[^,;:“”\"]{{2,120}}
 _SPEAKER_INVERTED_RE = re.compile(rf",\s+(?:{_AFTER_VERBS})\s+(?P<subj>[^,;:“”\"]{{2,120}}?)[.!]?[”\"]?$")
 _SPEAKER_BETWEEN_RE = re.compile(rf"^[^,;:]{{3,200}}?,\s+(?P<subj>[^,;:“”\"]{{2,100}}?)\s+(?:{_AFTER_VERBS}),\s+(?=[a-z])")
 # "In the view of ILO, …", "As stated by the European Union, …"
-_VIEW_OF_RE = re.compile(r"^(?:In the (?:view|opinion|assessment) of|As (?:stated|said|noted|stressed|emphasi[sz]ed|"
-                         r"highlighted|pointed out|underlined|recalled|mentioned|explained|argued) by) (?P<subj>[^,;:]{2,100}),\s+")
+_VIEW_OF_RE = re.compile(r"^(?:(?:In the (?:view|opinion|assessment|words) of|As (?:stated|said|noted|stressed|emphasi[sz]ed|"
+                         r"highlighted|pointed out|underlined|recalled|mentioned|explained|argued) by) (?P<subj>[^,;:]{2,100})"
+                         r"|As (?P<putter>[^,;:]{2,100}?) (?:put|puts) it),\s+")
 _ACCORDING_RE = re.compile(r"\b[Aa]ccording to (?:the )?(?![^,.;]{1,80}\b(?:data|figures|statistics|estimates)\s*(?:,|\.?$))"
                            r"([A-Za-z][^,.;]{1,80})(?:,|\.?$)")  # "according to World Bank data": a source, not a claim
 _TITLES = (r"Mr|Ms|Mrs|Dr|Professor|Prof|Ambassador|H\.E|His Excellency|Her Excellency|Minister|Deputy|"
@@ -1040,7 +1042,8 @@ class ActorFinder:
                     add(resolved[0], "speech", bm.group(0), resolved[1])
                 for rx in (_VIEW_OF_RE, _SPEAKER_BETWEEN_RE, _SPEAKER_AFTER_RE, _SPEAKER_INVERTED_RE):
                     wm = rx.search(sentence)
-                    resolved = self._resolve_subject(wm.group("subj"), pid, before) if wm else None
+                    who = wm and (wm.group("subj") or wm.groupdict().get("putter"))
+                    resolved = self._resolve_subject(who, pid, before) if who else None
                     if resolved:
                         add(resolved[0], "speech", wm.group(0).strip(" ,"), resolved[1])
                         break
