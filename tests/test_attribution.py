@@ -629,3 +629,5 @@ def test_coordinated_subjects_summary_records_and_groups_spoken_for():
     assert actors("As one IOM staff member put it, the project was too short.") == ["IOM"]
     assert actors("In the words of a UNHCR official, the programme was a lifeline.") == ["UNHCR"]
     assert actors("The ILO estimates show a rise.") == []
+    assert actors("Trade fell by 5 per cent, according to statistics from the United Nations Conference on Trade and "
+                  "Development.") == []

@@ -373,6 +373,7 @@ _VIEW_OF_RE = re.compile(r"^(?:(?:In the (?:view|opinion|assessment|words) of|As
                          r"highlighted|pointed out|underlined|recalled|mentioned|explained|argued) by) (?P<subj>[^,;:]{2,100})"
                          r"|As (?P<putter>[^,;:]{2,100}?) (?:put|puts) it),\s+")
 _ACCORDING_RE = re.compile(r"\b[Aa]ccording to (?:the )?(?![^,.;]{1,80}\b(?:data|figures|statistics|estimates)\s*(?:,|\.?$))"
+                           r"(?!(?:[\w-]+ ){0,2}(?:data|figures|statistics|estimates|numbers) (?:from|of|by)\b)"
                            r"([A-Za-z][^,.;]{1,80})(?:,|\.?$)")  # "according to World Bank data": a source, not a claim
 _TITLES = (r"Mr|Ms|Mrs|Dr|Professor|Prof|Ambassador|H\.E|His Excellency|Her Excellency|Minister|Deputy|"
            r"Under-Secretary-General|Assistant Secretary-General|Secretary-General|Director-General|Director General|"
