@@ -631,3 +631,40 @@ def test_coordinated_subjects_summary_records_and_groups_spoken_for():
     assert actors("The ILO estimates show a rise.") == []
     assert actors("Trade fell by 5 per cent, according to statistics from the United Nations Conference on Trade and "
                   "Development.") == []
+
+
+def test_events_are_cleaned_merged_and_not_deadlines():
+    """Events (2026-12-03): names without headings, note markers or broken word tails; one event per meeting of a
+    document; deadlines, datelines, declarations and dated facts under a section title are not events."""
+    from evimap.attribute.figures import clean_event_name, merge_events
+
+    places = gazetteer().places
+    assert clean_event_name("PREFACE The Fifteenth Coordination Meeting on International Migration") == (
+        "The Fifteenth Coordination Meeting on International Migration")
+    assert clean_event_name("SocialAffairsEconomic& FIFTEENTH COORDINATION MEETING") == "FIFTEENTH COORDINATION MEETING"
+    assert clean_event_name("on of the 16th Coordination Meeting") == "16th Coordination Meeting"
+    assert clean_event_name("216 Validation workshop with IOM staff") == "Validation workshop with IOM staff"
+    assert clean_event_name("Report of the International Conference on Population and Development") == (
+        "International Conference on Population and Development")
+    assert clean_event_name("UN DESA Expert Group Meeting on Improving Migration Data in the Context of the") == (
+        "UN DESA Expert Group Meeting on Improving Migration Data in the Context")
+    assert clean_event_name("GFMD Thematic Workshop") == "GFMD Thematic Workshop"
+    [e] = extract_events("Reception on the occasion of the 16th Coordination Meeting, 16 February 2018", places)
+    assert e.name == "16th Coordination Meeting"
+    assert extract_events("Proposals must be submitted via email on or before midnight 22 September 2023 (Geneva "
+                          "time).", places) == []
+    assert extract_events("COUNCIL OF THE EUROPEAN UNION. Brussels, 24 September 2008 (07.10) (OR. fr)", places) == []
+    assert extract_events("MECHELEN DECLARATION ON CITIES AND MIGRATION Bern, 19 September 2017", places) == []
+    war = ("Although not mentioned in interviews, the invasion of Ukraine on the 24 February 2022 is another factor "
+           "that is likely to have affected the final months of the programme and its partners in the region.")
+    assert extract_events(war, places, "2.2. External factors affecting the implementation") == []
+    found = [(pid, e) for pid, text in (
+        ("a", "FIFTEENTH COORDINATION MEETING ON INTERNATIONAL MIGRATION New York, 16-17 February 2017"),
+        ("b", "The Fifteenth Coordination Meeting on International Migration was held in New York from 16 to 17 "
+              "February 2017."),
+        ("c", "The annual GFMD summit, held in Berlin from 28 to 30 June 2017, …")) for e in extract_events(text, places)]
+    merged = merge_events(found)
+    assert [(pid, e.name, e.start_date, e.place) for pid, e in merged] == [
+        ("a", "The Fifteenth Coordination Meeting on International Migration", "2017-02-16", "New York"),
+        ("b", "The Fifteenth Coordination Meeting on International Migration", "2017-02-16", "New York"),
+        ("c", "The annual GFMD summit", "2017-06-28", "Berlin")]

@@ -14,14 +14,14 @@ from typing import Any
 
 from .actors import ActorFinder, Claim, Person, learn_abbreviations
 from ..enrich.metadata import extract_symbols
-from .figures import Event, Figure, extract_events, extract_figures, extract_indicators
+from .figures import Event, Figure, extract_events, extract_figures, extract_indicators, merge_events
 from .gazetteer import ACTOR_TYPES, COLLECTIVE, Gazetteer, Overlay, gazetteer
 
 __all__ = ["ACTOR_TYPES", "ATTRIBUTION_VERSION", "field_of", "Attribution", "Claim", "Event", "Figure", "Gazetteer", "Person", "attribute_document",
            "gazetteer", "speaker_from_filename"]
 
 # Bump when attribution rules or the organisation table change: `evimap attribute` redoes older documents.
-ATTRIBUTION_VERSION = "8"  # the rules version: stores attributed with an older one are attributed again
+ATTRIBUTION_VERSION = "9"  # the rules version: stores attributed with an older one are attributed again
 _UNGDC_RE = re.compile(r"^([A-Z]{2,4})_(\d{1,3})_((?:19|20)\d\d)\.txt$")
 _DIGIT_RE = re.compile(r"\d")
 
@@ -117,8 +117,10 @@ def attribute_document(name: str, passages: list[Any], text: str = "") -> Attrib
         texts = [field_of(p, "text") for p in passages] + (_list_sections(text) if text else [])
         overlay, out.abbreviations = learn_abbreviations(texts, gaz)
     finder = ActorFinder(gaz, overlay)
+    previous = ""
     for p in passages:
         pid, ptext, kind = field_of(p, "id"), field_of(p, "text"), field_of(p, "kind")
+        previous, before = ptext, previous  # the passage before this one, for an event's name
         matches = gaz.find(ptext, overlay)
         for m in matches:
             e = m.entry
@@ -141,9 +143,10 @@ def attribute_document(name: str, passages: list[Any], text: str = "") -> Attrib
                 for sym in extract_symbols(ptext):
                     out.mentions.append((pid, "symbol", sym, sym, ptext.find(sym)))
             if speaker is None:
-                for ev in extract_events(ptext, gaz.places, field_of(p, "section_title") or ""):
+                for ev in extract_events(ptext, gaz.places, field_of(p, "section_title") or "", before):
                     out.events.append((pid, ev))
     out.people = finder.found_people
+    out.events = merge_events(out.events)
     return out
 
 

@@ -93,18 +93,87 @@ _EVENT_WORDS = re.compile(r"\b(?:session|meeting|consultation|consultations|dial
 _NOT_EVENT_DATE = re.compile(r"(?:resolutions?|decisions?|[A-Z]+/\S+|adopted|published|dated|signed|letter|note)"
                              r"[^.;]{0,25}?\b(?:of|on)\s*$", re.I)
 _EVENT_NAME_RE = re.compile(
-    r"(?:(?:[A-Z][\w()’'-]*|on|of|and|for|the|in|\d+(?:st|nd|rd|th))\s+)*?"
+    r"\b(?:(?:[A-Z][\w()’'-]*|on|of|and|for|the|in|\d+(?:st|nd|rd|th))\s+)*?"
     r"(?:[A-Z][\w’'-]*\s+|(?:informal|interactive|thematic|regional|preparatory|annual|global|high-level)\s+)*"
     r"(?:Meeting|Dialogue|Conference|Summit|Forum|Consultations?|[Ss]ession|meeting|summit|Workshop|[Hh]earings?|"
-    r"Seminar|Symposium|Retreat|[Rr]ound ?[Tt]able|[Ss]ide [Ee]vent|[Dd]ebate)"
+    r"Seminar|Symposium|Retreat|[Rr]ound ?[Tt]able|[Ss]ide [Ee]vent|[Dd]ebate|"
+    r"MEETING|DIALOGUE|CONFERENCE|SUMMIT|FORUM|CONSULTATIONS?|SESSION|WORKSHOP|SEMINAR|SYMPOSIUM)"
     r"(?:\s+\([^)]{1,30}\))?(?:\s+(?:on|of|for)\s+(?:(?:[A-Z][\w’'-]*|and|the|of|in|on)\s*)+)?")
 _CAPS_RE = re.compile(r"[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,2}")
+# a date that is a deadline or a document's dateline, not a meeting: "submitted … on or before midnight 22 September
+# 2023", "Brussels, 24 September 2008 (07.10) (OR. fr)"
+_DEADLINE_RE = re.compile(r"\b(?:on or before|no later than|deadline|due (?:on|by)|submitted by|until|invasion|attack)\b"
+                          r"[^.;]{0,40}$", re.I)
+_DATELINE_AFTER_RE = re.compile(r"\s*\((?:\d{2}\.\d{2}|OR\.)")
+# a document named for its date, not a meeting: "MECHELEN DECLARATION ON CITIES AND MIGRATION, Bern, 19 September 2017"
+_DOCUMENT_NAME_RE = re.compile(r"\b(?:declaration|letter|note|communication|council of the european union|limite)\b", re.I)
 
 
-def extract_events(text: str, places: dict[str, str | None], section_title: str = "") -> list[Event]:
+def clean_event_name(name: str) -> str:
+    """An event name without what the text put before it: a note marker (*[a]*, *216*), a word's broken tail or
+    connecting words (*on of the 16th Coordination Meeting*), a heading in capitals before the name (*PREFACE The
+    Fifteenth …*, *REPORT OF THE ANNUAL … The Fifteenth …*), a logo's glued words (*SocialAffairsEconomic&*), and
+    *Report of the* before a conference's name."""
+    name = re.sub(r"^(?:\[\w{1,3}\]|\(\w{1,3}\)|\d{1,3}(?:\.\d{1,2})*\.?)\s+(?=[A-Za-z])", "", name.strip())
+    name = re.sub(r"^(?:[A-Z][a-z]+[A-Z]\w*&?\s+)+", "", name)  # "SocialAffairsEconomic& FIFTEENTH …"
+    caps = re.match(r"^(?:[A-Z0-9&’'-]{2,}\s+)+(?=(?:The\s+)?[A-Z][a-z])", name)
+    # a heading (three words or more, or one long word: PREFACE), not an acronym before the name (GFMD, UN DESA)
+    if caps and len(name) - caps.end() >= 12 and (len(caps.group().split()) >= 3 or max(map(len, caps.group().split())) >= 7):
+        name = name[caps.end():]
+    name = re.sub(r"^(?:(?:on|of|and|for|in|at)\s+)+(?:the\s+)?(?=\S)", "", name)
+    name = re.sub(r"^(?:The\s+)?Report of the\s+(?=[A-Z])", "", name)
+    name = re.sub(r"(?:\s+(?:of|the|on|in|and|for|to|at))+$", "", name)  # "… in the Context of the" (cut at a line)
+    return name.strip(" ,;:")
+
+
+_ORDINAL_WORD_RE = re.compile(r"\b(?:\d{1,2}(?:st|nd|rd|th)|(?:First|Second|Third|Fourth|Fifth|Sixth|Seventh|Eighth|Ninth|"
+                              r"Tenth|Eleventh|Twelfth|Thirteenth|Fourteenth|Fifteenth|Sixteenth|Seventeenth|"
+                              r"Eighteenth|Nineteenth|Twentieth)\b)", re.I)
+
+
+def _name_score(name: str) -> tuple[int, int, int]:
+    """How good a name is for an event: numbered (*Sixteenth …*), in mixed case, with an event word; then the more
+    specific (more capitalised words: *High-level Dialogue on International Migration and Development* over *The
+    High-level Dialogue*), then the shorter."""
+    return (2 * bool(_ORDINAL_WORD_RE.search(name)) + 2 * (name != name.upper()) + bool(_EVENT_WORDS.search(name)),
+            min(len(re.findall(r"\b[A-Z][a-z]", name)), 8), -len(name))
+
+
+def merge_events(found: list[tuple[str, Event]]) -> list[tuple[str, Event]]:
+    """One event per meeting in a document: events found in several passages with the same start date, and an end
+    date and place that agree where both are known, become one, named by its best name (see ``_name_score``); every
+    passage stays linked. Returns (passage id, merged event) pairs in the order found."""
+    groups: list[list[tuple[str, Event]]] = []
+    for pid, ev in found:
+        for g in groups:
+            first = g[0][1]
+            ends = {e.end_date for _, e in g if e.end_date} | ({ev.end_date} if ev.end_date else set())
+            places_ = {e.place for _, e in g if e.place} | ({ev.place} if ev.place else set())
+            if first.start_date == ev.start_date and len(ends) <= 1 and len(places_) <= 1:
+                g.append((pid, ev))
+                break
+        else:
+            groups.append([(pid, ev)])
+    out = []
+    for g in groups:
+        best = max((e for _, e in g), key=lambda e: _name_score(e.name))
+        end = next((e.end_date for _, e in g if e.end_date), None)
+        where = next(((e.place, e.country) for _, e in g if e.place), (None, None))
+        merged = Event(best.name, best.start_date, end, where[0], where[1], best.text)
+        out.extend((pid, merged) for pid, _ in g)
+    return out
+
+
+_ITEM_START_RE = re.compile(r"^\s*(?:\d{1,2}\.|[a-z]\)|\(\w\)|[•\-–])\s+")
+
+
+def extract_events(text: str, places: dict[str, str | None], section_title: str = "",
+                   previous: str = "") -> list[Event]:
     """Meetings with a date (range) and a place near it: "Vienna, 4-5 September 2017", "Asia 4-5 August 2017
     (Bangkok, Thailand)", "held … in New York from 16 to 17 February 2017". ``places`` maps city and
-    country names to ISO3 (None for a city whose country is not known)."""
+    country names to ISO3 (None for a city whose country is not known). A list item ending in its place and date
+    is named by the item ("2. Addressing drivers of migration, … New York, 22-23 May 2017"); a passage holding only
+    a place and a date by ``previous``, the passage before it, when that is a short list item."""
     out: list[Event] = []
     for m in _DATE_RANGE_RE.finditer(text):
         if m.group("y"):
@@ -135,23 +204,30 @@ def extract_events(text: str, places: dict[str, str | None], section_title: str 
         before = text[: m.start()]
         if _NOT_EVENT_DATE.search(before[-40:]):
             continue  # "resolution 58/208 of 13 February 2004", "adopted on 19 December 2016"
+        if _DEADLINE_RE.search(before[-60:]) or _DATELINE_AFTER_RE.match(text[m.end():]):
+            continue
         if place and place in before[-60:]:
             before = before[: before.rfind(place)]
         clause = re.split(r"(?<=[.;:)])\s+(?=[A-Z])", before.rstrip(" ,(–-"))[-1]
         named = list(_EVENT_NAME_RE.finditer(before[-300:]))
         if named:
             name = named[-1].group().strip(" ,")
-        elif len(text) <= 220 and len(clause) >= 4:
+        elif (len(text) <= 220 or (_ITEM_START_RE.match(text) and len(text) - m.end() <= 40)) and len(clause) >= 4:
             name = re.sub(r"^\s*(?:\d+\.|[a-z]\)|\(\w\)|[•\-–])\s*", "", clause).strip(" ,(–-")
-        elif section_title and place:
-            name = section_title
+        elif len(clause) < 4 and place and len(text) <= 80 and _ITEM_START_RE.match(previous) and len(previous) <= 300:
+            name = _ITEM_START_RE.sub("", previous).strip(" ,(–-")  # "1. Human rights of all migrants, …" / "Geneva, 8-9 May 2017"
+        elif section_title and place and _EVENT_WORDS.search(section_title):
+            name = section_title  # not "2.2. External factors affecting …" for the date of a war
         else:
             continue
         if re.search(rf"\d\s*(?:{_MONTHS})|(?:{_MONTHS})\s*\d", name):
             if not (section_title and place):
                 continue
             name = section_title  # a list of dates ("26 July 2017 (New York) 11 October 2017 …")
-        if len(name) < 4 or len(name) > 160 or not (place or _EVENT_WORDS.search(name)):
+        name = clean_event_name(name)
+        if len(name) < 4 or len(name) > 240 or not (place or _EVENT_WORDS.search(name)):
+            continue
+        if _DOCUMENT_NAME_RE.search(name) and not _EVENT_WORDS.search(name):
             continue
         out.append(Event(name, start, end, place, country, text[max(0, m.start() - 60): m.end() + 40].strip()))
     return out
