@@ -236,6 +236,11 @@ def test_figures_indicators_and_events():
     [f] = extract_figures("at about 3 per cent, the number")
     assert (f.value, f.unit) == (3.0, "per cent")
     assert extract_figures("In 2017 the General Assembly met.") == []
+    # a table row or chart axis flattened into text is not a quantitative statement; prose beside it is
+    assert extract_figures("Actual N/A 96% 98% 100% N/A") == []
+    assert extract_figures("in percentage 0% 10% 20% 30% 40%") == []
+    assert [x.text for x in extract_figures("exceeded in Somalia (80%), not in Sudan (44%) and Ethiopia (57%).")] == [
+        "80%", "44%", "57%"]
     assert [c for c, _, _ in extract_indicators("costs (10.c.1, tier II & 17.3.2, tier I) World Bank")] == ["10.c.1", "17.3.2"]
     assert extract_indicators("17.18.1, tier III")[0][:2] == ("17.18.1", "III")
     [e] = extract_events("5. Smuggling of migrants, trafficking in persons and contemporary forms of slavery "

@@ -31,13 +31,24 @@ _FIGURE_RE = re.compile(
 _YEAR_RE = re.compile(r"\b(?:in|by|during|since|as of|for|of)\s+((?:19|20)\d\d)\b|\b((?:19|20)\d\d)\b")
 
 
+# three or more numbers in a row, only spaces between: a table row or a chart axis flattened into text ("N/A 70%
+# 97%", "0% 10% 20% 30%")
+_CELL = r"(?:\d[\d.,]*\s*%|N/A|n/a)"
+_CELL_RUN_RE = re.compile(rf"(?<![\w.,]){_CELL}(?:\s+(?:\d[\d.,]*\s*%?|N/A|n/a)){{2,}}(?![\w%])")
+
+
 def extract_figures(text: str) -> list[Figure]:
     """Numbers with a scale, a unit or a counted subject: "232 million international migrants in 2013",
-    "3 per cent", "US$ 600 billion", "84 percent". Bare numbers (years, paragraph numbers) are left out."""
+    "3 per cent", "US$ 600 billion", "84 percent". Bare numbers (years, paragraph numbers) are left out, and so are
+    the cells of a table row or chart axis flattened into text (three or more numbers in a row with only spaces
+    between, at least one a percentage or N/A: "N/A 70% 97%"; the tables themselves are kept as tables)."""
     out: list[Figure] = []
+    runs = [r.span() for r in _CELL_RUN_RE.finditer(text)] if "%" in text or "N/A" in text else []
     for m in _FIGURE_RE.finditer(text):
         raw, scale, unit, cur, subject = m.group(2), m.group("scale"), m.group("unit"), m.group("cur"), m.group("subject")
         if not (scale or unit or cur or subject):
+            continue
+        if any(a <= m.start(2) < b for a, b in runs):
             continue
         value = float(raw.replace(",", ""))
         if not (scale or unit or cur) and re.fullmatch(r"(?:19|20)\d\d", raw):
