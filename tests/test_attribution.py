@@ -241,6 +241,14 @@ def test_figures_indicators_and_events():
     assert extract_figures("in percentage 0% 10% 20% 30% 40%") == []
     assert [x.text for x in extract_figures("exceeded in Somalia (80%), not in Sudan (44%) and Ethiopia (57%).")] == [
         "80%", "44%", "57%"]
+    # a subject outside the counted-noun list: after a share, or a quantity noun before the number
+    subjects = lambda text: [x.subject for x in extract_figures(text)]  # noqa: E731
+    assert subjects("73 per cent of complaints and feedback were resolved") == ["complaints and feedback"]
+    assert subjects("22% of stakeholders perceived it as useful") == ["stakeholders"]
+    assert subjects("which exceeded the target of 70%.") == ["target"]
+    assert subjects("the already high inflation rate of 51% in 2019") == ["inflation rate"]
+    assert subjects("to reach a final total of EUR 64,702,979 over 66.5 months") == ["final total"]
+    assert subjects("only 9% are from national governments") == [""]
     assert [c for c, _, _ in extract_indicators("costs (10.c.1, tier II & 17.3.2, tier I) World Bank")] == ["10.c.1", "17.3.2"]
     assert extract_indicators("17.18.1, tier III")[0][:2] == ("17.18.1", "III")
     [e] = extract_events("5. Smuggling of migrants, trafficking in persons and contemporary forms of slavery "

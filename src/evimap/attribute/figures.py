@@ -28,6 +28,14 @@ _FIGURE_RE = re.compile(
     r"remittances|displaced persons|asylum[- ]seekers|students|participants|respondents|staff|projects|"
     r"applications|arrivals|nationals|inhabitants|jobs|population|migrant stock|international migrants|"
     r"of the (?:world's |global )?population)))?")
+# a subject the closed list above does not know: "73 per cent of complaints and feedback were …" (after a share),
+# "the target of 70%", "an inflation rate of 51%", "a final total of EUR 64,702,979" (a quantity noun before)
+_SHARE_OF_RE = re.compile(r"^\s*of\s+(?:the\s+|all\s+|these\s+|those\s+|its\s+|their\s+)?"
+                          r"(?P<s>[a-z][\w-]*(?:\s+(?:and\s+)?[a-z][\w-]*){0,2}?)(?=\s+(?:who|that|which|had|have|has|"
+                          r"were|was|are|is|in|at|from|with|to|for|felt|did|do|can|could|would|will|perceive|consider|believe|agree|"
+                          r"[a-z]+ed)\b|\s*[,.;:)]|$)")
+_QUANTITY_OF_RE = re.compile(r"\b(?P<s>(?:(?!(?:the|a|an|its|their|this|that|of)\s)[a-z][\w-]*\s+)?(?:target|rate|total|budget|share|proportion|average|increase|"
+                             r"decrease|growth|cost|costs|value|level|number))\s+of\s*$")
 _YEAR_RE = re.compile(r"\b(?:in|by|during|since|as of|for|of)\s+((?:19|20)\d\d)\b|\b((?:19|20)\d\d)\b")
 
 
@@ -68,6 +76,11 @@ def extract_figures(text: str) -> list[Figure]:
         window = text[m.end(): sentence_end if sentence_end != -1 else len(text)][:120]
         y = _YEAR_RE.search(window)
         year = int(y.group(1) or y.group(2)) if y else None
+        if not subject:
+            after = _SHARE_OF_RE.match(text[m.end(): m.end() + 80]) if unit_name == "per cent" else None
+            lead = m.start("cur") if cur else m.start(2)
+            before = _QUANTITY_OF_RE.search(text[max(0, lead - 60): lead])
+            subject = (after or before).group("s") if (after or before) else ""
         out.append(Figure(value, unit_name, year, (subject or "").strip(), m.group().strip(), m.start()))
     return out
 
