@@ -130,7 +130,8 @@ _DEADLINE_RE = re.compile(r"\b(?:on or before|no later than|deadline|due (?:on|b
                           r"[^.;]{0,40}$", re.I)
 _DATELINE_AFTER_RE = re.compile(r"\s*\((?:\d{2}\.\d{2}|OR\.)")
 # a document named for its date, not a meeting: "MECHELEN DECLARATION ON CITIES AND MIGRATION, Bern, 19 September 2017"
-_DOCUMENT_NAME_RE = re.compile(r"\b(?:declaration|letter|note|communication|council of the european union|limite)\b", re.I)
+_DOCUMENT_NAME_RE = re.compile(r"\b(?:declaration|letter|note|communication|council of the european union|limite|"
+                               r"position|statement|submission|contribution|input|paper|brief|memorandum)\b", re.I)
 
 
 def clean_event_name(name: str) -> str:
@@ -197,7 +198,8 @@ def extract_events(text: str, places: dict[str, str | None], section_title: str 
     (Bangkok, Thailand)", "held … in New York from 16 to 17 February 2017". ``places`` maps city and
     country names to ISO3 (None for a city whose country is not known). A list item ending in its place and date
     is named by the item ("2. Addressing drivers of migration, … New York, 22-23 May 2017"); a passage holding only
-    a place and a date by ``previous``, the passage before it, when that is a short list item."""
+    a place and a date by ``previous``, the passage before it, when that is a short list item or a title line (no
+    final punctuation, no date of its own)."""
     out: list[Event] = []
     for m in _DATE_RANGE_RE.finditer(text):
         if m.group("y"):
@@ -238,7 +240,10 @@ def extract_events(text: str, places: dict[str, str | None], section_title: str 
             name = named[-1].group().strip(" ,")
         elif (len(text) <= 220 or (_ITEM_START_RE.match(text) and len(text) - m.end() <= 40)) and len(clause) >= 4:
             name = re.sub(r"^\s*(?:\d+\.|[a-z]\)|\(\w\)|[•\-–])\s*", "", clause).strip(" ,(–-")
-        elif len(clause) < 4 and place and len(text) <= 80 and _ITEM_START_RE.match(previous) and len(previous) <= 300:
+        elif len(clause) < 4 and place and len(text) <= 80 and (
+                (_ITEM_START_RE.match(previous) and len(previous) <= 300)
+                or (4 <= len(previous) <= 80 and not previous.rstrip().endswith((".", ":", ";", ","))
+                    and not _DATE_RANGE_RE.search(previous))):  # a title line: "Middle-East and North Africa (MENA)"
             name = _ITEM_START_RE.sub("", previous).strip(" ,(–-")  # "1. Human rights of all migrants, …" / "Geneva, 8-9 May 2017"
         elif section_title and place and _EVENT_WORDS.search(section_title):
             name = section_title  # not "2.2. External factors affecting …" for the date of a war
