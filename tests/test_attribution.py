@@ -673,7 +673,7 @@ def test_events_are_cleaned_merged_and_not_deadlines():
     [e] = extract_events("Geneva , 8-9 May 2017", places, "", "1. Human rights of all migrants, social inclusion")
     assert e.name == "Human rights of all migrants, social inclusion"
     assert extract_events("Bern, 19 September 2017", places, "", "Moroccan position on the Global Compact") == []
-        war = ("Although not mentioned in interviews, the invasion of Ukraine on the 24 February 2022 is another factor "
+    war = ("Although not mentioned in interviews, the invasion of Ukraine on the 24 February 2022 is another factor "
            "that is likely to have affected the final months of the programme and its partners in the region.")
     assert extract_events(war, places, "2.2. External factors affecting the implementation") == []
     found = [(pid, e) for pid, text in (
