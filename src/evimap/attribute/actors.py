@@ -578,7 +578,8 @@ class ActorFinder:
         head = head.strip()
         role_first = None
         # "Under-Secretary-General for Economic and Social Affairs Mr. Wu Hongbo"
-        m = re.match(rf"^(?P<role>.+?)\s+(?P<title>(?:Mr|Ms|Mrs|Dr|Professor|Ambassador)\.?)\s+(?P<name>(?:[A-Z][\w'’.-]+\s?){{1,4}})$", head)
+        m = re.match(r"^(?P<role>.+?)\s+(?P<title>(?:Mr|Ms|Mrs|Dr|Professor|Ambassador)\.?)\s+"
+                     r"(?P<name>(?:[A-Z][\w'’.-]+\s?){1,4})$", head)
         if m and (self._find(m.group("role")) or self._lookup(m.group("role"))):
             role_first = m
         if _PRONOUN_RE.match(head):

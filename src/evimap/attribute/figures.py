@@ -32,10 +32,11 @@ _FIGURE_RE = re.compile(
 # "the target of 70%", "an inflation rate of 51%", "a final total of EUR 64,702,979" (a quantity noun before)
 _SHARE_OF_RE = re.compile(r"^\s*of\s+(?:the\s+|all\s+|these\s+|those\s+|its\s+|their\s+)?"
                           r"(?P<s>[a-z][\w-]*(?:\s+(?:and\s+)?[a-z][\w-]*){0,2}?)(?=\s+(?:who|that|which|had|have|has|"
-                          r"were|was|are|is|in|at|from|with|to|for|felt|did|do|can|could|would|will|perceive|consider|believe|agree|"
-                          r"[a-z]+ed)\b|\s*[,.;:)]|$)")
-_QUANTITY_OF_RE = re.compile(r"\b(?P<s>(?:(?!(?:the|a|an|its|their|this|that|of)\s)[a-z][\w-]*\s+)?(?:target|rate|total|budget|share|proportion|average|increase|"
-                             r"decrease|growth|cost|costs|value|level|number))\s+of\s*$")
+                          r"were|was|are|is|in|at|from|with|to|for|felt|did|do|can|could|would|will|perceive|consider|"
+                          r"believe|agree|[a-z]+ed)\b|\s*[,.;:)]|$)")
+_QUANTITY_OF_RE = re.compile(r"\b(?P<s>(?:(?!(?:the|a|an|its|their|this|that|of)\s)[a-z][\w-]*\s+)?"
+                             r"(?:target|rate|total|budget|share|proportion|average|increase|decrease|growth|cost|costs|"
+                             r"value|level|number))\s+of\s*$")
 _YEAR_RE = re.compile(r"\b(?:in|by|during|since|as of|for|of)\s+((?:19|20)\d\d)\b|\b((?:19|20)\d\d)\b")
 
 
@@ -124,8 +125,9 @@ _EVENT_NAME_RE = re.compile(
     r"MEETING|DIALOGUE|CONFERENCE|SUMMIT|FORUM|CONSULTATIONS?|SESSION|WORKSHOP|SEMINAR|SYMPOSIUM)"
     r"(?:\s+\([^)]{1,30}\))?(?:\s+(?:on|of|for)\s+(?:(?:[A-Z][\w’'-]*|and|the|of|in|on)\s*)+)?")
 _CAPS_RE = re.compile(r"[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,2}")
-# a date that is a deadline or a document's dateline, not a meeting: "submitted … on or before midnight 22 September
-# 2023", "Brussels, 24 September 2008 (07.10) (OR. fr)"
+# a date that is a deadline, an incident or a document's dateline, not a meeting: "submitted … on or before midnight
+# 22 September 2023", "Russia’s invasion of Ukraine on the 24 February 2022", "Brussels, 24 September 2008 (07.10)
+# (OR. fr)"
 _DEADLINE_RE = re.compile(r"\b(?:on or before|no later than|deadline|due (?:on|by)|submitted by|until|invasion|attack)\b"
                           r"[^.;]{0,40}$", re.I)
 _DATELINE_AFTER_RE = re.compile(r"\s*\((?:\d{2}\.\d{2}|OR\.)")
@@ -143,7 +145,8 @@ def clean_event_name(name: str) -> str:
     name = re.sub(r"^(?:[A-Z][a-z]+[A-Z]\w*&?\s+)+", "", name)  # "SocialAffairsEconomic& FIFTEENTH …"
     caps = re.match(r"^(?:[A-Z0-9&’'-]{2,}\s+)+(?=(?:The\s+)?[A-Z][a-z])", name)
     # a heading (three words or more, or one long word: PREFACE), not an acronym before the name (GFMD, UN DESA)
-    if caps and len(name) - caps.end() >= 12 and (len(caps.group().split()) >= 3 or max(map(len, caps.group().split())) >= 7):
+    heading = caps.group().split() if caps else []
+    if caps and len(name) - caps.end() >= 12 and (len(heading) >= 3 or max(map(len, heading)) >= 7):
         name = name[caps.end():]
     name = re.sub(r"^(?:(?:on|of|and|for|in|at)\s+)+(?:the\s+)?(?=\S)", "", name)
     name = re.sub(r"^(?:The\s+)?Report of the\s+(?=[A-Z])", "", name)
@@ -244,7 +247,8 @@ def extract_events(text: str, places: dict[str, str | None], section_title: str 
                 (_ITEM_START_RE.match(previous) and len(previous) <= 300)
                 or (4 <= len(previous) <= 80 and not previous.rstrip().endswith((".", ":", ";", ","))
                     and not _DATE_RANGE_RE.search(previous))):  # a title line: "Middle-East and North Africa (MENA)"
-            name = _ITEM_START_RE.sub("", previous).strip(" ,(–-")  # "1. Human rights of all migrants, …" / "Geneva, 8-9 May 2017"
+            # "1. Human rights of all migrants, …" then "Geneva, 8-9 May 2017"
+            name = _ITEM_START_RE.sub("", previous).strip(" ,(–-")
         elif section_title and place and _EVENT_WORDS.search(section_title):
             name = section_title  # not "2.2. External factors affecting …" for the date of a war
         else:
