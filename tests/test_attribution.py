@@ -280,6 +280,12 @@ def test_seed_passages_are_attributed(shared_corpus):
     assert {m["code"] for m in c.mentions(after["id"]) if m["kind"] == "country"} == {"MAR"}
     eca = _passage(c, "001_", "(a) Collect and exchange evidence")
     assert [(x["actor"], x["method"]) for x in c.claims(eca["id"])] == [("ECA", "section")]
+    # the profile lists the meetings held in the country; seed 001's thematic sessions are events with their names
+    events = c.profile("MAR")["events"]
+    assert [(e["name"], e["start_date"], e["place"]) for e in events] == [
+        ("Intergovernmental Conference", "2018-12-11", "Marrakech")]
+    names = {e["name"] for e in c.profile("AUT")["events"]}
+    assert any(n.startswith("Smuggling of migrants, trafficking in persons") for n in names)
 
 
 @needs_shared

@@ -600,6 +600,12 @@ def profile(ref: str = typer.Argument(..., help="Country (ISO3 or name, e.g. MAR
         for f in prof["figures"][:10]:
             out.print(f"  {escape(f['text'])}" + (f" ({f['year']})" if f["year"] else "")
                       + f" [dim]{escape(f['document'])}{' p.' + str(f['page']) if f['page'] else ''}[/dim]")
+    if prof.get("events"):
+        out.print("[bold]events[/bold] (held there, or where it spoke)")
+        for e in prof["events"][:10]:
+            when = e["start_date"] + (f" – {e['end_date']}" if e["end_date"] else "")
+            out.print(f"  {escape(e['name'])} · {when}" + (f" · {escape(e['place'])}" if e["place"] else "")
+                      + f" [dim]{escape(e['document'])}[/dim]")
     if prof["passages"]:
         out.print("[bold]passages[/bold]")
         for p in prof["passages"]:

@@ -1187,7 +1187,8 @@ class SQLiteStore:
         return [dict(r) for r in self.db.execute(sql, ((actor_type,) * 2 if actor_type else ()) + (limit,))]
 
     def profile_rows(self, code: str, kind: str) -> dict[str, Any]:
-        """Passages said by ``code`` (claims) and about it (mentions of that kind), with labels and figures."""
+        """Passages said by ``code`` (claims) and about it (mentions of that kind), with labels, figures and events
+        (held in the country, or with passages it speaks in)."""
         one = lambda sql, *a: self.db.execute(sql, a).fetchone()  # noqa: E731
         # passages said by it: its own claims, and every passage of a document it is the speaker of
         said = ("SELECT passage_id, doc_id FROM claims WHERE actor = ? UNION SELECT p.id, p.doc_id FROM doc_claims dc "
@@ -1208,6 +1209,14 @@ class SQLiteStore:
                WHERE f.passage_id IN (SELECT passage_id FROM ({said})
                                       UNION SELECT passage_id FROM mentions WHERE kind = ? AND code = ?)
                ORDER BY f.rowid LIMIT 30""", (code, code, kind, code))]
+        # meetings held in the country, and meetings whose passages it speaks in
+        events = [dict(r) for r in self.db.execute(
+            f"""SELECT e.id, e.passage_id, e.name, e.start_date, e.end_date, e.place, e.country, d.name AS document
+               FROM events e
+               JOIN documents d ON d.id = e.doc_id
+               WHERE e.country = ? OR e.id IN (SELECT ep.event_id FROM event_passages ep
+                                                WHERE ep.passage_id IN (SELECT passage_id FROM ({said})))
+               ORDER BY e.start_date, e.name LIMIT 30""", (code, code, code))]
         # examples: passages attributed to it by their own words (not only by whose file they are in), or naming it
         passages = [dict(r) for r in self.db.execute(
             """SELECT p.id, p.text, p.page, p.section, p.label, p.kind, d.name AS document, d.year AS year,
@@ -1219,7 +1228,7 @@ class SQLiteStore:
                ORDER BY said_by DESC, d.year DESC, p.rowid LIMIT 10""", (code, code, code, kind, code))]
         return {"by": {"passages": by[0], "documents": by[1], "years": [by[2], by[3]]},
                 "about": {"passages": about[0], "documents": about[1]}, "labels": labels, "figures": figures,
-                "passages": passages}
+                "events": events, "passages": passages}
 
     def doc_vectors(self, model: str) -> dict[str, tuple[str, bytes]]:
         return {r[0]: (r[1], r[2]) for r in self.db.execute("SELECT doc_id, sha256, vec FROM doc_vectors WHERE model = ?",
