@@ -365,13 +365,15 @@ _AS_IN_DOC_RE = re.compile(r"\b[Aa]s (?:recommended|stated|required|set out|outl
 _AFTER_VERBS = (r"said|stated|noted|stressed|added|argued|observed|emphasi[sz]ed|explained|warned|cautioned|recalled|"
                 r"pointed out|insisted|concluded|underlined|underscored|highlighted|maintained|suggested|asserted|"
                 r"affirmed|reiterated|remarked|declared|believed|reported|confirmed|recommended")
-_SPEAKER_AFTER_RE = re.compile(rf",\s+(?:as\s+)?(?P<subj>[^,;:“”\"]{{2,120}}?)\s+(?:also\s+|further\s+)?(?:{_AFTER_VERBS})[.!]?[”\"]?$")
+_SPEAKER_AFTER_RE = re.compile(rf",\s+(?:as\s+)?(?P<subj>[^,;:“”\"]{{2,120}}?)\s+(?:also\s+|further\s+)?"
+                               rf"(?:{_AFTER_VERBS})[.!]?[”\"]?$")
 _SPEAKER_INVERTED_RE = re.compile(rf",\s+(?:{_AFTER_VERBS})\s+(?P<subj>[^,;:“”\"]{{2,120}}?)[.!]?[”\"]?$")
-_SPEAKER_BETWEEN_RE = re.compile(rf"^[^,;:]{{3,200}}?,\s+(?P<subj>[^,;:“”\"]{{2,100}}?)\s+(?:{_AFTER_VERBS}),\s+(?=[a-z])")
+_SPEAKER_BETWEEN_RE = re.compile(rf"^[^,;:]{{3,200}}?,\s+(?P<subj>[^,;:“”\"]{{2,100}}?)\s+(?:{_AFTER_VERBS}),"
+                                 rf"\s+(?=[a-z])")
 # "In the view of ILO, …", "As stated by the European Union, …"
-_VIEW_OF_RE = re.compile(r"^(?:(?:In the (?:view|opinion|assessment|words) of|As (?:stated|said|noted|stressed|emphasi[sz]ed|"
-                         r"highlighted|pointed out|underlined|recalled|mentioned|explained|argued) by) (?P<subj>[^,;:]{2,100})"
-                         r"|As (?P<putter>[^,;:]{2,100}?) (?:put|puts) it),\s+")
+_VIEW_OF_RE = re.compile(r"^(?:(?:In the (?:view|opinion|assessment|words) of|As (?:stated|said|noted|stressed|"
+                         r"emphasi[sz]ed|highlighted|pointed out|underlined|recalled|mentioned|explained|argued) by) "
+                         r"(?P<subj>[^,;:]{2,100})|As (?P<putter>[^,;:]{2,100}?) (?:put|puts) it),\s+")
 _ACCORDING_RE = re.compile(r"\b[Aa]ccording to (?:the )?(?![^,.;]{1,80}\b(?:data|figures|statistics|estimates)\s*(?:,|\.?$))"
                            r"(?!(?:[\w-]+ ){0,2}(?:data|figures|statistics|estimates|numbers) (?:from|of|by)\b)"
                            r"([A-Za-z][^,.;]{1,80})(?:,|\.?$)")  # "according to World Bank data": a source, not a claim
