@@ -286,6 +286,10 @@ def test_seed_passages_are_attributed(shared_corpus):
         ("Intergovernmental Conference", "2018-12-11", "Marrakech")]
     names = {e["name"] for e in c.profile("AUT")["events"]}
     assert any(n.startswith("Smuggling of migrants, trafficking in persons") for n in names)
+    # the statements from the floor of thematic session 2 report on that session
+    drivers = next(e for e in c.events(canada["doc_id"]) if e["name"].startswith("Addressing drivers of migration"))
+    hits = c.search("research", event=[drivers["id"]])
+    assert canada["id"] in {h.passage_id for h in hits}
 
 
 @needs_shared
@@ -687,6 +691,16 @@ def test_events_are_cleaned_merged_and_not_deadlines():
         ("b", "The Fifteenth Coordination Meeting on International Migration was held in New York from 16 to 17 "
               "February 2017."),
         ("c", "The annual GFMD summit, held in Berlin from 28 to 30 June 2017, …")) for e in extract_events(text, places)]
+    from evimap.attribute.figures import link_session_blocks
+
+    session = extract_events("2. Addressing drivers of migration, including climate change New York, 22-23 May 2017",
+                             places)
+    assert session[0].item == "2"
+    slides = [("h", "Thematic session 2: Drivers of migration"), ("s", "Statements from the floor:"),
+              ("b", "– Develop accurate migration profiles"), ("q", "Canada: “… more research …”"),
+              ("t", "Four (five) United Nations Regional Commissions"), ("r", "ECA: “…”")]
+    assert [pid for pid, _ in link_session_blocks(slides, [("i", session[0])])] == ["h", "s", "b", "q"]
+    assert link_session_blocks([("h", "Thematic session 2: Human rights")], [("i", session[0])]) == []
     merged = merge_events(found)
     assert [(pid, e.name, e.start_date, e.place) for pid, e in merged] == [
         ("a", "The Fifteenth Coordination Meeting on International Migration", "2017-02-16", "New York"),

@@ -14,7 +14,7 @@ from typing import Any
 
 from .actors import ActorFinder, Claim, Person, learn_abbreviations
 from ..enrich.metadata import extract_symbols
-from .figures import Event, Figure, extract_events, extract_figures, extract_indicators, merge_events
+from .figures import Event, Figure, extract_events, extract_figures, extract_indicators, link_session_blocks, merge_events
 from .gazetteer import ACTOR_TYPES, COLLECTIVE, Gazetteer, Overlay, gazetteer
 
 __all__ = ["ACTOR_TYPES", "ATTRIBUTION_VERSION", "field_of", "Attribution", "Claim", "Event", "Figure", "Gazetteer", "Person", "attribute_document",
@@ -147,6 +147,7 @@ def attribute_document(name: str, passages: list[Any], text: str = "") -> Attrib
                     out.events.append((pid, ev))
     out.people = finder.found_people
     out.events = merge_events(out.events)
+    out.events += link_session_blocks([(field_of(p, "id"), field_of(p, "text")) for p in passages], out.events)
     return out
 
 

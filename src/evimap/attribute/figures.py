@@ -103,6 +103,7 @@ class Event:
     place: str | None
     country: str | None
     text: str
+    item: str | None = None  # its number in a numbered list of meetings ("2. Addressing drivers …"), if any
 
 
 # day range + month + year, or month day-range, year
@@ -187,7 +188,8 @@ def merge_events(found: list[tuple[str, Event]]) -> list[tuple[str, Event]]:
         best = max((e for _, e in g), key=lambda e: _name_score(e.name))
         end = next((e.end_date for _, e in g if e.end_date), None)
         where = next(((e.place, e.country) for _, e in g if e.place), (None, None))
-        merged = Event(best.name, best.start_date, end, where[0], where[1], best.text)
+        merged = Event(best.name, best.start_date, end, where[0], where[1], best.text,
+                       next((e.item for _, e in g if e.item), None))
         out.extend((pid, merged) for pid, _ in g)
     return out
 
@@ -238,17 +240,20 @@ def extract_events(text: str, places: dict[str, str | None], section_title: str 
         if place and place in before[-60:]:
             before = before[: before.rfind(place)]
         clause = re.split(r"(?<=[.;:)])\s+(?=[A-Z])", before.rstrip(" ,(–-"))[-1]
+        item = None
         named = list(_EVENT_NAME_RE.finditer(before[-300:]))
         if named:
             name = named[-1].group().strip(" ,")
         elif (len(text) <= 220 or (_ITEM_START_RE.match(text) and len(text) - m.end() <= 40)) and len(clause) >= 4:
             name = re.sub(r"^\s*(?:\d+\.|[a-z]\)|\(\w\)|[•\-–])\s*", "", clause).strip(" ,(–-")
+            item = _item_number(text)
         elif len(clause) < 4 and place and len(text) <= 80 and (
                 (_ITEM_START_RE.match(previous) and len(previous) <= 300)
                 or (4 <= len(previous) <= 80 and not previous.rstrip().endswith((".", ":", ";", ","))
                     and not _DATE_RANGE_RE.search(previous))):  # a title line: "Middle-East and North Africa (MENA)"
             # "1. Human rights of all migrants, …" then "Geneva, 8-9 May 2017"
             name = _ITEM_START_RE.sub("", previous).strip(" ,(–-")
+            item = _item_number(previous)
         elif section_title and place and _EVENT_WORDS.search(section_title):
             name = section_title  # not "2.2. External factors affecting …" for the date of a war
         else:
@@ -262,5 +267,49 @@ def extract_events(text: str, places: dict[str, str | None], section_title: str 
             continue
         if _DOCUMENT_NAME_RE.search(name) and not _EVENT_WORDS.search(name):
             continue
-        out.append(Event(name, start, end, place, country, text[max(0, m.start() - 60): m.end() + 40].strip()))
+        out.append(Event(name, start, end, place, country, text[max(0, m.start() - 60): m.end() + 40].strip(), item))
     return out
+
+
+def _item_number(text: str) -> str | None:
+    m = re.match(r"^\s*(\d{1,2})\.\s", text)
+    return m.group(1) if m else None
+
+
+# a slide or section header naming one meeting of a numbered list: "Thematic session 2: Drivers of migration"
+_SESSION_HEADER_RE = re.compile(r"^(?:Informal\s+)?[Tt]hematic\s+[Ss]ession\s+(?P<n>\d{1,2})\s*[:.–-]\s*(?P<title>[^.;]{3,80})")
+_BULLET_RE = re.compile(r"^\s*(?:[●▪◦•\-–*]|\d{1,2}[.)]|[a-z][.)]|\([a-z0-9]{1,3}\))\s*")
+_COMMON_WORDS = {"migration", "migrants", "migrant", "including", "international", "with", "from", "their", "other"}
+
+
+def _content_words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z]{4,}", text.lower()) if w not in _COMMON_WORDS}
+
+
+def link_session_blocks(passages: list[tuple[str, str]], found: list[tuple[str, Event]]) -> list[tuple[str, Event]]:
+    """Passages reporting on a numbered meeting: after a header *Thematic session N: title* naming the N-th item of a
+    list of meetings (sharing a content word with its name: *Drivers of migration* / *2. Addressing drivers of
+    migration, …*), every passage up to the next title line — a short line without final punctuation that is not
+    that header again nor a list item — is linked to the meeting (seed 001: the co-facilitators' summaries and the statements from
+    the floor of each session). ``passages``: (id, text) in document order. Returns the extra (passage id, event)
+    pairs."""
+    numbered = {}
+    for _, ev in found:
+        if ev.item and ev.item not in numbered:
+            numbered[ev.item] = ev
+    if not numbered:
+        return []
+    extra: list[tuple[str, Event]] = []
+    current: Event | None = None
+    for pid, text in passages:
+        h = _SESSION_HEADER_RE.match(text)
+        if h:
+            ev = numbered.get(h.group("n"))
+            title = re.split(r"(?<=[a-z])(?=[A-Z])", h.group("title"))[0]  # "…migrationStatements from the floor:"
+            current = ev if ev is not None and _content_words(title) & _content_words(ev.name) else None
+        elif (current is not None and len(text) <= 80 and not text.rstrip().endswith((".", ":", ";", ",", "”", '"'))
+              and not _BULLET_RE.match(text)):
+            current = None  # the next slide or section: "Four (five) United Nations Regional Commissions"
+        if current is not None:
+            extra.append((pid, current))
+    return extra
