@@ -155,7 +155,8 @@ def clean_event_name(name: str) -> str:
     return name.strip(" ,;:")
 
 
-_ORDINAL_WORD_RE = re.compile(r"\b(?:\d{1,2}(?:st|nd|rd|th)|(?:First|Second|Third|Fourth|Fifth|Sixth|Seventh|Eighth|Ninth|"
+_ORDINAL_WORD_RE = re.compile(r"\b(?:\d{1,2}(?:st|nd|rd|th)|(?:First|Second|Third|Fourth|Fifth|Sixth|Seventh|Eighth|"
+                              r"Ninth|"
                               r"Tenth|Eleventh|Twelfth|Thirteenth|Fourteenth|Fifteenth|Sixteenth|Seventeenth|"
                               r"Eighteenth|Nineteenth|Twentieth)\b)", re.I)
 
@@ -277,7 +278,8 @@ def _item_number(text: str) -> str | None:
 
 
 # a slide or section header naming one meeting of a numbered list: "Thematic session 2: Drivers of migration"
-_SESSION_HEADER_RE = re.compile(r"^(?:Informal\s+)?[Tt]hematic\s+[Ss]ession\s+(?P<n>\d{1,2})\s*[:.–-]\s*(?P<title>[^.;]{3,80})")
+_SESSION_HEADER_RE = re.compile(r"^(?:Informal\s+)?[Tt]hematic\s+[Ss]ession\s+(?P<n>\d{1,2})\s*[:.–-]\s*"
+                                r"(?P<title>[^.;]{3,80})")
 _BULLET_RE = re.compile(r"^\s*(?:[●▪◦•\-–*]|\d{1,2}[.)]|[a-z][.)]|\([a-z0-9]{1,3}\))\s*")
 _COMMON_WORDS = {"migration", "migrants", "migrant", "including", "international", "with", "from", "their", "other"}
 
@@ -290,8 +292,8 @@ def link_session_blocks(passages: list[tuple[str, str]], found: list[tuple[str, 
     """Passages reporting on a numbered meeting: after a header *Thematic session N: title* naming the N-th item of a
     list of meetings (sharing a content word with its name: *Drivers of migration* / *2. Addressing drivers of
     migration, …*), every passage up to the next title line — a short line without final punctuation that is not
-    that header again nor a list item — is linked to the meeting (seed 001: the co-facilitators' summaries and the statements from
-    the floor of each session). ``passages``: (id, text) in document order. Returns the extra (passage id, event)
+    that header again nor a list item — is linked to the meeting (seed 001: the co-facilitators' summaries and the
+    statements from the floor of each session). ``passages``: (id, text) in document order. Returns the extra (passage id, event)
     pairs."""
     numbered = {}
     for _, ev in found:
