@@ -156,8 +156,7 @@ def clean_event_name(name: str) -> str:
 
 
 _ORDINAL_WORD_RE = re.compile(r"\b(?:\d{1,2}(?:st|nd|rd|th)|(?:First|Second|Third|Fourth|Fifth|Sixth|Seventh|Eighth|"
-                              r"Ninth|"
-                              r"Tenth|Eleventh|Twelfth|Thirteenth|Fourteenth|Fifteenth|Sixteenth|Seventeenth|"
+                              r"Ninth|Tenth|Eleventh|Twelfth|Thirteenth|Fourteenth|Fifteenth|Sixteenth|Seventeenth|"
                               r"Eighteenth|Nineteenth|Twentieth)\b)", re.I)
 
 
