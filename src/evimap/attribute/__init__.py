@@ -117,10 +117,10 @@ def attribute_document(name: str, passages: list[Any], text: str = "") -> Attrib
         texts = [field_of(p, "text") for p in passages] + (_list_sections(text) if text else [])
         overlay, out.abbreviations = learn_abbreviations(texts, gaz)
     finder = ActorFinder(gaz, overlay)
-    previous = ""
+    last_text = ""
     for p in passages:
         pid, ptext, kind = field_of(p, "id"), field_of(p, "text"), field_of(p, "kind")
-        previous, before = ptext, previous  # the passage before this one, for an event's name
+        prev_text, last_text = last_text, ptext  # the passage before this one, for an event's name
         matches = gaz.find(ptext, overlay)
         for m in matches:
             e = m.entry
@@ -143,7 +143,7 @@ def attribute_document(name: str, passages: list[Any], text: str = "") -> Attrib
                 for sym in extract_symbols(ptext):
                     out.mentions.append((pid, "symbol", sym, sym, ptext.find(sym)))
             if speaker is None:
-                for ev in extract_events(ptext, gaz.places, field_of(p, "section_title") or "", before):
+                for ev in extract_events(ptext, gaz.places, field_of(p, "section_title") or "", prev_text):
                     out.events.append((pid, ev))
     out.people = finder.found_people
     out.events = merge_events(out.events)

@@ -982,11 +982,13 @@ class ActorFinder:
                     # co-facilitators, presented" (every part must be one; "IOM and its partners stressed" gives none)
                     subj = re.sub(r",\s*as (?:the )?[^,]{2,40},?\s*$", "", sm.group("subj").strip())
                     parts = re.split(r",\s*(?:and\s+)?|\s+(?:and|as well as)\s+", re.sub(r"^(?:[Bb]oth)\s+", "", subj))
+                    state = self.last_person, self.unplaced_speaker
                     both = [self._resolve_subject(part, pid, before) for part in parts] if 2 <= len(parts) <= 6 else []
                     if both and all(both):
                         for actor, person in both:
                             add(actor, "speech", sentence[: sm.end()], person)
                         continue
+                    self.last_person, self.unplaced_speaker = state  # a part that is no speaker changes no turn
                 # a second clause with its own speaker: "Several speakers called for …, while some delegates
                 # cautioned against …"
                 # v7: and a clause after a colon or semicolon ("… was voiced: one IOM staff member interviewed said")
