@@ -6,6 +6,7 @@ scored on gcm-dev.jsonl, which it never saw. gcm-test.jsonl is not read.
     python benchmarks/data/gcm-src/make_train.py --strict && cp benchmarks/data/gcm-train.jsonl /tmp/strict.jsonl
     python benchmarks/data/gcm-src/make_train.py           # back to the shipped first reading
     python benchmarks/data/gcm-src/dev_eval.py benchmarks/data/gcm-train.jsonl /tmp/strict.jsonl
+    python benchmarks/data/gcm-src/dev_eval.py --model transformer FILE ...   # over the full transformer
 """
 
 from __future__ import annotations
@@ -30,10 +31,15 @@ from evimap.map.engine import Mapper  # noqa: E402
 
 def main() -> None:
     fw = frameworks.load("gcm")
-    emb = get_embedder("static")
+    args = sys.argv[1:]
+    model = "static"
+    if "--model" in args:
+        model = args.pop(args.index("--model") + 1)
+        args.remove("--model")
+    emb = get_embedder(model)
     codes, base = T.gcm_training_base(fw)
     dev = M.load("gcm-dev.jsonl")
-    for name in sys.argv[1:]:
+    for name in args:
         train = [(r["text"], r["labels"]) for r in map(json.loads, open(name, encoding="utf-8"))]
         printed = io.StringIO()
         with contextlib.redirect_stdout(printed):

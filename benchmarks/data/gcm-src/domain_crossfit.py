@@ -6,6 +6,7 @@ optimistic). Never reads gcm-test.jsonl.
     python benchmarks/data/gcm-src/domain_crossfit.py
     python benchmarks/data/gcm-src/domain_crossfit.py --train /tmp/strict.jsonl   # another reading of the training
     (make_train.py --strict, then copy gcm-train.jsonl away and run make_train.py again to restore the shipped one)
+    python benchmarks/data/gcm-src/domain_crossfit.py --model transformer          # over the full transformer
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ DATA = ROOT / "benchmarks" / "data"
 
 def main() -> None:
     fw = frameworks.load("gcm")
-    emb = get_embedder("static")
+    emb = get_embedder(sys.argv[sys.argv.index("--model") + 1] if "--model" in sys.argv else "static")
     _, base = T.gcm_training_base(fw)
     train = sys.argv[sys.argv.index("--train") + 1] if "--train" in sys.argv else DATA / "gcm-train.jsonl"
     rows = [json.loads(line) for line in open(train, encoding="utf-8")]
