@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 from evimap.cli import app
 from evimap.errors import EvimapError
 from evimap.report import coverage_map, document_profile, similar_documents, synthesis
+from evimap.report.base import counted
 
 
 @pytest.fixture(scope="module")
@@ -35,6 +36,16 @@ def test_map_cells_count_each_passage_once_and_gaps_name_silent_groups(mapped_co
     d = json.loads(m.to_json())
     assert d["provenance"]["frameworks"][0]["id"] == "gcm" and d["provenance"]["evimap_version"]
     assert "threshold" in d["provenance"]["frameworks"][0]
+
+
+def test_counts_in_prose_agree_with_their_nouns(mapped_corpus):
+    assert (counted(1, "passage"), counted(0, "document"), counted(1204, "source")) == (
+        "1 passage", "0 documents", "1,204 sources")
+    md = coverage_map(mapped_corpus, "gcm", "document").to_markdown()
+    gap_lines = [line for line in md.splitlines() if line.startswith("- **")]
+    assert gap_lines
+    assert not any(bad in line for line in gap_lines for bad in (" 1 passages", " 1 documents", " 1 groups"))
+    assert all(" in 0 documents" in line or " document" in line for line in gap_lines)
 
 
 def test_xlsx_counts_equal_json_counts(iom_map, tmp_path):

@@ -147,7 +147,10 @@ def test_synthesis_page_and_downloads(client):
 
 def test_profiles(client):
     r = client.get("/profiles/CAN")
-    assert r.status_code == 200 and "Canada" in r.text and "passages naming it" in r.text
+    assert r.status_code == 200 and "Canada" in r.text
+    named = re.search(r"<b>([\d,]+)</b> (passages?) naming it, in ([\d,]+) (documents?)", r.text)
+    assert named, "profile page lists the passages naming the actor"
+    assert (named[2] == "passage") == (named[1] == "1") and (named[4] == "document") == (named[3] == "1")
     assert client.get("/profiles", params={"ref": "Canada"}, follow_redirects=False).status_code == 303
     assert client.get("/profiles/Atlantis").status_code in (400, 404)
 

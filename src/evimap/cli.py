@@ -583,10 +583,12 @@ def profile(ref: str = typer.Argument(..., help="Country (ISO3 or name, e.g. MAR
         return
     where = f" · {prof.get('region') or ''} / {prof.get('subregion') or ''}" if prof["kind"] == "country" else ""
     out.print(f"[bold]{escape(prof['name'])}[/bold] ({prof['code']}, {prof['actor_type']}{where})")
+    from .report.base import counted
+
     by, about = prof["by"], prof["about"]
     years = f", {by['years'][0]}–{by['years'][1]}" if by["years"][0] else ""
-    out.print(f"said by it: {by['passages']:,} passages in {by['documents']:,} documents{years}")
-    out.print(f"about it (named): {about['passages']:,} passages in {about['documents']:,} documents")
+    out.print(f"said by it: {counted(by['passages'], 'passage')} in {counted(by['documents'], 'document')}{years}")
+    out.print(f"about it (named): {counted(about['passages'], 'passage')} in {counted(about['documents'], 'document')}")
     frameworks: dict[str, list[dict[str, Any]]] = {}
     for row in prof["labels"]:
         frameworks.setdefault(row["framework"], []).append(row)

@@ -118,6 +118,11 @@ def esc(s: Any) -> str:
     return html.escape("" if s is None else str(s))
 
 
+def counted(n: int, noun: str) -> str:
+    """``n`` and ``noun``, the noun in the plural unless n is 1: *1 passage*, *3 passages*, *1,204 documents*."""
+    return f"{n:,} {noun}" + ("" if n == 1 else "s")
+
+
 def md_cell(s: Any) -> str:
     return ("" if s is None else str(s)).replace("|", "\\|").replace("\n", " ")
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import EvimapError
-from .base import HTML_HEAD, Provenance, Report, esc, md_cell, require_mapped, xml_safe
+from .base import HTML_HEAD, Provenance, Report, counted, esc, md_cell, require_mapped, xml_safe
 
 
 def _said(column: str) -> str:
@@ -126,12 +126,13 @@ class CoverageMap(Report):
                 f" | {tot.get(c['code'], Cell()).passages} |")
         lines += ["", "## Gaps", ""]
         if not self.gaps:
-            lines.append(f"Every category has at least {self.weak} passages.")
+            lines.append(f"Every category has at least {counted(self.weak, 'passage')}.")
         for gp in self.gaps:
             silent = ", ".join(gp["silent_groups"][:10]) + (" …" if len(gp["silent_groups"]) > 10 else "")
-            lines.append(f"- **{gp['code']}** {gp['title']} — {gp['status']}: {gp['passages']} passages in "
-                         f"{gp['documents']} documents; silent: {len(gp['silent_groups'])} of {len(self.groups)} "
-                         f"groups" + (f" ({silent})" if silent else ""))
+            lines.append(f"- **{gp['code']}** {gp['title']} — {gp['status']}: "
+                         f"{counted(gp['passages'], 'passage')} in "
+                         f"{counted(gp['documents'], 'document')}; silent: {len(gp['silent_groups'])} of "
+                         f"{counted(len(self.groups), 'group')}" + (f" ({silent})" if silent else ""))
         lines += ["", f"*{self.provenance.line()}*", ""]
         return "\n".join(lines)
 
@@ -149,7 +150,8 @@ class CoverageMap(Report):
                            f'{f"{x.passages} ({x.documents})" if x else "·"}</td>')
             rows.append(f"<tr><td>{esc(c['code'])} {esc(c['title'][:70])}</td>{''.join(tds)}"
                         f"<td>{tot.get(c['code'], Cell()).passages}</td></tr>")
-        gaps = "".join(f"<li><b>{esc(g['code'])}</b> {esc(g['title'])} — {esc(g['status'])}: {g['passages']} passages; "
+        gaps = "".join(f"<li><b>{esc(g['code'])}</b> {esc(g['title'])} — {esc(g['status'])}: "
+                       f"{counted(g['passages'], 'passage')}; "
                        f"silent groups: {len(g['silent_groups'])}</li>" for g in self.gaps)
         return (HTML_HEAD.format(title=esc(self._title())) + f"<h1>{esc(self._title())}</h1>"
                 "<p>Cells: passages (distinct documents).</p><table><tr><th>category</th>"

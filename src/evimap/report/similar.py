@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import EvimapError
-from .base import HTML_HEAD, Provenance, Report, citation, esc, framework_info, md_cell
+from .base import HTML_HEAD, Provenance, Report, citation, counted, esc, framework_info, md_cell
 
 SAMPLE_PASSAGES = 40
 # Document vectors computed for read-only stores, per (store path, model): {doc id: (sha256, vector bytes)}
@@ -101,7 +101,7 @@ class DocumentProfile(Report):
     def to_markdown(self) -> str:
         d = self.document
         out = [f"# {self._title()}", "", f"Format {d['format']}, year {d['year']}, language {d['language']}, "
-               f"{self.n_passages} passages.", ""]
+               f"{counted(self.n_passages, 'passage')}.", ""]
         for fw, rows in self.profiles.items():
             out += [f"## {self._fw_names.get(fw, fw)}", "", "| code | category | passages | share | max score |",
                     "|---|---|---:|---:|---:|"]

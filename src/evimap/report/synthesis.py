@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from ..frameworks.rules import _WORD, stem
-from .base import HTML_HEAD, Provenance, Report, citation, esc, framework_info, require_mapped, xml_safe
+from .base import HTML_HEAD, Provenance, Report, citation, counted, esc, framework_info, require_mapped, xml_safe
 from .coverage import parse_theme, group_sql
 
 RECOMMENDATION = re.compile(
@@ -77,14 +77,16 @@ class Synthesis(Report):
         return f"Thematic synthesis — {self.theme['title']}"
 
     def _intro(self) -> str:
-        return (f"{self.n_passages} passages in the store address this theme ({self.theme['framework']}:"
-                f"{self.theme['code']}); {self.n_collapsed} near-duplicates were collapsed. Quotes are verbatim; "
+        address = "addresses" if self.n_passages == 1 else "address"
+        were = "was" if self.n_collapsed == 1 else "were"
+        return (f"{counted(self.n_passages, 'passage')} in the store {address} this theme ({self.theme['framework']}:"
+                f"{self.theme['code']}); {counted(self.n_collapsed, 'near-duplicate')} {were} collapsed. Quotes are verbatim; "
                 f"grouped by {self.by}, strongest first.")
 
     def to_markdown(self) -> str:
         out = [f"# {self._title()}", "", self._intro(), ""]
         for g in self.groups:
-            out += [f"## {g['name']}", "", f"{g['passages']} passages; {len(g['quotes'])} quoted.", ""]
+            out += [f"## {g['name']}", "", f"{counted(g['passages'], 'passage')}; {len(g['quotes'])} quoted.", ""]
             for q in g["quotes"]:
                 out.append(f'<a id="{q.qid}"></a>')
                 out += ["> " + line for line in q.passage["text"].splitlines() if line.strip()]
@@ -96,7 +98,8 @@ class Synthesis(Report):
             out.append("No recommendation-like passages were found for this theme.")
         for i, c in enumerate(self.clusters, 1):
             links = ", ".join(f"[{m}](#{m})" if m in self._shown() else m for m in c["members"][:12])
-            out += [f"{i}. **{' · '.join(c['terms'])}** — {c['passages']} passages from {c['sources']} sources: {links}"]
+            out += [f"{i}. **{' · '.join(c['terms'])}** — {counted(c['passages'], 'passage')} from "
+                    f"{counted(c['sources'], 'source')}: {links}"]
             for q in c["quotes"]:
                 out += [f"   > {q.passage['text']}", f"   > — *{q.cite}*", ""]
         out += ["", f"*{self.provenance.line()}*", ""]
@@ -108,7 +111,8 @@ class Synthesis(Report):
     def to_html(self) -> str:
         parts = [HTML_HEAD.format(title=esc(self._title())), f"<h1>{esc(self._title())}</h1><p>{esc(self._intro())}</p>"]
         for g in self.groups:
-            parts.append(f"<h2>{esc(g['name'])}</h2><p>{g['passages']} passages; {len(g['quotes'])} quoted.</p>")
+            parts.append(f"<h2>{esc(g['name'])}</h2><p>{counted(g['passages'], 'passage')}; "
+                         f"{len(g['quotes'])} quoted.</p>")
             for q in g["quotes"]:
                 extra = (f" · {esc(', '.join(q.codes))}" if q.codes else "") + \
                         (f" · also in: {esc('; '.join(q.also_in))}" if q.also_in else "")
@@ -120,8 +124,8 @@ class Synthesis(Report):
             links = ", ".join(f'<a href="#{m}">{m}</a>' if m in shown else m for m in c["members"][:12])
             quotes = "".join(f'<blockquote>{esc(q.passage["text"])}<div class="cite">— {esc(q.cite)}</div></blockquote>'
                              for q in c["quotes"])
-            parts.append(f"<li><b>{esc(' · '.join(c['terms']))}</b> — {c['passages']} passages from {c['sources']} "
-                         f"sources: {links}{quotes}</li>")
+            parts.append(f"<li><b>{esc(' · '.join(c['terms']))}</b> — {counted(c['passages'], 'passage')} from "
+                         f"{counted(c['sources'], 'source')}: {links}{quotes}</li>")
         parts.append(f'</ol><p class="prov">{esc(self.provenance.line())}</p></body></html>\n')
         return "".join(parts)
 
@@ -143,8 +147,9 @@ class Synthesis(Report):
                 run.font.size = Pt(9)
         doc.add_heading("Recurring recommendations", 1)
         for c in self.clusters:
-            doc.add_paragraph(f"{' · '.join(c['terms'])} — {c['passages']} passages from {c['sources']} sources "
-                              f"({', '.join(c['members'][:12])})", style="List Number")
+            doc.add_paragraph(f"{' · '.join(c['terms'])} — {counted(c['passages'], 'passage')} from "
+                              f"{counted(c['sources'], 'source')} ({', '.join(c['members'][:12])})",
+                              style="List Number")
             for q in c["quotes"]:
                 doc.add_paragraph(xml_safe(q.passage["text"]), style="Quote")
                 doc.add_paragraph().add_run(xml_safe(f"— {q.cite}")).italic = True

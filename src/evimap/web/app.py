@@ -40,6 +40,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from .. import __version__
 from ..corpus import Corpus
 from ..errors import EvimapError, NotFoundError
+from ..report.base import counted
 from ..report.coverage import map_categories
 from ..search.query import cite_passage
 from ..settings import Settings
@@ -192,6 +193,7 @@ def create_app(store: str | WebConfig, token: str | None = None, **options: Any)
 
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.filters["highlight"] = render.highlight
+    templates.env.filters["counted"] = counted
     templates.env.globals.update(version=__version__, writable=bool(config.token), facet_titles=render.FACET_TITLES,
                                  with_param=render.with_param, heat_class=render.heat_class)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
