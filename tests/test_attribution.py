@@ -701,6 +701,30 @@ def test_events_are_cleaned_merged_and_not_deadlines():
               ("t", "Four (five) United Nations Regional Commissions"), ("r", "ECA: “…”")]
     assert [pid for pid, _ in link_session_blocks(slides, [("i", session[0])])] == ["h", "s", "b", "q"]
     assert link_session_blocks([("h", "Thematic session 2: Human rights")], [("i", session[0])]) == []
+    # attribution version 10: weak names mended, one meeting under two spellings of its number merged
+    [e] = extract_events("Preparatory (stocktaking) meeting 4-6 December 2017, Puerto Vallarta, Jalisco, Mexico.",
+                         places)
+    assert (e.name, e.end_date, e.place) == ("Preparatory (stocktaking) meeting", "2017-12-06", "Puerto Vallarta")
+    venue = "United Nations, New York, 26 July 2017 - Four panels:"
+    assert [e.name for e in extract_events(venue, places, "", "Stakeholder Consultations")] == [
+        "Stakeholder Consultations"]
+    assert [e.name for e in extract_events(venue, places, "", "Four panels on human rights")] == ["United Nations"]
+    [e] = extract_events("[a] Organized by the Governments of Bangladesh and Switzerland (Dhaka, 28 and 29 April "
+                         "2014).", places)
+    assert (e.name, e.place) == ("Meeting organized by the Governments of Bangladesh and Switzerland", "Dhaka")
+    [e] = extract_events("Consultations in Türkiye took place between 4 and 8 March 2024 and were conducted by the "
+                         "evaluator.", places)
+    assert (e.name, e.start_date, e.end_date) == ("Consultations in Türkiye", "2024-03-04", "2024-03-08")
+    sixteenth = [(pid, e) for pid, text in (
+        ("m", "Sixteenth Coordination Meeting on International Migration 15-17 February 2018"),
+        ("s", "16th Coordination Meeting on International Migration (by invitation only) Friday, 16 February 2018"),
+        ("w", "Workshop on Migration Data, 17 February 2018"),
+        ("x", "17th Coordination Meeting on International Migration, 16-17 February 2019"))
+        for e in extract_events(text, places)]
+    assert [(pid, e.name) for pid, e in merge_events(sixteenth)] == [
+        ("m", "Sixteenth Coordination Meeting on International Migration"),
+        ("s", "Sixteenth Coordination Meeting on International Migration"),
+        ("w", "Workshop on Migration Data"), ("x", "17th Coordination Meeting on International Migration")]
     merged = merge_events(found)
     assert [(pid, e.name, e.start_date, e.place) for pid, e in merged] == [
         ("a", "The Fifteenth Coordination Meeting on International Migration", "2017-02-16", "New York"),

@@ -120,7 +120,8 @@ _NOT_EVENT_DATE = re.compile(r"(?:resolutions?|decisions?|[A-Z]+/\S+|adopted|pub
                              r"[^.;]{0,25}?\b(?:of|on)\s*$", re.I)
 _EVENT_NAME_RE = re.compile(
     r"\b(?:(?:[A-Z][\w()’'-]*|on|of|and|for|the|in|\d+(?:st|nd|rd|th))\s+)*?"
-    r"(?:[A-Z][\w’'-]*\s+|(?:informal|interactive|thematic|regional|preparatory|annual|global|high-level)\s+)*"
+    r"(?:[A-Z][\w’'-]*\s+|\([a-z][\w\s-]{0,28}\)\s+|"  # "Preparatory (stocktaking) meeting"
+    r"(?:informal|interactive|thematic|regional|preparatory|annual|global|high-level)\s+)*"
     r"(?:Meeting|Dialogue|Conference|Summit|Forum|Consultations?|[Ss]ession|meeting|summit|Workshop|[Hh]earings?|"
     r"Seminar|Symposium|Retreat|[Rr]ound ?[Tt]able|[Ss]ide [Ee]vent|[Dd]ebate|"
     r"MEETING|DIALOGUE|CONFERENCE|SUMMIT|FORUM|CONSULTATIONS?|SESSION|WORKSHOP|SEMINAR|SYMPOSIUM)"
@@ -137,11 +138,18 @@ _DOCUMENT_NAME_RE = re.compile(r"\b(?:declaration|letter|note|communication|coun
                                r"position|statement|submission|contribution|input|paper|brief|memorandum)\b", re.I)
 
 
+_ORGANISED_BY_RE = re.compile(r"(?:Co-?)?(?:[Oo]rgani[sz]ed|[Hh]osted|[Cc]onvened|[Cc]haired)\s+by\s")
+# a venue, not the name of what met there: "United Nations, New York, 26 July 2017 - Four panels:"
+_VENUE_RE = re.compile(r"^(?:the\s+)?(?:United Nations|UN)(?:\s+(?:Headquarters|HQ|Office at \w+))?$|"
+                       r"^Palais des Nations$", re.I)
+
+
 def clean_event_name(name: str) -> str:
     """An event name without what the text put before it: a note marker (*[a]*, *216*), a word's broken tail or
     connecting words (*on of the 16th Coordination Meeting*), a heading in capitals before the name (*PREFACE The
     Fifteenth …*, *REPORT OF THE ANNUAL … The Fifteenth …*), a logo's glued words (*SocialAffairsEconomic&*), and
-    *Report of the* before a conference's name."""
+    *Report of the* before a conference's name. A name that only says who organised the meeting (*Organized by the
+    Governments of Bangladesh and Switzerland*) becomes *Meeting organized by …*."""
     name = re.sub(r"^(?:\[\w{1,3}\]|\(\w{1,3}\)|\d{1,3}(?:\.\d{1,2})*\.?)\s+(?=[A-Za-z])", "", name.strip())
     name = re.sub(r"^(?:[A-Z][a-z]+[A-Z]\w*&?\s+)+", "", name)  # "SocialAffairsEconomic& FIFTEENTH …"
     caps = re.match(r"^(?:[A-Z0-9&’'-]{2,}\s+)+(?=(?:The\s+)?[A-Z][a-z])", name)
@@ -152,7 +160,10 @@ def clean_event_name(name: str) -> str:
     name = re.sub(r"^(?:(?:on|of|and|for|in|at)\s+)+(?:the\s+)?(?=\S)", "", name)
     name = re.sub(r"^(?:The\s+)?Report of the\s+(?=[A-Z])", "", name)
     name = re.sub(r"(?:\s+(?:of|the|on|in|and|for|to|at))+$", "", name)  # "… in the Context of the" (cut at a line)
-    return name.strip(" ,;:")
+    name = name.strip(" ,;:")
+    if _ORGANISED_BY_RE.match(name):  # a note that only says who organised it: "Organized by the Governments of …"
+        name = "Meeting " + name[0].lower() + name[1:]
+    return name
 
 
 _ORDINAL_WORD_RE = re.compile(r"\b(?:\d{1,2}(?:st|nd|rd|th)|(?:First|Second|Third|Fourth|Fifth|Sixth|Seventh|Eighth|"
@@ -183,6 +194,7 @@ def merge_events(found: list[tuple[str, Event]]) -> list[tuple[str, Event]]:
                 break
         else:
             groups.append([(pid, ev)])
+    groups = _merge_within_range(groups)
     out = []
     for g in groups:
         best = max((e for _, e in g), key=lambda e: _name_score(e.name))
@@ -191,6 +203,40 @@ def merge_events(found: list[tuple[str, Event]]) -> list[tuple[str, Event]]:
         merged = Event(best.name, best.start_date, end, where[0], where[1], best.text,
                        next((e.item for _, e in g if e.item), None))
         out.extend((pid, merged) for pid, _ in g)
+    return out
+
+
+_ORDINALS = {w: i for i, w in enumerate(("first second third fourth fifth sixth seventh eighth ninth tenth eleventh "
+                                          "twelfth thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth "
+                                          "nineteenth twentieth").split(), 1)}
+
+
+def _name_key(name: str) -> str:
+    """A name compared across spellings: lower case, no leading *the*, ordinals as numbers (*Sixteenth* = *16th*)."""
+    key = re.sub(r"^the\s+", "", name.lower().strip())
+    key = re.sub(r"\b(\d{1,2})(?:st|nd|rd|th)\b", r"\1", key)
+    return re.sub(r"\b[a-z]+th\b|\bfirst\b|\bsecond\b|\bthird\b",
+                  lambda m: str(_ORDINALS.get(m.group(), m.group())), key)
+
+
+def _merge_within_range(groups: list[list[tuple[str, Event]]]) -> list[list[tuple[str, Event]]]:
+    """Groups of ``merge_events`` named alike (``_name_key``) whose dates fall within one another's range become one:
+    *Sixteenth Coordination Meeting …, 15-16 February 2018* and *… 16th Coordination Meeting … Friday, 16 February
+    2018* (a session of that meeting). Places must agree where both are known."""
+    out: list[list[tuple[str, Event]]] = []
+    for g in groups:
+        ev = g[0][1]
+        for h in out:
+            other = h[0][1]
+            lo, hi = other.start_date, max((e.end_date or e.start_date for _, e in h))
+            places_ = {e.place for _, e in h + g if e.place}
+            names = {_name_key(e.name) for _, e in h}
+            if (len(places_) <= 1 and any(_name_key(e.name) in names for _, e in g)
+                    and (lo <= ev.start_date <= hi or ev.start_date <= lo <= (ev.end_date or ev.start_date))):
+                h.extend(g)
+                break
+        else:
+            out.append(g)
     return out
 
 
@@ -248,9 +294,7 @@ def extract_events(text: str, places: dict[str, str | None], section_title: str 
             name = re.sub(r"^\s*(?:\d+\.|[a-z]\)|\(\w\)|[•\-–])\s*", "", clause).strip(" ,(–-")
             item = _item_number(text)
         elif len(clause) < 4 and place and len(text) <= 80 and (
-                (_ITEM_START_RE.match(previous) and len(previous) <= 300)
-                or (4 <= len(previous) <= 80 and not previous.rstrip().endswith((".", ":", ";", ","))
-                    and not _DATE_RANGE_RE.search(previous))):  # a title line: "Middle-East and North Africa (MENA)"
+                (_ITEM_START_RE.match(previous) and len(previous) <= 300) or _title_line(previous)):
             # "1. Human rights of all migrants, …" then "Geneva, 8-9 May 2017"
             name = _ITEM_START_RE.sub("", previous).strip(" ,(–-")
             item = _item_number(previous)
@@ -263,12 +307,23 @@ def extract_events(text: str, places: dict[str, str | None], section_title: str 
                 continue
             name = section_title  # a list of dates ("26 July 2017 (New York) 11 October 2017 …")
         name = clean_event_name(name)
+        if _VENUE_RE.match(name):  # where it met, not what met: the title line before, or the section's title
+            name = next((clean_event_name(t) for t in (previous, section_title)
+                         if _title_line(t) and _EVENT_WORDS.search(t)), name)
+        if place and re.fullmatch(r"[A-Za-z-]+", name) and _EVENT_WORDS.fullmatch(name):
+            name = f"{name[0].upper()}{name[1:]} in {place}"  # "Consultations in Türkiye took place between 4 and …"
         if len(name) < 4 or len(name) > 240 or not (place or _EVENT_WORDS.search(name)):
             continue
         if _DOCUMENT_NAME_RE.search(name) and not _EVENT_WORDS.search(name):
             continue
         out.append(Event(name, start, end, place, country, text[max(0, m.start() - 60): m.end() + 40].strip(), item))
     return out
+
+
+def _title_line(text: str) -> bool:
+    """A title line: short, no final punctuation, no date of its own (*Middle-East and North Africa (MENA)*)."""
+    return (4 <= len(text) <= 80 and not text.rstrip().endswith((".", ":", ";", ","))
+            and not _DATE_RANGE_RE.search(text))
 
 
 def _item_number(text: str) -> str | None:
