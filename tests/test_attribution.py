@@ -249,6 +249,15 @@ def test_figures_indicators_and_events():
     assert subjects("the already high inflation rate of 51% in 2019") == ["inflation rate"]
     assert subjects("to reach a final total of EUR 64,702,979 over 66.5 months") == ["final total"]
     assert subjects("only 9% are from national governments") == [""]
+    # a quantity noun with a verb of being, a label before a colon
+    assert subjects("The initial budget of the programme was EUR 25 million, funded by") == [
+        "initial budget of the programme"]
+    assert subjects("the final budget amounted to EUR 64,702,979 over 66.5 months") == ["final budget"]
+    assert subjects("Budget: EUR 64.7 million") == ["Budget"]
+    assert subjects("Results. Total cost: USD 3 million") == ["Total cost"]
+    assert subjects("of them: 70%") == [""]
+    # an -ing word after "of" is as often a noun's modifier (*20 per cent of their public spending*) as a verb
+    assert subjects("20 per cent of their public spending to arms") == [""]
     assert [c for c, _, _ in extract_indicators("costs (10.c.1, tier II & 17.3.2, tier I) World Bank")] == ["10.c.1", "17.3.2"]
     assert extract_indicators("17.18.1, tier III")[0][:2] == ("17.18.1", "III")
     [e] = extract_events("5. Smuggling of migrants, trafficking in persons and contemporary forms of slavery "

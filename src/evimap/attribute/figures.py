@@ -37,6 +37,22 @@ _SHARE_OF_RE = re.compile(r"^\s*of\s+(?:the\s+|all\s+|these\s+|those\s+|its\s+|t
 _QUANTITY_OF_RE = re.compile(r"\b(?P<s>(?:(?!(?:the|a|an|its|their|this|that|of)\s)[a-z][\w-]*\s+)?"
                              r"(?:target|rate|total|budget|share|proportion|average|increase|decrease|growth|cost|costs|"
                              r"value|level|number))\s+of\s*$")
+# "Budget: EUR 64.7 million" (a label of one to three words, then a colon, at the start of the text or of a sentence)
+_LABEL_RE = re.compile(r"(?P<s>(?!(?i:of|to|in|for|and|or|the|from|by|with|at|on)\b)[A-Z]?[a-z][\w-]*"
+                       r"(?:\s+[a-z][\w-]*){0,2}):\s*$")
+
+
+def _label_before(text: str, lead: int) -> re.Match | None:
+    m = _LABEL_RE.search(text[max(0, lead - 40): lead])
+    if not m:
+        return None
+    start = max(0, lead - 40) + m.start()
+    return m if start == 0 or re.search(r"[.;]\s+$|\n\s*$", text[max(0, start - 3): start]) else None
+# "The initial budget of the programme was 25 million" (a quantity noun, then a verb of being, before the number)
+_QUANTITY_WAS_RE = re.compile(r"\b(?i:the|its|their|this|that)\s+(?P<s>(?:[a-z][\w-]*\s+)?(?:budget|cost|costs|total|"
+                              r"number|population|value|amount|share|rate|stock|funding)(?:\s+of\s+(?:the\s+)?"
+                              r"[a-z][\w-]*)?)\s+(?:was|is|were|are|amounted to|stood at|reached|totalled|totaled)\s+"
+                              r"(?:about\s+|around\s+|approximately\s+|nearly\s+|over\s+|some\s+|almost\s+)?$")
 _YEAR_RE = re.compile(r"\b(?:in|by|during|since|as of|for|of)\s+((?:19|20)\d\d)\b|\b((?:19|20)\d\d)\b")
 
 
@@ -80,7 +96,8 @@ def extract_figures(text: str) -> list[Figure]:
         if not subject:
             after = _SHARE_OF_RE.match(text[m.end(): m.end() + 80]) if unit_name == "per cent" else None
             lead = m.start("cur") if cur else m.start(2)
-            before = _QUANTITY_OF_RE.search(text[max(0, lead - 60): lead])
+            before = (_QUANTITY_OF_RE.search(text[max(0, lead - 60): lead])
+                      or _QUANTITY_WAS_RE.search(text[max(0, lead - 80): lead]) or _label_before(text, lead))
             subject = (after or before).group("s") if (after or before) else ""
         out.append(Figure(value, unit_name, year, (subject or "").strip(), m.group().strip(), m.start()))
     return out
