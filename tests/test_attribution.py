@@ -256,8 +256,8 @@ def test_figures_indicators_and_events():
     assert subjects("Budget: EUR 64.7 million") == ["Budget"]
     assert subjects("Results. Total cost: USD 3 million") == ["Total cost"]
     assert subjects("of them: 70%") == [""]
-    # an -ing word after "of" is as often a noun's modifier (*20 per cent of their public spending*) as a verb
-    assert subjects("20 per cent of their public spending to arms") == [""]
+    # an -ing word after "of" is as often part of the noun as a verb: it is not taken as the subject's end
+    assert subjects("20 per cent of their public spending to arms") == ["public spending"]
     assert [c for c, _, _ in extract_indicators("costs (10.c.1, tier II & 17.3.2, tier I) World Bank")] == ["10.c.1", "17.3.2"]
     assert extract_indicators("17.18.1, tier III")[0][:2] == ("17.18.1", "III")
     [e] = extract_events("5. Smuggling of migrants, trafficking in persons and contemporary forms of slavery "
