@@ -151,6 +151,10 @@ def test_profiles(client):
     named = re.search(r"<b>([\d,]+)</b> (passages?) naming it, in ([\d,]+) (documents?)", r.text)
     assert named, "profile page lists the passages naming the actor"
     assert (named[2] == "passage") == (named[1] == "1") and (named[4] == "document") == (named[3] == "1")
+    # a passage that is both said by Canada and names it counts once among the passages of a category
+    labels = client.get("/api/profiles/CAN").json()["labels"]
+    assert labels and all(max(x["said_by"], x["about"]) <= x["passages"] <= x["said_by"] + x["about"] for x in labels)
+    assert all(x["passages"] == 1 for x in labels), labels
     assert client.get("/profiles", params={"ref": "Canada"}, follow_redirects=False).status_code == 303
     assert client.get("/profiles/Atlantis").status_code in (400, 404)
 

@@ -1198,7 +1198,8 @@ class SQLiteStore:
         about = one("SELECT COUNT(DISTINCT passage_id), COUNT(DISTINCT doc_id) FROM mentions WHERE kind = ? AND code = ?",
                     kind, code)
         labels = [dict(r) for r in self.db.execute(
-            f"""SELECT l.framework, l.code, COUNT(*) AS passages, SUM(src = 'by') AS said_by, SUM(src = 'about') AS about
+            f"""SELECT l.framework, l.code, COUNT(DISTINCT x.passage_id) AS passages, SUM(src = 'by') AS said_by,
+                      SUM(src = 'about') AS about
                FROM (SELECT passage_id, 'by' AS src FROM ({said})
                      UNION SELECT passage_id, 'about' AS src FROM mentions WHERE kind = ? AND code = ?) x
                JOIN labels l ON l.passage_id = x.passage_id AND l.assigned = 1
