@@ -574,6 +574,7 @@ def who(passage_id: str = typer.Argument(..., help="Passage id."), store: str = 
 def profile(ref: str = typer.Argument(..., help="Country (ISO3 or name, e.g. MAR) or organisation (id or name, e.g. IOM)."),
             store: str = StoreOpt, as_json: bool = JsonOpt) -> None:
     """What the corpus says by and about a country or organisation: passages, objectives covered, figures."""
+    from .report.base import counted
     from .search.query import cite
 
     with _open(store, readonly=True) as corpus:
@@ -583,8 +584,6 @@ def profile(ref: str = typer.Argument(..., help="Country (ISO3 or name, e.g. MAR
         return
     where = f" · {prof.get('region') or ''} / {prof.get('subregion') or ''}" if prof["kind"] == "country" else ""
     out.print(f"[bold]{escape(prof['name'])}[/bold] ({prof['code']}, {prof['actor_type']}{where})")
-    from .report.base import counted
-
     by, about = prof["by"], prof["about"]
     years = f", {by['years'][0]}–{by['years'][1]}" if by["years"][0] else ""
     out.print(f"said by it: {counted(by['passages'], 'passage')} in {counted(by['documents'], 'document')}{years}")

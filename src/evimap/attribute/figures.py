@@ -41,19 +41,21 @@ _QUANTITY_OF_RE = re.compile(r"\b(?P<s>(?:(?!(?:the|a|an|its|their|this|that|of)
 _LABEL_RE = re.compile(r"(?P<s>(?!(?i:of|to|in|for|and|or|the|from|by|with|at|on)\b)[A-Z]?[a-z][\w-]*"
                        r"(?:\s+[a-z][\w-]*){0,2}):\s*$")
 
-
-def _label_before(text: str, lead: int) -> re.Match | None:
-    m = _LABEL_RE.search(text[max(0, lead - 40): lead])
-    if not m:
-        return None
-    start = max(0, lead - 40) + m.start()
-    return m if start == 0 or re.search(r"[.;]\s+$|\n\s*$", text[max(0, start - 3): start]) else None
 # "The initial budget of the programme was 25 million" (a quantity noun, then a verb of being, before the number)
 _QUANTITY_WAS_RE = re.compile(r"\b(?i:the|its|their|this|that)\s+(?P<s>(?:[a-z][\w-]*\s+)?(?:budget|cost|costs|total|"
                               r"number|population|value|amount|share|rate|stock|funding)(?:\s+of\s+(?:the\s+)?"
                               r"[a-z][\w-]*)?)\s+(?:was|is|were|are|amounted to|stood at|reached|totalled|totaled)\s+"
                               r"(?:about\s+|around\s+|approximately\s+|nearly\s+|over\s+|some\s+|almost\s+)?$")
 _YEAR_RE = re.compile(r"\b(?:in|by|during|since|as of|for|of)\s+((?:19|20)\d\d)\b|\b((?:19|20)\d\d)\b")
+
+
+def _label_before(text: str, lead: int) -> re.Match | None:
+    """``_LABEL_RE`` just before ``lead``, if the label starts the text or a sentence (or a line)."""
+    m = _LABEL_RE.search(text[max(0, lead - 40): lead])
+    if not m:
+        return None
+    start = max(0, lead - 40) + m.start()
+    return m if start == 0 or re.search(r"[.;]\s+$|\n\s*$", text[max(0, start - 3): start]) else None
 
 
 # three or more numbers in a row, only spaces between: a table row or a chart axis flattened into text ("N/A 70%
@@ -183,9 +185,10 @@ def clean_event_name(name: str) -> str:
     return name
 
 
-_ORDINAL_WORD_RE = re.compile(r"\b(?:\d{1,2}(?:st|nd|rd|th)|(?:First|Second|Third|Fourth|Fifth|Sixth|Seventh|Eighth|"
-                              r"Ninth|Tenth|Eleventh|Twelfth|Thirteenth|Fourteenth|Fifteenth|Sixteenth|Seventeenth|"
-                              r"Eighteenth|Nineteenth|Twentieth)\b)", re.I)
+_ORDINALS = {w: i for i, w in enumerate(("first second third fourth fifth sixth seventh eighth ninth tenth eleventh "
+                                          "twelfth thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth "
+                                          "nineteenth twentieth").split(), 1)}
+_ORDINAL_WORD_RE = re.compile(r"\b(?:\d{1,2}(?:st|nd|rd|th)|(?:" + "|".join(_ORDINALS) + r")\b)", re.I)
 
 
 def _name_score(name: str) -> tuple[int, int, int]:
@@ -223,17 +226,11 @@ def merge_events(found: list[tuple[str, Event]]) -> list[tuple[str, Event]]:
     return out
 
 
-_ORDINALS = {w: i for i, w in enumerate(("first second third fourth fifth sixth seventh eighth ninth tenth eleventh "
-                                          "twelfth thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth "
-                                          "nineteenth twentieth").split(), 1)}
-
-
 def _name_key(name: str) -> str:
     """A name compared across spellings: lower case, no leading *the*, ordinals as numbers (*Sixteenth* = *16th*)."""
     key = re.sub(r"^the\s+", "", name.lower().strip())
     key = re.sub(r"\b(\d{1,2})(?:st|nd|rd|th)\b", r"\1", key)
-    return re.sub(r"\b[a-z]+th\b|\bfirst\b|\bsecond\b|\bthird\b",
-                  lambda m: str(_ORDINALS.get(m.group(), m.group())), key)
+    return re.sub(r"\b[a-z]+\b", lambda m: str(_ORDINALS.get(m.group(), m.group())), key)
 
 
 def _merge_within_range(groups: list[list[tuple[str, Event]]]) -> list[list[tuple[str, Event]]]:
