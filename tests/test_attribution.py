@@ -739,3 +739,44 @@ def test_events_are_cleaned_merged_and_not_deadlines():
         ("a", "The Fifteenth Coordination Meeting on International Migration", "2017-02-16", "New York"),
         ("b", "The Fifteenth Coordination Meeting on International Migration", "2017-02-16", "New York"),
         ("c", "The annual GFMD summit", "2017-06-28", "Berlin")]
+
+
+def test_meetings_dated_by_month_and_two_meetings_of_one_name(tmp_path):
+    """Attribution version 10: a meeting named before *held … in Month Year* is an event dated YYYY-MM; it merges with
+    the same meeting dated to the day; a passage naming one of two same-named meetings is linked to the one whose year
+    it gives."""
+    places = gazetteer().places
+    found = {e.name: (e.start_date, e.place) for text in (
+        "At the GFMD meeting held in Dhaka in December 2016, civil society had applauded the Declaration.",
+        "The twelfth coordination meeting, held in February 2014, focused on the eight-point agenda.",
+        "the nineteenth International Conference of Labour Statisticians, held in Geneva in October 2013, called for",
+        "the Programme of Action of the Third United Nations Conference on the Least Developed Countries, held in "
+        "Brussels in May 2001.",
+        "At its first session, held in June 1993, the Commission adopted its agenda.") for e in extract_events(text, places)}
+    assert found == {"GFMD meeting": ("2016-12", "Dhaka"), "Twelfth coordination meeting": ("2014-02", None),
+                     "Nineteenth International Conference of Labour Statisticians": ("2013-10", "Geneva"),
+                     "Third United Nations Conference on the Least Developed Countries": ("2001-05", "Brussels")}
+    from evimap.attribute.figures import merge_events
+
+    pairs = [(pid, e) for pid, text in (
+        ("a", "Seventh meeting of the Global Forum on Migration and Development (Stockholm, 14-16 May 2014)."),
+        ("b", "At the seventh meeting of the Global Forum on Migration and Development, held in May 2014, the group"),
+        ("c", "The Security Council summit meeting held in May 2014 and the African Union Summit, held in Maputo "
+              "in May 2014, …")) for e in extract_events(text, places)]
+    assert [(pid, e.name, e.start_date) for pid, e in merge_events(pairs)] == [
+        ("a", "Seventh meeting of the Global Forum on Migration and Development", "2014-05-14"),
+        ("b", "Seventh meeting of the Global Forum on Migration and Development", "2014-05-14"),
+        ("c", "Security Council summit meeting", "2014-05"), ("c", "African Union Summit", "2014-05")]
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "forum.md").write_text(
+        "# Report\n\nThe Global Forum on Migration and Development met in Dhaka, 10-12 December 2016.\n\n"
+        "The Global Forum on Migration and Development met again in Berlin, 28-30 June 2017.\n\n"
+        "Civil society said The Global Forum on Migration and Development of 2016 found strong language.\n",
+        encoding="utf-8")
+    with evimap.open(tmp_path / "s.db") as corpus:
+        corpus.ingest([tmp_path / "docs"])
+        db = corpus.store.db
+        rows = db.execute("SELECT e.start_date, p.text FROM event_passages ep JOIN events e ON e.id = ep.event_id "
+                          "JOIN passages p ON p.id = ep.passage_id ORDER BY e.start_date, p.seq").fetchall()
+    applauded = [d for d, text in rows if text.startswith("Civil society")]
+    assert applauded == ["2016-12-10"], rows

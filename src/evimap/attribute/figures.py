@@ -202,14 +202,16 @@ def _name_score(name: str) -> tuple[int, int, int]:
 def merge_events(found: list[tuple[str, Event]]) -> list[tuple[str, Event]]:
     """One event per meeting in a document: events found in several passages with the same start date, and an end
     date and place that agree where both are known, become one, named by its best name (see ``_name_score``); every
-    passage stays linked. Returns (passage id, merged event) pairs in the order found."""
+    passage stays linked; events dated by month only (``YYYY-MM``) must also be named alike. Returns (passage id,
+    merged event) pairs in the order found."""
     groups: list[list[tuple[str, Event]]] = []
     for pid, ev in found:
         for g in groups:
             first = g[0][1]
             ends = {e.end_date for _, e in g if e.end_date} | ({ev.end_date} if ev.end_date else set())
             places_ = {e.place for _, e in g if e.place} | ({ev.place} if ev.place else set())
-            if first.start_date == ev.start_date and len(ends) <= 1 and len(places_) <= 1:
+            same_name = len(ev.start_date) > 7 or _name_key(first.name) == _name_key(ev.name)  # a month: the name too
+            if first.start_date == ev.start_date and len(ends) <= 1 and len(places_) <= 1 and same_name:
                 g.append((pid, ev))
                 break
         else:
@@ -220,7 +222,8 @@ def merge_events(found: list[tuple[str, Event]]) -> list[tuple[str, Event]]:
         best = max((e for _, e in g), key=lambda e: _name_score(e.name))
         end = next((e.end_date for _, e in g if e.end_date), None)
         where = next(((e.place, e.country) for _, e in g if e.place), (None, None))
-        merged = Event(best.name, best.start_date, end, where[0], where[1], best.text,
+        start = max((e.start_date for _, e in g), key=len)  # a day rather than a month
+        merged = Event(best.name, start, end, where[0], where[1], best.text,
                        next((e.item for _, e in g if e.item), None))
         out.extend((pid, merged) for pid, _ in g)
     return out
@@ -233,10 +236,17 @@ def _name_key(name: str) -> str:
     return re.sub(r"\b[a-z]+\b", lambda m: str(_ORDINALS.get(m.group(), m.group())), key)
 
 
+def _within(day: str, lo: str, hi: str) -> bool:
+    """``lo`` ≤ ``day`` ≤ ``hi`` at the precision the dates share (a month, ``2018-02``, is within 15–16 February)."""
+    n = min(len(day), len(lo), len(hi))
+    return lo[:n] <= day[:n] <= hi[:n]
+
+
 def _merge_within_range(groups: list[list[tuple[str, Event]]]) -> list[list[tuple[str, Event]]]:
     """Groups of ``merge_events`` named alike (``_name_key``) whose dates fall within one another's range become one:
     *Sixteenth Coordination Meeting …, 15-16 February 2018* and *… 16th Coordination Meeting … Friday, 16 February
-    2018* (a session of that meeting). Places must agree where both are known."""
+    2018* (a session of that meeting), or *… held in February 2018*. Places must agree where both are known; the
+    merged event keeps the most precise dates."""
     out: list[list[tuple[str, Event]]] = []
     for g in groups:
         ev = g[0][1]
@@ -246,7 +256,7 @@ def _merge_within_range(groups: list[list[tuple[str, Event]]]) -> list[list[tupl
             places_ = {e.place for _, e in h + g if e.place}
             names = {_name_key(e.name) for _, e in h}
             if (len(places_) <= 1 and any(_name_key(e.name) in names for _, e in g)
-                    and (lo <= ev.start_date <= hi or ev.start_date <= lo <= (ev.end_date or ev.start_date))):
+                    and (_within(ev.start_date, lo, hi) or _within(lo, ev.start_date, ev.end_date or ev.start_date))):
                 h.extend(g)
                 break
         else:
@@ -278,20 +288,7 @@ def extract_events(text: str, places: dict[str, str | None], section_title: str 
             mon, y = _MONTH_NUM[m.group("mb")], int(m.group("yb"))
             start = f"{y}-{mon:02d}-{int(m.group('db1')):02d}"
             end = f"{y}-{mon:02d}-{int(m.group('db2')):02d}" if m.group("db2") else None
-        lo = max(0, m.start() - 60)
-        window = text[lo: m.end() + 40]
-        place, country, best = None, None, None
-        for cm in _CAPS_RE.finditer(window):
-            words = cm.group().split()
-            for k in range(len(words), 0, -1):
-                cand = " ".join(words[:k])
-                if cand in places:
-                    dist = abs(cm.start() - (m.start() - lo))
-                    if best is None or dist < best[0]:
-                        best = (dist, cand, places[cand])
-                    break
-        if best:
-            place, country = best[1], best[2]
+        place, country = _nearest_place(text, m.start(), m.end(), places)
         before = text[: m.start()]
         if _NOT_EVENT_DATE.search(before[-40:]):
             continue  # "resolution 58/208 of 13 February 2004", "adopted on 19 December 2016"
@@ -331,6 +328,68 @@ def extract_events(text: str, places: dict[str, str | None], section_title: str 
         if _DOCUMENT_NAME_RE.search(name) and not _EVENT_WORDS.search(name):
             continue
         out.append(Event(name, start, end, place, country, text[max(0, m.start() - 60): m.end() + 40].strip(), item))
+    return out + _held_in_month(text, places)
+
+
+def _nearest_place(text: str, start: int, end: int, places: dict[str, str | None]) -> tuple[str | None, str | None]:
+    """The known place (city or country) nearest to ``text[start:end]``, within 60 characters before it and 40
+    after: (name, ISO3 or None), or (None, None)."""
+    lo = max(0, start - 60)
+    best = None
+    for cm in _CAPS_RE.finditer(text[lo: end + 40]):
+        words = cm.group().split()
+        for k in range(len(words), 0, -1):
+            cand = " ".join(words[:k])
+            if cand in places:
+                dist = abs(cm.start() - (start - lo))
+                if best is None or dist < best[0]:
+                    best = (dist, cand, places[cand])
+                break
+    return (best[1], best[2]) if best else (None, None)
+
+
+# "the Arab Summit held in Cairo in June 1996", "the twelfth coordination meeting, held in February 2014", "to be held
+# in Beijing in September 1995": a meeting named just before a verb of holding, dated by month and year only
+_HELD_IN_MONTH_RE = re.compile(
+    rf"(?:,\s*|\s+)(?:which\s+was\s+|that\s+was\s+|to\s+be\s+)?(?:held|convened|(?:which\s+|that\s+)?took\s+place)"
+    rf"\s+(?:in\s+[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){{0,2}}\s*,?\s+)?(?:in|during)\s+(?:early\s+|late\s+|mid-)?"
+    rf"(?P<m>{_MONTHS})\s+(?P<y>(?:19|20)\d\d)\b")
+_NAME_STOP = {"the", "a", "an", "its", "their", "his", "her", "our", "this", "that", "these", "at", "in", "of", "by",
+              "to", "from", "with", "during", "and", "for", "on", "as", "which", "was", "were", "is", "be"}
+# what a meeting produced, named before the meeting: "the Programme of Action of the Third … Conference …, held in …"
+_OUTCOME_OF_RE = re.compile(r"^(?:(?:Programme|Plan|Platform) (?:of|for) Action|Declaration|Report|Outcome|Results?|"
+                            r"Conclusions|Recommendations|Decisions?|Resolutions?) of (?:the )?(?=[A-Z0-9])", re.I)
+
+
+def _held_in_month(text: str, places: dict[str, str | None]) -> list[Event]:
+    """Meetings dated by month and year only, named just before *held* / *convened* / *took place*: start date
+    ``YYYY-MM``. The name is the meeting phrase ending at the verb, stretched back over the lower-case words before
+    a bare *meeting* or *session* (*the twelfth coordination meeting*); a name that is only an ordinal and a
+    meeting word (*its first session*) is not taken."""
+    out = []
+    for m in _HELD_IN_MONTH_RE.finditer(text):
+        ahead = text[max(0, m.start() - 200): m.start()]
+        named = list(_EVENT_NAME_RE.finditer(ahead))
+        if not named or named[-1].end() < len(ahead.rstrip(" ,")):
+            continue
+        lead = re.match(r"(?:(?:and|or|at|in|on|of|for|the|its|their)\s+)*", named[-1].group())
+        name = named[-1].group()[lead.end():].strip(" ,")  # not "and the" of "… and the African Union Summit"
+        words = ahead[: named[-1].start() + lead.end()].split()
+        if name[:1].islower() or len(name.split()) == 1:  # "meeting", "session of the Human Rights Council"
+            while words and words[-1].lower() not in _NAME_STOP and not words[-1].endswith((".", ",", ";", ":")):
+                name = f"{words.pop()} {name}"
+        elif words and _ORDINAL_WORD_RE.fullmatch(words[-1].split("-")[-1]):  # "the nineteenth International …"
+            name = f"{words[-1]} {name}"
+        name = _OUTCOME_OF_RE.sub("", clean_event_name(re.sub(r"^(?:(?:At|In|During)\s+)?(?:the|its|their)\s+", "",
+                                                             name, flags=re.I)))
+        content = [w for w in name.split() if not _ORDINAL_WORD_RE.fullmatch(w.split("-")[-1])]
+        if len(content) < 2 and not re.search(r"[A-Z]", name[1:]):
+            continue  # "first session", "meeting"
+        if _DOCUMENT_NAME_RE.search(name) and not _EVENT_WORDS.search(name):
+            continue
+        place, country = _nearest_place(text, m.start(), m.end(), places)
+        out.append(Event(name[0].upper() + name[1:], f"{m.group('y')}-{_MONTH_NUM[m.group('m')]:02d}", None, place,
+                         country, text[max(0, m.start() - 60): m.end() + 10].strip()))
     return out
 
 

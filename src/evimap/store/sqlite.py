@@ -492,6 +492,11 @@ class SQLiteStore:
         self.db.executemany("INSERT INTO abbreviations (doc_id, abbr, expansion, actor) VALUES (?,?,?,?)",
                             [(doc_id, *x) for x in a.abbreviations])
         texts = [(field_of(p, "id"), field_of(p, "text"), field_of(p, "section_title") or "") for p in passages]
+        # two meetings of one name (the High-level Dialogues of 2006 and 2013): a passage naming it is linked to the
+        # one whose year it gives
+        dates_of: dict[str, set[str]] = {}
+        for _, ev in a.events:
+            dates_of.setdefault(ev.name, set()).add(ev.start_date)
         for pid, ev in a.events:
             eid = hashlib.sha1(f"{doc_id}|{ev.name}|{ev.start_date}".encode()).hexdigest()[:16]
             self.db.execute("INSERT OR IGNORE INTO events (id, doc_id, passage_id, name, start_date, end_date, place, "
@@ -500,7 +505,8 @@ class SQLiteStore:
             linked = {pid}
             key = ev.name if len(ev.name.split()) >= 3 else None
             if key:
-                linked |= {q for q, t, sec in texts if key in t or sec == key}
+                year = ev.start_date[:4] if len(dates_of[ev.name]) > 1 else ""
+                linked |= {q for q, t, sec in texts if (key in t and year in t) or sec == key}
             self.db.executemany("INSERT OR IGNORE INTO event_passages (event_id, passage_id) VALUES (?, ?)",
                                 [(eid, q) for q in linked])
         self.db.execute("INSERT INTO attributed (doc_id, version) VALUES (?, ?)", (doc_id, ATTRIBUTION_VERSION))
