@@ -16,7 +16,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from . import __version__
-from .corpus import Corpus
+from .corpus import Corpus, printable_path
 from .errors import EvimapError
 from .settings import Settings
 
@@ -99,6 +99,9 @@ def ingest(
 
     Exit status is 1 when any file failed (the others are stored), 0 otherwise.
     """
+    missing = [str(p) for p in paths if not os.path.lexists(p)]
+    if missing:  # a mistyped path fails before the store is created, not as an empty new store
+        raise EvimapError(f"no such file or folder: {', '.join(missing)}")
     settings = Settings.from_yaml(settings_file) if settings_file else Settings()
     if max_file_mb is not None:
         settings = Settings.from_dict({**settings.to_dict(), "max_file_mb": max_file_mb})
@@ -112,9 +115,9 @@ def ingest(
         task = progress.add_task("ingest", total=None, current="")
 
         def on_event(kind: str, path: str, detail: str) -> None:
-            progress.update(task, advance=1, current=escape(Path(path).name[:40]))
+            progress.update(task, advance=1, current=escape(printable_path(Path(path).name)[:40]))
             if kind == "failed":
-                progress.console.print(f"[red]failed:[/red] {escape(path)}: {escape(detail)}")
+                progress.console.print(f"[red]failed:[/red] {escape(printable_path(path))}: {escape(detail)}")
 
         with progress:
             report = corpus.ingest(

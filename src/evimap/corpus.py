@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import builtins
+import errno
 import fnmatch
 import hashlib
 import json
 import os
+import stat
 import time
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -55,7 +57,17 @@ class IngestReport:
 
 
 def iter_files(paths: Iterable[str | Path], exclude: Iterable[str] = ()) -> Iterator[Path]:
-    """Files under ``paths`` (recursively, sorted), skipping hidden files and ``exclude`` globs."""
+    """Regular files under ``paths`` (recursively, sorted), skipping hidden files and ``exclude`` globs;
+    anything that cannot be read as a file is left out (``walk_inputs`` says why)."""
+    for path, problem in walk_inputs(paths, exclude):
+        if problem is None:
+            yield path
+
+
+def walk_inputs(paths: Iterable[str | Path], exclude: Iterable[str] = ()) -> Iterator[tuple[Path, str | None]]:
+    """Every entry under ``paths`` as (path as the user would name it, None if it is a regular file to read,
+    else why it is not read). Links to folders are followed, but never into a folder already walked (so a
+    link loop cannot recurse); a FIFO, device or socket is never opened (reading one would block or never end)."""
     patterns = list(exclude)
 
     def excluded(p: Path) -> bool:
@@ -64,15 +76,67 @@ def iter_files(paths: Iterable[str | Path], exclude: Iterable[str] = ()) -> Iter
 
     for raw in paths:
         p = Path(raw)
-        if p.is_dir():
-            for root, dirs, files in os.walk(p):
-                dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not excluded(Path(root) / d))
+        if _is_real_dir(p):
+            seen: set[tuple[int, int]] = set()  # folders walked, by device and inode: a link back is a loop
+            for root, dirs, files in os.walk(p, followlinks=True):
+                st = os.stat(root)
+                seen.add((st.st_dev, st.st_ino))
+                keep, looped = [], []
+                for d in sorted(dirs):
+                    dp = Path(root) / d
+                    if d.startswith(".") or excluded(dp):
+                        continue
+                    try:
+                        dst = os.stat(dp)
+                    except OSError:
+                        looped.append(d)
+                        continue
+                    (looped if (dst.st_dev, dst.st_ino) in seen else keep).append(d)
+                dirs[:] = keep
+                for d in looped:
+                    yield Path(root) / d, "symbolic link loop (leads back to a folder already walked)"
                 for name in sorted(files):
                     fp = Path(root) / name
                     if not name.startswith(".") and not excluded(fp):
-                        yield fp
+                        yield fp, unreadable_reason(fp)
         elif not excluded(p):
-            yield p
+            yield p, unreadable_reason(p)
+
+
+def _is_real_dir(p: Path) -> bool:
+    try:
+        return p.is_dir()
+    except OSError:  # a link loop given on the command line
+        return False
+
+
+def unreadable_reason(path: Path) -> str | None:
+    """None if ``path`` is (or links to) a regular file; otherwise a short reason it is not read."""
+    try:
+        st = os.stat(path)  # follows links
+    except OSError as exc:
+        if os.path.islink(path):
+            if exc.errno == errno.ELOOP:
+                return "symbolic link loop"
+            return "broken symbolic link (its target does not exist)"
+        return f"cannot read file ({exc.strerror or exc})"
+    mode = st.st_mode
+    if stat.S_ISREG(mode):
+        return None
+    kind = ("FIFO" if stat.S_ISFIFO(mode) else "socket" if stat.S_ISSOCK(mode)
+            else "device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "special file")
+    return f"not a regular file ({kind})"
+
+
+def _belongs_to_store(path: Path, store_path: str) -> bool:
+    """True for the store's own files: STORE, STORE-wal, STORE-shm, STORE.rank/…"""
+    real = os.path.realpath(path)
+    return real == store_path or real.startswith((store_path + "-", store_path + ".rank"))
+
+
+def printable_path(path: str) -> str:
+    """A path safe to print on one terminal line: control characters (newlines, ANSI escapes) escaped."""
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in path)
 
 
 def _sha256_file(path: Path) -> str:
@@ -119,17 +183,23 @@ class Corpus:
         emit = on_event or (lambda kind, path, detail: None)
         limit = self.settings.max_file_mb * 1024 * 1024
         todo: list[tuple[str, str | None]] = []  # (path, its SHA-256 as hashed for the skip check)
-        missing = [str(p) for p in paths if not Path(p).exists()]
+        missing = [str(p) for p in paths if not os.path.lexists(p)]
         for m in missing:
             reason = "no such file or folder"
             report.failed.append((m, reason))
             emit("failed", m, reason)
-        files = list(iter_files([p for p in paths if Path(p).exists()], [*self.settings.exclude, *exclude]))
+        entries = list(walk_inputs([p for p in paths if os.path.lexists(p)], [*self.settings.exclude, *exclude]))
         if on_total:
-            on_total(len(files))
-        for f in files:
-            resolved = str(f.resolve())
+            on_total(len(entries))
+        own = os.path.realpath(self.store.path)
+        for f, problem in entries:
+            if _belongs_to_store(f, own):  # a store kept inside the folder it indexes
+                continue
+            if problem is not None:
+                self._fail(report, emit, str(f), problem)
+                continue
             try:
+                resolved = str(f.resolve())
                 size = f.stat().st_size
                 sha = _sha256_file(f) if size <= limit else None
             except OSError as exc:
@@ -517,8 +587,13 @@ class Corpus:
 
         gaz = gazetteer()
         code = resolve_actor(ref)
+        known = [a["actor"] for a in self.store.actor_counts(limit=100_000)]
+        if code not in gaz.countries and code not in gaz.organisations:  # learned from a document: its id, any case
+            code = next((a for a in known if a.lower() == code.lower()), code)
         kind = "country" if code in gaz.countries else "org"
         out = self.store.profile_rows(code, kind)
+        if not out["by"]["passages"] and not out["about"]["passages"]:
+            raise NotFoundError(f"no actor {ref!r} in this store{_did_you_mean(ref, known)}")
         out.update({"code": code, "name": gaz.display(code), "kind": kind, "actor_type": gaz.actor_type(code)})
         if kind == "country":
             out["region"], out["subregion"] = gaz.region_of(code)
@@ -551,6 +626,23 @@ def _checked(table: dict[str, Any]) -> dict[str, Any]:
     return table
 
 
+def _did_you_mean(ref: str, codes: list[str]) -> str:
+    """" (did you mean: Morocco (MAR)?)" for the actors among ``codes`` whose id or name is close to ``ref``."""
+    import difflib
+
+    from .attribute import gazetteer
+
+    gaz = gazetteer()
+    names: dict[str, str] = {}
+    for code in codes:
+        label = gaz.display(code) if code in gaz.countries else code
+        shown = f"{label} ({code})" if label != code else code
+        names.setdefault(code.lower(), shown)
+        names.setdefault(label.lower(), shown)
+    close = dict.fromkeys(names[m] for m in difflib.get_close_matches(ref.strip().lower(), names, n=5, cutoff=0.6))
+    return f" (did you mean: {', '.join(list(close)[:3])}?)" if close else ""
+
+
 def resolve_actor(ref: str) -> str:
     """An actor id from an id ("UNHCR", "MAR") or a name ("Morocco", "International Organization for Migration")."""
     from .attribute import gazetteer
@@ -561,7 +653,7 @@ def resolve_actor(ref: str) -> str:
         return ref.upper()
     if ref in gaz.organisations:
         return ref
-    entry = gaz.lookup(ref)
+    entry = gaz.lookup_any_case(ref)
     if entry is not None and entry.kind in ("country", "demonym", "org"):
         return entry.code or ref
     return ref  # an actor learned from one document's abbreviations, stored under its own id
@@ -607,6 +699,11 @@ def parse_labels(refs: str | list[str] | None, min_score: float | None) -> list[
             raise QueryError(f"label {ref!r} must be FRAMEWORK:CODE, e.g. gcm:1 or sdg:10.7")
         if min_score is not None and not 0 <= min_score <= 1:
             raise QueryError(f"--min-score must be between 0 and 1, got {min_score}")
+        fw = fw.strip().lower()  # framework ids are lowercase: GCM:1 is gcm:1
+        if fw in BUILTIN_FRAMEWORKS:  # the code as the framework spells it; an unknown one names the valid ones
+            from .frameworks import load
+
+            code = load(fw).category(code.strip()).code
         out.append((fw, code, min_score))
     return out
 
