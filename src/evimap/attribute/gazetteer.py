@@ -316,6 +316,17 @@ class Gazetteer:
         key = _tokens(name)
         return (overlay.get(key) if overlay else None) or self._index.get(key)
 
+    def lookup_any_case(self, name: str) -> Entry | None:
+        """The entry for this name in any letter case ("morocco", "MOROCCO", "iom"); the exact spelling first."""
+        entry = self.lookup(name)
+        if entry is None:
+            if not hasattr(self, "_folded"):
+                self._folded: dict[tuple[str, ...], Entry] = {}
+                for key, e in self._index.items():
+                    self._folded.setdefault(tuple(t.lower() for t in key), e)
+            entry = self._folded.get(tuple(t.lower() for t in _tokens(name)))
+        return entry
+
     def find(self, text: str, overlay: Overlay | None = None) -> list[Match]:
         """Every known name in ``text``, longest first at each position, left to right, no overlaps.
 

@@ -7,6 +7,7 @@ problem is reported as ``FILE:LINE: what is wrong``.
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -97,10 +98,21 @@ class Framework:
         return replace(self, **settings) if settings else self
 
     def category(self, code: str) -> Category:
+        """The category with this code, in any letter case ("DATA" → data); an unknown code raises
+        FrameworkError naming the closest codes and the top-level ones."""
         for c in self.categories:
             if c.code == code:
                 return c
-        raise FrameworkError(f"{self.id}: no category {code!r}")
+        folded = {c.code.lower(): c for c in self.categories}
+        if code.lower() in folded:
+            return folded[code.lower()]
+        close = [folded[k].code for k in difflib.get_close_matches(code.lower(), folded, n=3, cutoff=0.5)]
+        main_facet = next(iter(self.facets), None)
+        top = [c.code for c in self.at_level(self.levels[0] if self.levels else None)
+               if c.parent is None and (main_facet is None or c.facet == main_facet)] or [c.code for c in self.categories]
+        hint = f" (did you mean: {', '.join(close)}?)" if close else ""
+        listed = ", ".join(top[:30]) + (", …" if len(top) > 30 else "")
+        raise FrameworkError(f"{self.id}: no category {code!r}{hint}; categories: {listed}")
 
     def level_of(self, c: Category) -> str:
         return c.level or (self.levels[0] if self.levels else "")
@@ -288,8 +300,9 @@ def _category(path: str, node: yaml.Node, top: dict[str, Any], seen: dict[str, y
 
 
 def load(name_or_path: str | Path) -> Framework:
-    """A built-in framework by id ("gcm", "sdg", "themes", "sg8") or a framework file by path."""
-    return _load(str(name_or_path))
+    """A built-in framework by id in any letter case ("gcm", "SDG", "themes", "sg8") or a framework file by path."""
+    ref = str(name_or_path).strip()
+    return _load(ref.lower() if ref.lower() in BUILTIN else ref)
 
 
 @lru_cache(maxsize=32)
@@ -299,7 +312,9 @@ def _load(ref: str) -> Framework:
         return parse(text, f"{ref}.yaml")
     p = Path(ref)
     if not p.is_file():
-        raise FrameworkError(f"{ref}: no such framework (built-in: {', '.join(BUILTIN)}; or give a YAML file path)")
+        close = difflib.get_close_matches(ref.lower(), BUILTIN, n=2, cutoff=0.5)
+        hint = f"did you mean: {', '.join(close)}? " if close else ""
+        raise FrameworkError(f"{ref}: no such framework ({hint}built-in: {', '.join(BUILTIN)}; or give a YAML file path)")
     try:
         text = p.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:

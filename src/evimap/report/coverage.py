@@ -260,6 +260,7 @@ def build(corpus: Any, framework: str = "gcm", by: str = "document", *, theme: s
           level: str | None = None, documents: list[str] | None = None, weak: int = 3, per_cell: int = 20,
           model: str = "static") -> CoverageMap:
     """Evidence map of ``framework`` (top level, main facet unless ``level``) grouped ``by``."""
+    from ..frameworks import BUILTIN
     from ..map import load_frameworks
     from .base import framework_info
 
@@ -271,6 +272,8 @@ def build(corpus: Any, framework: str = "gcm", by: str = "document", *, theme: s
     store = corpus.store
     require_mapped(store, fw.id)
     theme_key = parse_theme(theme)
+    if theme_key and theme_key[0] in BUILTIN:  # an unknown theme names the valid ones, not an empty map
+        theme_key = (theme_key[0], load_frameworks(theme_key[0])[0].category(theme_key[1]).code)
     doc_ids = [corpus.document(d).id for d in documents] if documents else None
     wanted = {c.code for c in cats}
     cells = {(r["code"], str(r["grp"]) if r["grp"] is not None else "(none)"): Cell(r["passages"], r["documents"], r["mean_score"])
@@ -311,8 +314,9 @@ def map_categories(fw: Any, level: str | None = None) -> list[Any]:
 
 
 def parse_theme(theme: str | None) -> tuple[str, str] | None:
-    """"data" → ("themes", "data"); "gcm:1" → ("gcm", "1")."""
+    """"data" → ("themes", "data"); "gcm:1" and "GCM:1" → ("gcm", "1") (framework ids are lowercase)."""
     if not theme:
         return None
-    fw, _, code = theme.rpartition(":")
-    return (fw or "themes", code)
+    fw, _, code = theme.strip().rpartition(":")
+    is_file = "/" in fw or fw.endswith((".yaml", ".yml"))
+    return ((fw if is_file else fw.lower()) or "themes", code)

@@ -268,6 +268,7 @@ def build(corpus: Any, theme: str = "data", *, framework: str | None = None, by:
     fw_id, code = parse_theme(theme)
     fw = load_frameworks(fw_id)[0]
     cat = fw.category(code)
+    code = cat.code  # as the framework spells it ("DATA" → "data")
     store = corpus.store
     require_mapped(store, fw.id)
     rows = [r for r in store.labelled_passages(fw.id, code, limit=max_passages * 3, group_sql=group_sql(by))
