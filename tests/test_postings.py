@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
 import shutil
+import sys
 
 import pytest
 
-from evimap.search.syntax import Op, Phrase, parse
+from evimap.errors import QueryError
+from evimap.search.syntax import (MAX_QUERY_DEPTH, MAX_QUERY_LENGTH, MAX_QUERY_TERMS, Op, Phrase, check_limits,
+                                  parse)
 from evimap.store import postings
 from evimap.store.base import SearchQuery
 
@@ -241,3 +245,48 @@ def test_facets_count_a_passage_once_when_its_speaker_and_its_text_name_the_same
             "SELECT COUNT(*) FROM mentions m JOIN doc_claims dc ON dc.doc_id = m.doc_id "
             "WHERE m.kind = 'country' AND m.code = dc.country").fetchone()[0]
         assert overlap > 0  # the case this test is about occurs
+
+
+def _stack_depth() -> int:
+    frame, depth = sys._getframe(), 0
+    while frame is not None:
+        frame, depth = frame.f_back, depth + 1
+    return depth
+
+
+def test_queries_at_the_limits_rank_like_fts5_without_deep_recursion(example_corpus):
+    words = ["migration", "data", "women", "return", "refugees", "labour", "climate", "rights"]
+    run = " ".join(words[i % len(words)] for i in range(MAX_QUERY_TERMS))
+    chain = " OR ".join(words[i % len(words)][:3] for i in range(MAX_QUERY_TERMS))
+    nested = "(" * MAX_QUERY_DEPTH + "migration OR data" + ")" * MAX_QUERY_DEPTH
+    assert all(len(q) <= MAX_QUERY_LENGTH for q in (run, chain, nested))
+    _assert_same_as_fts5(example_corpus.store, [nested])
+    # a run of 256 words is a tree 255 operators deep: evaluated with a stack, not recursion
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(_stack_depth() + 150)
+    try:
+        _assert_same_as_fts5(example_corpus.store, [run, chain])
+    finally:
+        sys.setrecursionlimit(limit)
+
+
+@pytest.mark.parametrize("query, message", [
+    (" ".join(["w"] * 1000), f"too many terms: 1,000 (the limit is {MAX_QUERY_TERMS})"),
+    ("(" * 200 + "data" + ")" * 200, f"nests parentheses too deeply: 200 levels (the limit is {MAX_QUERY_DEPTH})"),
+    ("migration " * 10_240, f"too long: 102,400 characters (the limit is {MAX_QUERY_LENGTH:,})"),
+])
+def test_hostile_queries_are_refused_before_parsing(query, message):
+    with pytest.raises(QueryError, match=re.escape(message)):
+        parse(query)
+    with pytest.raises(QueryError, match=re.escape(message)):
+        check_limits(query)
+
+
+def test_limits_count_terms_and_parentheses_as_fts5_reads_them():
+    check_limits('"(((( a b c ))))" AND x OR y NOT z')  # parentheses in a phrase, operators: 4 terms, depth 0
+    check_limits(" ".join(["w"] * MAX_QUERY_TERMS))
+    with pytest.raises(QueryError, match="too many terms"):
+        check_limits(" ".join(["w"] * (MAX_QUERY_TERMS + 1)))
+    check_limits("(" * MAX_QUERY_DEPTH + "a" + ")" * MAX_QUERY_DEPTH)
+    with pytest.raises(QueryError, match="too deeply"):
+        check_limits("(a) " + "(" * (MAX_QUERY_DEPTH + 1) + "a")

@@ -1,6 +1,7 @@
 """Store, idempotent re-ingest, replacement, search language, filters, CLI output."""
 
 import json
+import re
 import shutil
 import sqlite3
 
@@ -163,3 +164,30 @@ def test_duplicates_ingested_after_a_search_are_collapsed(tmp_path):
         assert len(hits) == 1 and hits[0].doc_name == "a.txt" and hits[0].duplicates == 1
         assert corpus.count("remittance corridors") == 1
         assert len(corpus.search("remittance corridors", collapse=False)) == 2
+
+
+HOSTILE_QUERIES = {
+    "1,000 terms": (" ".join(["migration"] * 1000), "query too long"),
+    "1,000 short terms": (" ".join(["w"] * 1000), "query has too many terms: 1,000 (the limit is 256)"),
+    "200 nested parentheses": ("(" * 200 + "migration" + ")" * 200,
+                               "query nests parentheses too deeply: 200 levels (the limit is 32)"),
+    "a 100 KB query": ("migration " * 10_240, "query too long: 102,400 characters (the limit is 2,000)"),
+}
+
+
+@pytest.mark.parametrize("name", HOSTILE_QUERIES)
+def test_hostile_queries_get_a_clear_error_not_a_crash(example_corpus, name):
+    query, message = HOSTILE_QUERIES[name]
+    for call in (example_corpus.search, example_corpus.count):
+        with pytest.raises(evimap.QueryError, match=re.escape(message)) as info:
+            call(query)
+        assert "\n" not in str(info.value)
+    with pytest.raises(evimap.QueryError, match=r"\(the limit is [0-9,]+\)$"):  # counted with the family
+        example_corpus.search(query, any_terms="data, statistics")
+    assert example_corpus.search("migration OR data", limit=5)  # a normal query still works
+
+
+def test_cli_search_refuses_a_hostile_query_in_one_line(example_corpus):
+    r = CliRunner().invoke(app, ["search", "(" * 200 + "migration" + ")" * 200, "--store", str(example_corpus.store.path)])
+    assert r.exit_code == 1
+    assert r.output.strip() == "error: query nests parentheses too deeply: 200 levels (the limit is 32)"

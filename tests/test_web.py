@@ -90,6 +90,41 @@ def test_search_page_bad_input_is_one_clear_message(client):
     assert r.status_code == 200
 
 
+def _asgi_get(app, path: str, query: dict[str, str]) -> tuple[int, bytes]:
+    """GET straight through the ASGI app: httpx refuses to build a URL as long as a 100 KB query."""
+    import asyncio
+    from urllib.parse import urlencode
+
+    sent: list[dict] = []
+
+    async def receive():
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message):
+        sent.append(message)
+
+    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET", "scheme": "http",
+             "path": path, "raw_path": path.encode(), "query_string": urlencode(query).encode(), "root_path": "",
+             "headers": [(b"host", b"testserver")], "client": ("127.0.0.1", 1), "server": ("testserver", 80)}
+    asyncio.run(app(scope, receive, send))
+    status = next(m["status"] for m in sent if m["type"] == "http.response.start")
+    return status, b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
+
+
+@pytest.mark.parametrize("query, message", [
+    (" ".join(["w"] * 1000), "query has too many terms: 1,000 (the limit is 256)"),
+    ("(" * 200 + "migration" + ")" * 200, "query nests parentheses too deeply: 200 levels (the limit is 32)"),
+    ("migration " * 10_239 + "migrations", "query too long: 102,400 characters (the limit is 2,000)"),
+], ids=["1,000 terms", "200 nested parentheses", "100 KB"])
+def test_hostile_queries_answer_400_with_the_limit_in_api_and_page(client, query, message):
+    status, body = _asgi_get(client.app, "/api/search", {"q": query})
+    assert status == 400 and json.loads(body) == {"error": message}
+    status, body = _asgi_get(client.app, "/search", {"q": query})
+    assert status == 400 and f'<p class="error" role="alert">{message}</p>' in body.decode()
+    assert client.get("/api/search", params={"q": "migration OR data"}).json()["hits"]
+    assert client.get("/search", params={"q": "migration OR data"}).status_code == 200
+
+
 def test_passage_page(client, ids):
     r = client.get(f"/passages/{ids['passage']}")
     assert r.status_code == 200

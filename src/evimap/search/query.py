@@ -7,6 +7,7 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from ..errors import QueryError
+from .syntax import check_limits
 
 HIGHLIGHT_START = "\x02"
 HIGHLIGHT_END = "\x03"
@@ -42,7 +43,9 @@ _TOKEN_RE = re.compile(r"\w+(?:[./-]\w+)*\*?", re.UNICODE)
 
 
 def escape_query(text: str) -> str:
-    """Make arbitrary text a safe FTS5 query: every token becomes a quoted phrase, ANDed."""
+    """Make arbitrary text a safe FTS5 query: every token becomes a quoted phrase, ANDed. Text beyond the
+    query limits (``search.syntax.check_limits``) raises QueryError rather than being searched without them."""
+    check_limits(text)
     tokens = _TOKEN_RE.findall(text)
     if not tokens:
         raise QueryError(f"query {text!r} contains no searchable words")

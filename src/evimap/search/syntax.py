@@ -7,12 +7,24 @@ goes to FTS5 as it is — which also reports syntax errors in its own words.
 
 Precedence follows FTS5's grammar: a run of phrases side by side (implicit AND) binds tightest,
 then NOT, then AND, then OR; all left-associative. ``a NOT b c`` is ``a NOT (b AND c)``.
+
+A query longer than ``MAX_QUERY_LENGTH``, with more than ``MAX_QUERY_TERMS`` terms or parentheses nested
+deeper than ``MAX_QUERY_DEPTH`` is refused with a QueryError before it is parsed (``check_limits``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Union
+
+from ..errors import QueryError
+
+# What one query may ask for. Checked before anything parses or evaluates it: the tree of a query is
+# walked recursively, and a hostile query (thousands of words, hundreds of nested parentheses) must be
+# refused with a clear message rather than exhaust the stack or a search lane.
+MAX_QUERY_LENGTH = 2_000  # characters
+MAX_QUERY_TERMS = 256     # words and quoted phrases, boolean operators not counted
+MAX_QUERY_DEPTH = 32      # nested parentheses
 
 
 @dataclass(frozen=True)
@@ -42,6 +54,42 @@ class _Unsupported(Exception):
 def _bareword_char(c: str) -> bool:
     # sqlite3Fts5IsBareword: non-ASCII, ASCII letters and digits, "_" and 0x1A
     return ord(c) >= 0x80 or c.isascii() and (c.isalnum() or c == "_") or c == "\x1a"
+
+
+def check_limits(query: str) -> None:
+    """Raise QueryError, naming the limit, when ``query`` is longer, has more terms or nests parentheses
+    deeper than evimap answers. Counts without parsing, so it holds for any text, FTS5 syntax or not."""
+    if len(query) > MAX_QUERY_LENGTH:
+        raise QueryError(f"query too long: {len(query):,} characters (the limit is {MAX_QUERY_LENGTH:,})")
+    terms = depth = deepest = 0
+    i, n = 0, len(query)
+    while i < n:
+        c = query[i]
+        if c == '"':  # a quoted phrase is one term; "" inside it is a quote
+            j = i + 1
+            while j < n and (query[j] != '"' or query[j + 1:j + 2] == '"'):
+                j += 2 if query[j] == '"' else 1
+            terms += 1
+            i = j + 1
+        elif c == "(":
+            depth += 1
+            deepest = max(deepest, depth)
+            i += 1
+        elif c == ")":
+            depth = max(0, depth - 1)
+            i += 1
+        elif _bareword_char(c):
+            j = i
+            while j < n and _bareword_char(query[j]):
+                j += 1
+            terms += query[i:j] not in ("AND", "OR", "NOT")
+            i = j
+        else:
+            i += 1
+    if terms > MAX_QUERY_TERMS:
+        raise QueryError(f"query has too many terms: {terms:,} (the limit is {MAX_QUERY_TERMS})")
+    if deepest > MAX_QUERY_DEPTH:
+        raise QueryError(f"query nests parentheses too deeply: {deepest} levels (the limit is {MAX_QUERY_DEPTH})")
 
 
 def _lex(text: str) -> list[tuple[str, str]]:
@@ -145,7 +193,9 @@ class _Parser:
 
 
 def parse(query: str) -> Node | None:
-    """The tree of an FTS5 query, or None when it uses more of the language than phrases and booleans."""
+    """The tree of an FTS5 query, or None when it uses more of the language than phrases and booleans.
+    Raises QueryError for a query beyond the limits (``check_limits``)."""
+    check_limits(query)
     try:
         tokens = _lex(query)
         if not tokens:
@@ -161,6 +211,12 @@ def parse(query: str) -> Node | None:
 
 def phrases(node: Node) -> list[Phrase]:
     """The phrases of a query in the order they appear (FTS5 numbers them so for bm25)."""
-    if isinstance(node, Phrase):
-        return [node]
-    return phrases(node.left) + phrases(node.right)
+    out: list[Phrase] = []
+    stack: list[Node] = [node]
+    while stack:  # a stack, not recursion: a run of words is a tree as deep as it is long
+        n = stack.pop()
+        if isinstance(n, Phrase):
+            out.append(n)
+        else:
+            stack += (n.right, n.left)
+    return out

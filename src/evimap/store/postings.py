@@ -23,6 +23,7 @@ Queries the tree in ``search.syntax`` cannot express (NEAR, column filters, ``^`
 from __future__ import annotations
 
 import bisect
+import glob
 import hashlib
 import json
 import math
@@ -103,6 +104,7 @@ def build(db: sqlite3.Connection, store_path: str, table: str = "passages_fts",
     state = fts_state(db, table)
     n_rows, n_tokens = _averages(db, table)
     final = index_dir(store_path)
+    reclaim_leftovers(store_path)
     tmp = final.with_name(f"{final.name}.tmp-{os.getpid()}")
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
@@ -156,6 +158,30 @@ def build(db: sqlite3.Connection, store_path: str, table: str = "passages_fts",
         db.execute("DROP TABLE IF EXISTS temp.evimap_instances")
     return {"terms": len(terms), "rows": n_rows, "occurrences": term_offsets[-1],
             "seconds": round(time.perf_counter() - started, 2)}
+
+
+def reclaim_leftovers(store_path: str) -> list[str]:
+    """Remove ``STORE.rank.tmp-PID`` and ``STORE.rank.old-PID`` folders left by a build whose process is gone
+    (killed mid-build); a live build's folder is left alone. Returns the folders removed."""
+    final = index_dir(store_path)
+    removed = []
+    for leftover in final.parent.glob(f"{glob.escape(final.name)}.[to][ml][pd]-*"):
+        pid = leftover.name.rsplit("-", 1)[-1]
+        if not pid.isdigit() or (int(pid) != os.getpid() and _alive(int(pid))):
+            continue
+        shutil.rmtree(leftover, ignore_errors=True)
+        removed.append(str(leftover))
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
 
 
 def built_state(store_path: str) -> str | None:
@@ -451,34 +477,39 @@ class _Run:
 
     def mask(self, node: Node) -> np.ndarray:
         """Rows where ``node`` matches (a boolean array by rowid)."""
-        m = self.masks.get(id(node))
-        if m is not None:
-            return m
-        if isinstance(node, Phrase):
-            m = np.zeros(self.ri.size, dtype=bool)
-            m[self.leaf(node)[0]] = True
-        else:
-            left, right = self.mask(node.left), self.mask(node.right)
-            m = left & right if node.op == "AND" else left | right if node.op == "OR" else left & ~right
-        self.masks[id(node)] = m
-        return m
+        # a stack, not recursion: a run of words is a tree as deep as it is long
+        stack: list[tuple[Node, bool]] = [(node, False)]
+        while stack:
+            n, children_done = stack.pop()
+            if id(n) in self.masks:
+                continue
+            if isinstance(n, Phrase):
+                m = np.zeros(self.ri.size, dtype=bool)
+                m[self.leaf(n)[0]] = True
+            elif not children_done:
+                stack += ((n, True), (n.right, False), (n.left, False))
+                continue
+            else:
+                left, right = self.masks[id(n.left)], self.masks[id(n.right)]
+                m = left & right if n.op == "AND" else left | right if n.op == "OR" else left & ~right
+            self.masks[id(n)] = m
+        return self.masks[id(node)]
 
     def counted(self, node: Node, where: np.ndarray | None, out: list[tuple[Phrase, np.ndarray | None]]) -> None:
         """Per phrase in query order, the rows where its occurrences count for bm25: those in which every
         node on its path matches. FTS5 empties a phrase's positions on the right of a NOT and in an OR
         branch that does not match the row."""
-        if isinstance(node, Phrase):
-            out.append((node, where))
-            return
-        if node.op == "AND":  # both sides match wherever the AND does
-            self.counted(node.left, where, out)
-            self.counted(node.right, where, out)
-        elif node.op == "NOT":
-            self.counted(node.left, where, out)
-            self.counted(node.right, None, out)
-        else:
-            for side in (node.left, node.right):
-                self.counted(side, None if where is None else where & self.mask(side), out)
+        stack: list[tuple[Node, np.ndarray | None]] = [(node, where)]
+        while stack:  # left before right, so phrases come out in query order
+            n, w = stack.pop()
+            if isinstance(n, Phrase):
+                out.append((n, w))
+            elif n.op == "AND":  # both sides match wherever the AND does
+                stack += ((n.right, w), (n.left, w))
+            elif n.op == "NOT":
+                stack += ((n.right, None), (n.left, w))
+            else:
+                stack += tuple((side, None if w is None else w & self.mask(side)) for side in (n.right, n.left))
 
 
 def evaluate(ri: RankIndex, match: str, allowed: np.ndarray | None) -> Evaluation:
