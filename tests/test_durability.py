@@ -63,3 +63,45 @@ def test_kill_mid_ingest_then_resume(tmp_path):
         assert report.failed == []
         assert len(corpus.documents()) == 300
         assert corpus.count('"Delegation 299 stressed point 39"') == 1
+
+
+def test_a_killed_reindex_leaves_no_temporary_folders_behind_the_next_one(tmp_path):
+    """A build killed mid-way leaves STORE.rank.tmp-PID; the next build removes it, not a live build's."""
+    (tmp_path / "a.txt").write_text("Migration data matter for policy.\n", encoding="utf-8")
+    store = tmp_path / "s.db"
+    with evimap.open(store) as corpus:
+        corpus.ingest(tmp_path / "a.txt", workers=1)
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    left = [tmp_path / f"s.db.rank.tmp-{dead.pid}", tmp_path / f"s.db.rank.old-{dead.pid}"]
+    live = tmp_path / f"s.db.rank.tmp-{os.getppid()}"
+    for folder in [*left, live]:
+        folder.mkdir()
+        (folder / "rows").write_bytes(b"\0" * 1024)
+    with evimap.open(store) as corpus:
+        assert corpus.reindex(force=True) is not None
+    assert not any(f.exists() for f in left)
+    assert live.exists()
+    assert (tmp_path / "s.db.rank" / "meta.json").exists()
+
+
+def test_pool_workers_end_when_the_ingest_process_is_killed(tmp_path):
+    import psutil
+
+    src = tmp_path / "docs"
+    _make_corpus(src, n=600)
+    code = f"import evimap\nevimap.open({str(tmp_path / 's.db')!r}).ingest([{str(src)!r}], workers=2)\n"
+    proc = subprocess.Popen([sys.executable, "-c", code])
+    main = psutil.Process(proc.pid)
+    deadline = time.time() + 60
+    workers: list = []
+    while time.time() < deadline and len(workers) < 2 and proc.poll() is None:
+        workers = [c for c in main.children(recursive=True) if "spawn_main" in " ".join(c.cmdline())]
+        time.sleep(0.1)
+    assert len(workers) >= 2, "the ingest ended before its pool started"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    gone, alive = psutil.wait_procs(workers, timeout=10)
+    for p in alive:
+        p.kill()
+    assert not alive, f"{len(alive)} pool workers outlived the killed ingest"

@@ -17,10 +17,11 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from .errors import EvimapError, IngestError, NotFoundError, QueryError
-from .memory import paused_gc, single_threaded_children
+from .memory import exit_with_parent, paused_gc, single_threaded_children
 from .ingest.pipeline import process_file
 from .records import ProcessedDocument
 from .search.query import Hit, any_of, escape_query, parse_years
+from .search.syntax import check_limits
 from .settings import Settings
 from .store import SearchQuery, SQLiteStore, StoredDocument
 from .frameworks import BUILTIN as BUILTIN_FRAMEWORKS
@@ -240,7 +241,8 @@ class Corpus:
     ) -> None:
         # spawn: workers never inherit the open SQLite connection or the progress thread.
         in_flight_max = n_workers * 4  # bounded memory: at most this many parsed documents wait
-        with ProcessPoolExecutor(max_workers=n_workers, mp_context=get_context("spawn")) as pool:
+        with ProcessPoolExecutor(max_workers=n_workers, mp_context=get_context("spawn"),
+                                 initializer=exit_with_parent, initargs=(os.getpid(),)) as pool:
             pending: dict[Any, str] = {}
             queue = iter(todo)
             for path, sha in queue:
@@ -330,6 +332,7 @@ class Corpus:
             parts.append(f"({any_of(any_terms)})")
         if not parts:
             raise QueryError("empty query: give search words or --any terms")
+        check_limits(" AND ".join(parts))  # every search path, FTS5 alone included, refuses hostile queries
         years = parse_years(filters.pop("year", None))
         docs = filters.pop("document", None)
         doc_ids = []
@@ -398,8 +401,8 @@ class Corpus:
             in_flight: dict[Any, list[tuple[int, str, str, list[str]]]] = {}
             last = 0
             with single_threaded_children(), ProcessPoolExecutor(
-                    max_workers=n_workers, mp_context=get_context("spawn"), initializer=_map_init,
-                    initargs=(refs, model)) as pool:
+                    max_workers=n_workers, mp_context=get_context("spawn"), initializer=_map_worker_init,
+                    initargs=(refs, model, os.getpid())) as pool:
                 while True:
                     while len(in_flight) < n_workers * 2 and (rows := self.store.unmapped_any(targets, batch, after=last)):
                         last = rows[-1][0]
@@ -710,6 +713,11 @@ def parse_labels(refs: str | list[str] | None, min_score: float | None) -> list[
 
 # ---- mapping workers (module level so that spawned processes can import them) --------------------
 _MAPPERS: dict[str, Any] = {}
+
+
+def _map_worker_init(refs: list[str], model: str, parent: int) -> None:
+    exit_with_parent(parent)
+    _map_init(refs, model)
 
 
 def _map_init(refs: list[str], model: str) -> None:

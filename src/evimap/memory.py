@@ -53,3 +53,21 @@ def single_threaded_children() -> Iterator[None]:
                 os.environ.pop(k, None)
             else:
                 os.environ[k] = v
+
+
+def exit_with_parent(parent: int, poll_seconds: float = 0.5) -> None:
+    """Called first in a worker process: end it when the process that started it is gone (killed with
+    ``kill -9``, say), instead of working on for a batch nobody will collect. A thread watches the
+    parent's pid: a process whose parent dies is handed to another parent, so its parent pid changes.
+    ``parent`` is the starter's pid as the starter knows it: read here, it could already be the new parent's."""
+    import os
+    import threading
+    import time
+
+    def watch() -> None:
+        while True:
+            if os.getppid() != parent:
+                os._exit(1)
+            time.sleep(poll_seconds)
+
+    threading.Thread(target=watch, name="evimap-exit-with-parent", daemon=True).start()
