@@ -136,6 +136,11 @@ def ingest(
                 + (f" · {dup.get('duplicate_documents', 0)} near-duplicate documents" if dup else "")
                 + f" · {report.seconds:.1f}s · store {store}"
             )
+        if report.interrupted:
+            err.print("[yellow]interrupted:[/yellow] the documents counted above are stored; "
+                      "run the same command again to ingest the rest")
+    if report.interrupted:
+        raise typer.Exit(130)
     if report.failed:
         raise typer.Exit(1)
 

@@ -43,6 +43,7 @@ class IngestReport:
     duplicates: dict[str, int] = field(default_factory=dict)
     rank_index: dict[str, Any] | None = None  # the search postings rebuilt (store/postings.py), if they were
     seconds: float = 0.0
+    interrupted: bool = False  # stopped by Ctrl+C: what is counted is stored, a rerun does the rest
 
     @property
     def ok(self) -> bool:
@@ -54,6 +55,7 @@ class IngestReport:
             "passages": self.passages, "pages": self.pages, "bytes": self.bytes,
             "failed": [{"path": p, "reason": r} for p, r in self.failed],
             "duplicates": self.duplicates, "rank_index": self.rank_index, "seconds": round(self.seconds, 3),
+            "interrupted": self.interrupted,
         }
 
 
@@ -212,14 +214,21 @@ class Corpus:
                 continue
             todo.append((resolved, sha))
         n_workers = workers if workers is not None else (self.settings.workers or os.cpu_count() or 1)
-        with self.store.bulk_writes():
-            if n_workers <= 1 or len(todo) < 8:
-                for path, sha in todo:
-                    self._handle(report, emit, path, *_work(path, self.settings, sha))
-            else:
-                self._run_pool(report, emit, todo, n_workers)
-            if report.added or report.updated or report.aliases:
-                report.duplicates = self.store.refresh_duplicates()
+        try:
+            with self.store.bulk_writes():
+                if n_workers <= 1 or len(todo) < 8:
+                    for path, sha in todo:
+                        self._handle(report, emit, path, *_work(path, self.settings, sha))
+                else:
+                    self._run_pool(report, emit, todo, n_workers)
+                if report.added or report.updated or report.aliases:
+                    report.duplicates = self.store.refresh_duplicates()
+        except KeyboardInterrupt:
+            # Ctrl+C: every document stored so far is committed whole (one transaction each); the rest is
+            # left for a rerun, which skips what is stored. The postings are rebuilt by that rerun.
+            report.interrupted = True
+            report.seconds = time.perf_counter() - started
+            return report
         try:  # the search postings follow the store (a no-op when they match it already)
             report.rank_index = self.reindex()
         except OSError as exc:  # e.g. a read-only folder: searches are then answered by FTS5 alone
@@ -249,18 +258,27 @@ class Corpus:
                 pending[pool.submit(_work, path, self.settings, sha)] = path
                 if len(pending) >= in_flight_max:
                     break
-            while pending:
-                done, _ = wait(pending, return_when=FIRST_COMPLETED)
-                for fut in done:
-                    path = pending.pop(fut)
-                    try:
-                        status, payload = fut.result()
-                    except Exception as exc:  # a worker died (e.g. killed by the OS for memory)
-                        status, payload = "failed", f"worker crashed ({type(exc).__name__})"
-                    self._handle(report, emit, path, status, payload)
-                    nxt = next(queue, None)
-                    if nxt is not None:
-                        pending[pool.submit(_work, nxt[0], self.settings, nxt[1])] = nxt[0]
+            try:
+                self._drain(report, emit, pool, pending, queue)
+            except KeyboardInterrupt:
+                pool.shutdown(wait=True, cancel_futures=True)  # files being read finish; queued ones never start
+                raise
+
+    def _drain(self, report: IngestReport, emit: EventCallback, pool: ProcessPoolExecutor,
+               pending: dict[Any, str], queue: Iterator[tuple[str, str | None]]) -> None:
+        """Store each parsed document as its worker hands it back, keeping the pool fed from ``queue``."""
+        while pending:
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for fut in done:
+                path = pending.pop(fut)
+                try:
+                    status, payload = fut.result()
+                except Exception as exc:  # a worker died (e.g. killed by the OS for memory)
+                    status, payload = "failed", f"worker crashed ({type(exc).__name__})"
+                self._handle(report, emit, path, status, payload)
+                nxt = next(queue, None)
+                if nxt is not None:
+                    pending[pool.submit(_work, nxt[0], self.settings, nxt[1])] = nxt[0]
 
     def _fail(self, report: IngestReport, emit: EventCallback, path: str, reason: str) -> None:
         try:

@@ -56,13 +56,17 @@ def single_threaded_children() -> Iterator[None]:
 
 
 def exit_with_parent(parent: int, poll_seconds: float = 0.5) -> None:
-    """Called first in a worker process: end it when the process that started it is gone (killed with
-    ``kill -9``, say), instead of working on for a batch nobody will collect. A thread watches the
+    """Called first in a worker process: leave Ctrl+C to the parent, and end the worker when the process
+    that started it is gone (killed with ``kill -9``, say), instead of working on for a batch nobody will
+    collect. A thread watches the
     parent's pid: a process whose parent dies is handed to another parent, so its parent pid changes.
     ``parent`` is the starter's pid as the starter knows it: read here, it could already be the new parent's."""
     import os
+    import signal
     import threading
     import time
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C reaches the whole process group: the parent stops us
 
     def watch() -> None:
         while True:
