@@ -73,3 +73,19 @@ def test_control_characters_in_file_names_are_printed_escaped(tmp_path):
     assert len(failed) == 1 and "bad\\nname\\x1b[31m.txt" in failed[0]
     assert "\x1b" not in result.output
     assert printable_path("a\tb") == "a\\tb"
+
+
+def test_exclude_globs_match_the_path_relative_to_the_folder_given(tmp_path):
+    docs = tmp_path / "docs"
+    for rel in ["report.txt", "metadata/evaluations.json", "metadata/deep/export.csv", "country/drafts/old.txt",
+                "country/final.txt", "tables/stock.csv"]:
+        (docs / rel).parent.mkdir(parents=True, exist_ok=True)
+        (docs / rel).write_text("Migration data.\n", encoding="utf-8")
+
+    def walked(*patterns):
+        return sorted(p.relative_to(docs).as_posix() for p, _ in walk_inputs([docs], patterns))
+
+    assert walked("metadata/*") == ["country/drafts/old.txt", "country/final.txt", "report.txt", "tables/stock.csv"]
+    assert walked("*/drafts/*", "*.csv") == ["country/final.txt", "metadata/evaluations.json", "report.txt"]
+    assert walked(str(docs / "country") + "/*") == ["metadata/deep/export.csv", "metadata/evaluations.json",
+                                                    "report.txt", "tables/stock.csv"]

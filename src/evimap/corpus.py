@@ -72,13 +72,19 @@ def walk_inputs(paths: Iterable[str | Path], exclude: Iterable[str] = ()) -> Ite
     else why it is not read). Links to folders are followed, but never into a folder already walked (so a
     link loop cannot recurse); a FIFO, device or socket is never opened (reading one would block or never end)."""
     patterns = list(exclude)
+    top = Path(".")
 
-    def excluded(p: Path) -> bool:
-        s = str(p)
-        return any(fnmatch.fnmatch(s, pat) or fnmatch.fnmatch(p.name, pat) for pat in patterns)
+    def excluded(p: Path, folder: bool = False) -> bool:
+        """A glob matches the path relative to the folder given (``metadata/*``, ``*/drafts/*``), the whole
+        path, or the name alone (``*.csv``); a folder is left out when its relative path followed by a
+        slash matches (``metadata/*`` leaves out the folder ``metadata``)."""
+        rel = p.relative_to(top).as_posix() if p.is_relative_to(top) else p.as_posix()
+        names = [str(p), p.name, rel, *((rel + "/",) if folder else ())]
+        return any(fnmatch.fnmatch(n, pat) for pat in patterns for n in names)
 
     for raw in paths:
         p = Path(raw)
+        top = p
         if _is_real_dir(p):
             seen: set[tuple[int, int]] = set()  # folders walked, by device and inode: a link back is a loop
             for root, dirs, files in os.walk(p, followlinks=True):
@@ -87,7 +93,7 @@ def walk_inputs(paths: Iterable[str | Path], exclude: Iterable[str] = ()) -> Ite
                 keep, looped = [], []
                 for d in sorted(dirs):
                     dp = Path(root) / d
-                    if d.startswith(".") or excluded(dp):
+                    if d.startswith(".") or excluded(dp, folder=True):
                         continue
                     try:
                         dst = os.stat(dp)
