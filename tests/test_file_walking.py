@@ -89,3 +89,19 @@ def test_exclude_globs_match_the_path_relative_to_the_folder_given(tmp_path):
     assert walked("*/drafts/*", "*.csv") == ["country/final.txt", "metadata/evaluations.json", "report.txt"]
     assert walked(str(docs / "country") + "/*") == ["metadata/deep/export.csv", "metadata/evaluations.json",
                                                     "report.txt", "tables/stock.csv"]
+
+
+def test_dry_run_lists_what_would_be_read_and_stores_nothing(tmp_path):
+    docs = tmp_path / "docs"
+    (docs / "metadata").mkdir(parents=True)
+    (docs / "report.txt").write_text("Migration data.\n", encoding="utf-8")
+    (docs / "metadata" / "catalogue.json").write_text("{}", encoding="utf-8")
+    os.mkfifo(docs / "pipe.txt")
+    store = tmp_path / "s.db"
+    result = CliRunner().invoke(app, ["ingest", str(docs), "-x", "metadata/*", "--dry-run", "--store", str(store)],
+                                terminal_width=400)
+    assert result.exit_code == 0, result.output
+    assert "report.txt" in result.output and "catalogue.json" not in result.output
+    assert "pipe.txt  skipped: not a regular file (FIFO)" in result.output
+    assert "1 to read, 1 skipped · nothing stored" in result.output
+    assert not store.exists()

@@ -16,7 +16,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from . import __version__
-from .corpus import Corpus, printable_path
+from .corpus import Corpus, ingest_plan, printable_path
 from .errors import EvimapError
 from .settings import Settings
 
@@ -93,6 +93,7 @@ def ingest(
     settings_file: Optional[Path] = typer.Option(None, "--settings", help="YAML file of ingest settings."),
     max_file_mb: Optional[float] = typer.Option(None, "--max-file-mb", help="Skip files larger than this."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Only print failures."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="List what would be read and what refused; store nothing."),
     as_json: bool = JsonOpt,
 ) -> None:
     """Ingest documents (PDF, DOCX, HTML, TXT, MD, XLSX, CSV) into the store.
@@ -105,6 +106,16 @@ def ingest(
     settings = Settings.from_yaml(settings_file) if settings_file else Settings()
     if max_file_mb is not None:
         settings = Settings.from_dict({**settings.to_dict(), "max_file_mb": max_file_mb})
+    if dry_run:
+        plan = ingest_plan([str(p) for p in paths], exclude, settings)
+        if as_json:
+            _print_json([{"path": p, "read": r is None, "reason": r} for p, r in plan])
+        else:
+            for p, reason in plan:
+                out.print(escape(printable_path(p)) + ("" if reason is None else f"  [yellow]skipped: {escape(reason)}[/yellow]"))
+            n_read = sum(r is None for _, r in plan)
+            out.print(f"{n_read} to read, {len(plan) - n_read} skipped · nothing stored")
+        return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     with _open(store, settings=settings) as corpus:

@@ -112,6 +112,22 @@ def walk_inputs(paths: Iterable[str | Path], exclude: Iterable[str] = ()) -> Ite
             yield p, unreadable_reason(p)
 
 
+def ingest_plan(paths: Iterable[str | Path], exclude: Iterable[str] = (),
+                settings: Settings | None = None) -> list[tuple[str, str | None]]:
+    """What ``Corpus.ingest`` would do with ``paths``, without reading any file or opening a store:
+    (path, None) for a file it would read, (path, reason) for one it would refuse."""
+    settings = settings or Settings()
+    limit = settings.max_file_mb * 1024 * 1024
+    plan: list[tuple[str, str | None]] = []
+    given = [p for p in paths if os.path.lexists(p)]
+    plan += [(str(p), "no such file or folder") for p in paths if not os.path.lexists(p)]
+    for path, problem in walk_inputs(given, [*settings.exclude, *exclude]):
+        if problem is None and path.stat().st_size > limit:
+            problem = f"larger than the {settings.max_file_mb:g} MB limit"
+        plan.append((str(path), problem))
+    return plan
+
+
 def _is_real_dir(p: Path) -> bool:
     try:
         return p.is_dir()
