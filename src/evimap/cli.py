@@ -89,6 +89,10 @@ def ingest(
     paths: List[Path] = typer.Argument(..., help="Files or folders (searched recursively)."),
     store: str = StoreOpt,
     exclude: List[str] = typer.Option([], "--exclude", "-x", help="Glob of paths to skip (repeatable)."),
+    include: List[str] = typer.Option([], "--include", "-i", help="Glob of the only files to read (repeatable)."),
+    data_files: Optional[str] = typer.Option(
+        None, "--data-files", help="Catalogue JSON, exports of records, README/SOURCE notes: "
+        "tables (default: records stored as tables, the rest skipped), skip, or passages (read as documents)."),
     workers: Optional[int] = typer.Option(None, "--workers", "-j", help="Worker processes (default: one per core)."),
     settings_file: Optional[Path] = typer.Option(None, "--settings", help="YAML file of ingest settings."),
     max_file_mb: Optional[float] = typer.Option(None, "--max-file-mb", help="Skip files larger than this."),
@@ -104,17 +108,21 @@ def ingest(
     if missing:  # a mistyped path fails before the store is created, not as an empty new store
         raise EvimapError(f"no such file or folder: {', '.join(missing)}")
     settings = Settings.from_yaml(settings_file) if settings_file else Settings()
-    if max_file_mb is not None:
-        settings = Settings.from_dict({**settings.to_dict(), "max_file_mb": max_file_mb})
+    overrides = {k: v for k, v in (("max_file_mb", max_file_mb), ("data_files", data_files)) if v is not None}
+    if overrides:
+        settings = Settings.from_dict({**settings.to_dict(), **overrides})
     if dry_run:
-        plan = ingest_plan([str(p) for p in paths], exclude, settings)
+        plan = ingest_plan([str(p) for p in paths], exclude, settings, include)
         if as_json:
-            _print_json([{"path": p, "read": r is None, "reason": r} for p, r in plan])
+            _print_json([{"path": e.path, "read": e.reason is None, "reason": e.reason, "kind": e.kind} for e in plan])
         else:
-            for p, reason in plan:
-                out.print(escape(printable_path(p)) + ("" if reason is None else f"  [yellow]skipped: {escape(reason)}[/yellow]"))
-            n_read = sum(r is None for _, r in plan)
-            out.print(f"{n_read} to read, {len(plan) - n_read} skipped · nothing stored")
+            for e in plan:
+                note = f"  [cyan]{e.kind}, stored as tables only: {escape(e.why)}[/cyan]" if e.why and e.reason is None else ""
+                out.print(escape(printable_path(e.path)) + note
+                          + ("" if e.reason is None else f"  [yellow]skipped: {escape(e.reason)}[/yellow]"))
+            n_read = sum(e.reason is None for e in plan)
+            kinds = _kinds_line(plan) if any(e.why for e in plan) else ""
+            out.print(f"{n_read} to read, {len(plan) - n_read} skipped · {kinds + ' · ' if kinds else ''}nothing stored")
         return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -132,7 +140,7 @@ def ingest(
 
         with progress:
             report = corpus.ingest(
-                [str(p) for p in paths], exclude=exclude, workers=workers, on_event=on_event,
+                [str(p) for p in paths], exclude=exclude, include=include, workers=workers, on_event=on_event,
                 on_total=lambda n: progress.update(task, total=n),
             )
         if report.rank_index and "error" in report.rank_index:
@@ -147,6 +155,8 @@ def ingest(
                 + (f" · {dup.get('duplicate_documents', 0)} near-duplicate documents" if dup else "")
                 + f" · {report.seconds:.1f}s · store {store}"
             )
+            if report.data_files:
+                out.print(_data_files_line(report.kinds()["document"], report.data_files))
         if report.interrupted:
             err.print("[yellow]interrupted:[/yellow] the documents counted above are stored; "
                       "run the same command again to ingest the rest")
@@ -154,6 +164,29 @@ def ingest(
         raise typer.Exit(130)
     if report.failed:
         raise typer.Exit(1)
+
+
+def _kinds_line(plan: list[Any]) -> str:
+    """"12 documents, 3 data files (1 records, 1 catalogue, 1 notes)" for the files of a plan that are read or recognised."""
+    kinds: dict[str, int] = {}
+    for e in plan:
+        if e.kind:
+            kinds[e.kind] = kinds.get(e.kind, 0) + 1
+    docs = kinds.pop("document", 0)
+    data = ", ".join(f"{n} {k}" for k, n in sorted(kinds.items()))
+    return f"{docs} documents, {sum(kinds.values())} data files" + (f" ({data})" if data else "")
+
+
+def _data_files_line(documents: int, data_files: list[dict[str, str]]) -> str:
+    """"16 documents, 3 data files: 2 skipped (evaluations.json: catalogue, …); 1 stored as tables only (…)"."""
+    parts = []
+    for stored, label in (("skipped", "skipped"), ("tables", "stored as tables only")):
+        chosen = [d for d in data_files if d["stored"] == stored]
+        if chosen:
+            names = ", ".join(f"{printable_path(Path(d['path']).name)}: {d['kind']}" for d in chosen)
+            parts.append(f"{len(chosen)} {label} ({escape(names)})")
+    lead = f"{documents} documents, " if documents else ""
+    return lead + f"{len(data_files)} data files: " + "; ".join(parts) + " · --data-files passages reads them as documents"
 
 
 @app.command()

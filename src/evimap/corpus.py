@@ -14,11 +14,11 @@ from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator, NamedTuple
 
 from .errors import EvimapError, IngestError, NotFoundError, QueryError
 from .memory import exit_with_parent, paused_gc, single_threaded_children
-from .ingest.pipeline import process_file
+from .ingest.pipeline import SkippedDataFile, process_file, recognise_file
 from .records import ProcessedDocument
 from .search.query import Hit, any_of, escape_query, parse_years
 from .search.syntax import check_limits
@@ -42,6 +42,8 @@ class IngestReport:
     failed: list[tuple[str, str]] = field(default_factory=list)
     duplicates: dict[str, int] = field(default_factory=dict)
     rank_index: dict[str, Any] | None = None  # the search postings rebuilt (store/postings.py), if they were
+    # Files recognised as data about documents (ingest/datafiles.py): path, kind, why, and "skipped" or "tables"
+    data_files: list[dict[str, str]] = field(default_factory=list)
     seconds: float = 0.0
     interrupted: bool = False  # stopped by Ctrl+C: what is counted is stored, a rerun does the rest
 
@@ -55,32 +57,45 @@ class IngestReport:
             "passages": self.passages, "pages": self.pages, "bytes": self.bytes,
             "failed": [{"path": p, "reason": r} for p, r in self.failed],
             "duplicates": self.duplicates, "rank_index": self.rank_index, "seconds": round(self.seconds, 3),
-            "interrupted": self.interrupted,
+            "interrupted": self.interrupted, "kinds": self.kinds(), "data_files": self.data_files,
         }
 
+    def kinds(self) -> dict[str, int]:
+        """Files read this run by what they are: {"document": 12, "records": 2, "catalogue": 1, "notes": 1}."""
+        out = {"document": self.added + self.updated + self.aliases - sum(d["stored"] == "tables" for d in self.data_files)}
+        for d in self.data_files:
+            out[d["kind"]] = out.get(d["kind"], 0) + 1
+        return out
 
-def iter_files(paths: Iterable[str | Path], exclude: Iterable[str] = ()) -> Iterator[Path]:
-    """Regular files under ``paths`` (recursively, sorted), skipping hidden files and ``exclude`` globs;
-    anything that cannot be read as a file is left out (``walk_inputs`` says why)."""
-    for path, problem in walk_inputs(paths, exclude):
+
+def iter_files(paths: Iterable[str | Path], exclude: Iterable[str] = (), include: Iterable[str] = ()) -> Iterator[Path]:
+    """Regular files under ``paths`` (recursively, sorted), skipping hidden files and ``exclude`` globs (and, when
+    ``include`` globs are given, files matching none); anything that cannot be read as a file is left out
+    (``walk_inputs`` says why)."""
+    for path, problem in walk_inputs(paths, exclude, include):
         if problem is None:
             yield path
 
 
-def walk_inputs(paths: Iterable[str | Path], exclude: Iterable[str] = ()) -> Iterator[tuple[Path, str | None]]:
+def walk_inputs(paths: Iterable[str | Path], exclude: Iterable[str] = (),
+                include: Iterable[str] = ()) -> Iterator[tuple[Path, str | None]]:
     """Every entry under ``paths`` as (path as the user would name it, None if it is a regular file to read,
     else why it is not read). Links to folders are followed, but never into a folder already walked (so a
-    link loop cannot recurse); a FIFO, device or socket is never opened (reading one would block or never end)."""
-    patterns = list(exclude)
+    link loop cannot recurse); a FIFO, device or socket is never opened (reading one would block or never end).
+    With ``include`` globs, only files matching one of them are read (every folder is still walked)."""
+    patterns, wanted = list(exclude), list(include)
     top = Path(".")
 
-    def excluded(p: Path, folder: bool = False) -> bool:
+    def matches(globs: list[str], p: Path, folder: bool = False) -> bool:
         """A glob matches the path relative to the folder given (``metadata/*``, ``*/drafts/*``), the whole
-        path, or the name alone (``*.csv``); a folder is left out when its relative path followed by a
-        slash matches (``metadata/*`` leaves out the folder ``metadata``)."""
+        path, or the name alone (``*.csv``); a folder matches when its relative path followed by a
+        slash does (``metadata/*`` leaves out the folder ``metadata``)."""
         rel = p.relative_to(top).as_posix() if p.is_relative_to(top) else p.as_posix()
         names = [str(p), p.name, rel, *((rel + "/",) if folder else ())]
-        return any(fnmatch.fnmatch(n, pat) for pat in patterns for n in names)
+        return any(fnmatch.fnmatch(n, pat) for pat in globs for n in names)
+
+    def excluded(p: Path, folder: bool = False) -> bool:
+        return matches(patterns, p, folder) or (not folder and bool(wanted) and not matches(wanted, p))
 
     for raw in paths:
         p = Path(raw)
@@ -112,19 +127,35 @@ def walk_inputs(paths: Iterable[str | Path], exclude: Iterable[str] = ()) -> Ite
             yield p, unreadable_reason(p)
 
 
-def ingest_plan(paths: Iterable[str | Path], exclude: Iterable[str] = (),
-                settings: Settings | None = None) -> list[tuple[str, str | None]]:
-    """What ``Corpus.ingest`` would do with ``paths``, without reading any file or opening a store:
-    (path, None) for a file it would read, (path, reason) for one it would refuse."""
+class PlannedFile(NamedTuple):
+    """One entry of an ingest plan: ``reason`` is None for a file that would be read; ``kind`` is what a
+    read file is (document, records, catalogue, notes) and ``why`` the evidence for a data file."""
+
+    path: str
+    reason: str | None
+    kind: str | None = None
+    why: str = ""
+
+
+def ingest_plan(paths: Iterable[str | Path], exclude: Iterable[str] = (), settings: Settings | None = None,
+                include: Iterable[str] = ()) -> list[PlannedFile]:
+    """What ``Corpus.ingest`` would do with ``paths``, opening no store: a file it would read has no
+    ``reason``; a refused one or a data file it would skip has one. Files are read only as far as telling
+    a document from data needs (a JSON or a note's head, a spreadsheet's rows)."""
     settings = settings or Settings()
     limit = settings.max_file_mb * 1024 * 1024
-    plan: list[tuple[str, str | None]] = []
+    plan = [PlannedFile(str(p), "no such file or folder") for p in paths if not os.path.lexists(p)]
     given = [p for p in paths if os.path.lexists(p)]
-    plan += [(str(p), "no such file or folder") for p in paths if not os.path.lexists(p)]
-    for path, problem in walk_inputs(given, [*settings.exclude, *exclude]):
+    for path, problem in walk_inputs(given, [*settings.exclude, *exclude], [*settings.include, *include]):
         if problem is None and path.stat().st_size > limit:
             problem = f"larger than the {settings.max_file_mb:g} MB limit"
-        plan.append((str(path), problem))
+        if problem is not None:
+            plan.append(PlannedFile(str(path), problem))
+            continue
+        kind = recognise_file(path, settings)
+        skipped = kind.is_data and (settings.data_files == "skip" or kind.kind != "records")
+        plan.append(PlannedFile(str(path), f"data file ({kind.kind}: {kind.why})" if skipped else None, kind.kind,
+                                kind.why))
     return plan
 
 
@@ -175,7 +206,8 @@ def _sha256_file(path: Path) -> str:
 def _work(path: str, settings: Settings, sha256: str | None = None) -> tuple[str, Any]:
     """Runs in a worker process: never raises, returns ("ok", doc) or ("failed", reason)."""
     try:
-        return "ok", process_file(path, settings, sha256=sha256)
+        result = process_file(path, settings, sha256=sha256)
+        return ("data" if isinstance(result, SkippedDataFile) else "ok"), result
     except IngestError as exc:
         return "failed", exc.reason
     except Exception as exc:  # last line of defence: one bad file must not stop the batch
@@ -196,11 +228,14 @@ class Corpus:
         paths: Iterable[str | Path] | str | Path,
         exclude: Iterable[str] = (),
         workers: int | None = None,
+        include: Iterable[str] = (),
         on_event: EventCallback | None = None,
         on_total: Callable[[int], None] | None = None,
     ) -> IngestReport:
         """Ingest files and folders. Unchanged files (same SHA-256 at the same path) are skipped;
-        bad files are recorded as failures and the batch goes on."""
+        bad files are recorded as failures and the batch goes on. Data files (catalogue JSON, exports of
+        records, folder notes) are skipped or stored as tables as ``settings.data_files`` says, and listed
+        in ``report.data_files``. ``include`` globs, when given, are the only files read."""
         if isinstance(paths, (str, Path)):
             paths = [paths]
         started = time.perf_counter()
@@ -213,7 +248,8 @@ class Corpus:
             reason = "no such file or folder"
             report.failed.append((m, reason))
             emit("failed", m, reason)
-        entries = list(walk_inputs([p for p in paths if os.path.lexists(p)], [*self.settings.exclude, *exclude]))
+        entries = list(walk_inputs([p for p in paths if os.path.lexists(p)], [*self.settings.exclude, *exclude],
+                                   [*self.settings.include, *include]))
         if on_total:
             on_total(len(entries))
         own = os.path.realpath(self.store.path)
@@ -312,10 +348,18 @@ class Corpus:
         emit("failed", path, reason)
 
     def _handle(self, report: IngestReport, emit: EventCallback, path: str, status: str, payload: Any) -> None:
+        if status == "data":
+            skipped: SkippedDataFile = payload
+            report.data_files.append({"path": path, "kind": skipped.kind.kind, "why": skipped.kind.why, "stored": "skipped"})
+            emit("data", path, f"{skipped.kind.kind}, skipped: {skipped.kind.why}")
+            return
         if status != "ok":
             self._fail(report, emit, path, payload)
             return
         doc: ProcessedDocument = payload
+        if doc.metadata.get("data_kind"):
+            report.data_files.append({"path": path, "kind": doc.metadata["data_kind"], "why": doc.metadata["data_why"],
+                                      "stored": "tables"})
         outcome = self.store.put_document(doc)
         if outcome == "alias":
             report.aliases += 1

@@ -11,6 +11,9 @@ import yaml
 from .errors import EvimapError
 
 
+DATA_FILE_MODES = ("tables", "skip", "passages")
+
+
 @dataclass
 class Settings:
     max_file_mb: float = 100.0
@@ -26,6 +29,12 @@ class Settings:
     header_min_share: float = 0.3
     max_html_depth: int = 400
     exclude: list[str] = field(default_factory=list)  # glob patterns of paths to skip
+    # Glob patterns of the only files to read (none: every file); matched like ``exclude``.
+    include: list[str] = field(default_factory=list)
+    # Files about the documents rather than documents (catalogue JSON, exports of records, README/SOURCE
+    # notes; ingest/datafiles.py): "tables" stores exports of records as tables without passages and skips
+    # the rest, "skip" skips them all, "passages" reads them as documents like any other file.
+    data_files: str = "tables"
     workers: int = 0  # 0 = one per core
     # Attribute passages while ingesting: countries, organisations, speakers, figures, events (issue 5).
     attribute: bool = True
@@ -44,6 +53,11 @@ class Settings:
             problems.append("attribute must be true or false")
         if not isinstance(self.workers, int) or self.workers < 0:
             problems.append("workers must be 0 (auto) or a positive integer")
+        if self.data_files not in DATA_FILE_MODES:
+            problems.append(f"data_files must be one of {', '.join(DATA_FILE_MODES)}, not {self.data_files!r}")
+        for name in ("exclude", "include"):
+            if not isinstance(getattr(self, name), list) or not all(isinstance(g, str) for g in getattr(self, name)):
+                problems.append(f"{name} must be a list of glob patterns")
         if not 0 < self.header_min_share <= 1:
             problems.append("header_min_share must be in (0, 1]")
         for enc in self.text_encodings:

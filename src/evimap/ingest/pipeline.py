@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..enrich import detect_language, extract_dates, extract_symbols, fingerprints, guess_title, guess_year
@@ -12,6 +13,7 @@ from ..records import DocumentMeta, ProcessedDocument, RawDocument
 from ..segment import segment
 from ..settings import Settings
 from .archive import check_zip
+from .datafiles import AS_DOCUMENT, FileKind, recognise_before_reading, recognise_tables
 from .sniff import sniff
 
 
@@ -48,10 +50,23 @@ def doc_id_for(sha256: str) -> str:
     return sha256[:16]
 
 
+@dataclass(frozen=True)
+class SkippedDataFile:
+    """A file recognised as data about documents and, by the settings, not stored."""
+
+    path: str
+    size: int
+    kind: FileKind
+
+
 def process_file(
     path: str | Path, settings: Settings | None = None, data: bytes | None = None, sha256: str | None = None
-) -> ProcessedDocument:
+) -> ProcessedDocument | SkippedDataFile:
     """Turn one file into passages with provenance and document metadata.
+
+    A data file (catalogue JSON, export of records, folder note: ingest/datafiles.py) is, by
+    ``settings.data_files``, skipped (a SkippedDataFile), stored as tables without passages (a
+    ProcessedDocument whose ``metadata["data_kind"]`` names it), or read as a document.
 
     ``sha256`` is the file's digest when the caller has already computed it (the ingest loop
     hashes every file to skip unchanged ones); otherwise it is computed here.
@@ -74,6 +89,9 @@ def process_file(
             raise IngestError(f"cannot read file ({exc.strerror or exc})") from None
     sha = sha256 or hashlib.sha256(data).hexdigest()
     doc_id = doc_id_for(sha)
+    recognised = recognise_before_reading(path, data) if settings.data_files != "passages" else None
+    if recognised is not None:  # nothing of a catalogue or a note is stored as a table
+        return SkippedDataFile(str(path.resolve()), size, recognised)
     try:
         raw = read_document(path, data, settings)
     except IngestError:
@@ -84,6 +102,13 @@ def process_file(
         raise IngestError("document structure too deeply nested to read") from None
     except Exception as exc:  # a reader library failed on malformed input
         raise IngestError(f"unreadable {path.suffix.lstrip('.') or 'file'} ({type(exc).__name__}: {str(exc)[:100]})") from None
+
+    if raw.format in ("csv", "xlsx") and settings.data_files != "passages":
+        kind = recognise_tables(raw.tables)
+        if kind.is_data:
+            if settings.data_files == "skip":
+                return SkippedDataFile(str(path.resolve()), size, kind)
+            return _tables_only(path, raw, kind, doc_id, sha, size, settings)
 
     blocks, removed = normalise_blocks(raw.blocks, paged=raw.pages is not None, min_share=settings.header_min_share)
     for key, value in raw.removed.items():
@@ -138,3 +163,43 @@ def process_file(
         metadata=metadata,
         attribution=attribution,
     )
+
+
+def _tables_only(path: Path, raw: RawDocument, kind: FileKind, doc_id: str, sha: str, size: int,
+                 settings: Settings) -> ProcessedDocument:
+    """An export of records stored as its tables, with no passages: searchable and mappable it is not,
+    ``evimap tables`` lists it."""
+    if settings.attribute:
+        from ..attribute.tables import structure_table
+
+        for t in raw.tables:
+            t.structure = structure_table(t.rows)
+    title = guess_title(raw.title, [], [], path.name)
+    return ProcessedDocument(
+        doc_id=doc_id, path=str(path.resolve()), name=path.name, sha256=sha, size=size, format=raw.format,
+        pages=None, text="", passages=[], sections=[], tables=raw.tables,
+        meta=DocumentMeta(title=title, language=None, language_score=None, symbols=[], dates=[],
+                          year=guess_year(raw.date, path.stem, [])),
+        removed={}, warnings=raw.warnings, fingerprints=b"",
+        metadata={**raw.metadata, "data_kind": kind.kind, "data_why": kind.why},
+    )
+
+
+def recognise_file(path: Path, settings: Settings | None = None) -> FileKind:
+    """What ``process_file`` would take ``path`` for: a document, or data (records, catalogue, notes).
+
+    With ``data_files: passages`` everything is a document. A file that cannot be read is called a
+    document here; reading it is where its failure is reported."""
+    settings = settings or Settings()
+    if settings.data_files == "passages":
+        return AS_DOCUMENT
+    try:
+        data = path.read_bytes()
+        early = recognise_before_reading(path, data)
+        if early is not None:
+            return early
+        if sniff(path, data[:65536]) in ("csv", "xlsx"):
+            return recognise_tables(read_document(path, data, settings).tables)
+    except Exception:  # noqa: BLE001 - ingest itself reports why the file cannot be read
+        return AS_DOCUMENT
+    return AS_DOCUMENT
