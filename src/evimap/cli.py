@@ -16,8 +16,13 @@ from rich.markup import escape
 from rich.table import Table
 
 from . import __version__
+from .attribute.gazetteer import ACTOR_TYPES
 from .corpus import Corpus, ingest_plan, printable_path
 from .errors import EvimapError
+from .frameworks import BUILTIN, EMBEDDING_MODELS
+from .report import CoverageMap, DocumentProfile, Synthesis
+from .report.coverage import GROUP_MEANINGS, WEAK_SHARE
+from .report.tables import EXPORT_FORMATS
 from .settings import Settings
 
 app = typer.Typer(
@@ -77,6 +82,12 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
 
 def _open(store: str, readonly: bool = False, settings: Settings | None = None) -> Corpus:
     return Corpus(store, settings=settings, readonly=readonly)
+
+
+def _choices(values: Any, last: str = "or") -> str:
+    """Help text listing what an option accepts, from the same list the code checks against."""
+    values = [str(v) for v in values]
+    return values[0] if len(values) == 1 else f"{', '.join(values[:-1])} {last} {values[-1]}"
 
 
 def _print_json(data: Any) -> None:
@@ -196,17 +207,17 @@ def search(
     store: str = StoreOpt,
     any_terms: Optional[str] = typer.Option(None, "--any", help='Keyword family, comma-separated: "data, statistic*, research".'),
     document: Optional[List[str]] = typer.Option(None, "--document", "-d", help="Document id, name or path."),
-    fmt: Optional[List[str]] = typer.Option(None, "--format", "-f", help="pdf, docx, html, txt, md, xlsx, csv."),
+    fmt: Optional[List[str]] = typer.Option(None, "--format", "-f", help="File format, as `evimap documents` shows it."),
     language: Optional[List[str]] = typer.Option(None, "--language", "-l", help="Language code, e.g. en, fr."),
     year: Optional[str] = typer.Option(None, "--year", "-y", help="2017, 2010-2015, 2010- or -2015."),
-    kind: Optional[List[str]] = typer.Option(None, "--kind", help="paragraph, numbered, item, bullet, heading, table_row, footnote."),
+    kind: Optional[List[str]] = typer.Option(None, "--kind", help="Passage kind, as `evimap show` prints it."),
     limit: int = typer.Option(10, "--limit", "-n", min=1, max=1000),
     offset: int = typer.Option(0, "--offset", min=0),
     all_copies: bool = typer.Option(False, "--all-copies", help="Do not collapse duplicate passages."),
     label: Optional[List[str]] = typer.Option(None, "--label", help="Only passages with this label, e.g. gcm:1, sdg:10.7 (after `evimap map`)."),
     min_score: Optional[float] = typer.Option(None, "--min-score", help="With --label: minimum score instead of 'assigned'."),
     actor: Optional[List[str]] = typer.Option(None, "--actor", help="Said by this actor: UNHCR, MAR, Morocco …"),
-    actor_type: Optional[List[str]] = typer.Option(None, "--actor-type", help='"Member State", "UN entity", "civil society" …'),
+    actor_type: Optional[List[str]] = typer.Option(None, "--actor-type", help=_choices(ACTOR_TYPES) + "."),
     country: Optional[List[str]] = typer.Option(None, "--country", help="Said by or naming this country (ISO3 or name)."),
     region: Optional[List[str]] = typer.Option(None, "--region", help="Said by a state in, or naming, this M49 region."),
     event: Optional[List[str]] = typer.Option(None, "--event", help="Reporting on this event (id or exact name)."),
@@ -233,9 +244,10 @@ def search(
     out.print(f"[dim]{len(hits)} of {total} matching passages[/dim]")
 
 
-FrameworksOpt = typer.Option("gcm,sdg,themes,sg8", "--framework", "-F",
-                             help="Comma-separated built-in ids (gcm, sdg, themes, sg8) or framework YAML files.")
-ModelOpt = typer.Option("static", "--model", help="static (default, fast) or transformer (needs evimap\\[transformer]).")
+FrameworksOpt = typer.Option(",".join(BUILTIN), "--framework", "-F",
+                             help=f"Comma-separated built-in ids ({_choices(BUILTIN)}) or framework YAML files.")
+ModelOpt = typer.Option(EMBEDDING_MODELS[0], "--model",
+                        help=f"{_choices(EMBEDDING_MODELS)}; any but {EMBEDDING_MODELS[0]} needs evimap\\[transformer].")
 
 
 @app.command("map")
@@ -269,7 +281,7 @@ def map_(store: str = StoreOpt, framework: str = FrameworksOpt, model: str = Mod
 @app.command()
 @handle_errors
 def classify(
-    framework: str = typer.Option(..., "--framework", "-F", help="One framework: gcm, sdg, themes, sg8 or a YAML file."),
+    framework: str = typer.Option(..., "--framework", "-F", help=f"One framework: {_choices(BUILTIN)} or a YAML file."),
     level: Optional[str] = typer.Option(None, "--level", help="Framework level, e.g. goal or target for sdg."),
     input_file: Path = typer.Option(..., "--input", "-i", help='JSON lines: {"id": …, "text": …} ("-" = stdin).'),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="JSON lines out (default: standard output)."),
@@ -344,7 +356,7 @@ def explain(
                     out.print(f"         [yellow]flag: {escape(ev['reason'])}[/yellow]")
 
 
-frameworks_app = typer.Typer(help="Framework files: list and validate.", no_args_is_help=True)
+frameworks_app = typer.Typer(help="Frameworks: list, show their categories, validate a file.", no_args_is_help=True)
 app.add_typer(frameworks_app, name="frameworks")
 
 
@@ -362,21 +374,55 @@ def frameworks_validate(path: Path = typer.Argument(..., help="Framework YAML fi
 @frameworks_app.command("list")
 @handle_errors
 def frameworks_list(as_json: bool = JsonOpt) -> None:
-    """The built-in frameworks."""
+    """The built-in frameworks, with how many categories of each kind (GCM: 23 objectives, 10 principles)."""
     from . import frameworks as fwmod
 
     rows = []
     for name in fwmod.BUILTIN:
         fw = fwmod.load(name)
-        rows.append({"id": fw.id, "name": fw.name, "categories": len(fw.categories), "levels": fw.levels,
-                     "threshold": fw.threshold, "source": fw.source})
+        rows.append({"id": fw.id, "name": fw.name, "categories": len(fw.categories), "counts": fw.counts(),
+                     "levels": fw.levels, "facets": list(fw.facets), "threshold": fw.threshold, "source": fw.source,
+                     "summary": fwmod.describe_counts(fw)})
     if as_json:
         _print_json(rows)
         return
     for r in rows:
-        out.print(f"[bold]{r['id']}[/bold]  {r['name']} — {r['categories']} categories · threshold {r['threshold']}")
+        out.print(f"[bold]{r['id']}[/bold]  {escape(r['name'])} — {r['summary']} · threshold {r['threshold']}")
 
 
+@frameworks_app.command("show")
+@handle_errors
+def frameworks_show(name: str = typer.Argument(..., help=f"{_choices(BUILTIN)} or a framework YAML file."),
+                    kind: Optional[str] = typer.Option(None, "--kind", help="Only categories of this kind, e.g. "
+                                                                           "objective, goal, target."),
+                    as_json: bool = JsonOpt) -> None:
+    """A framework's categories: kind, code and title (the codes --label, --theme and reports use)."""
+    from . import frameworks as fwmod
+
+    fw = fwmod.load(name)
+    rows = fw.outline()
+    if kind is not None:
+        kinds = fw.counts()
+        if kind.lower() not in kinds:
+            raise EvimapError(f"{fw.id} has no categories of kind {kind!r} (kinds: {', '.join(kinds)})")
+        rows = [r for r in rows if r["kind"] == kind.lower()]
+    if as_json:
+        _print_json({"id": fw.id, "name": fw.name, "counts": fw.counts(), "categories": rows})
+        return
+    out.print(f"[bold]{fw.id}[/bold]  {escape(fw.name)} — {fwmod.describe_counts(fw)}")
+    code_width = max((len(r["code"]) for r in rows), default=4)
+    current = None
+    for r in rows:
+        if r["kind"] != current:
+            current = r["kind"]
+            out.print(f"[bold]{fwmod.plural_noun(current)}[/bold]")
+        out.print(f"  {escape(r['code']):<{code_width}}  {escape(r['title'])}")
+
+
+ByOpt = typer.Option("document", "--by", help="Group passages by " + "; ".join(
+    f"{name}: {meaning}" for name, meaning in GROUP_MEANINGS.items()) + ".")
+ThemeOpt = typer.Option(None, "--theme", help="Only passages with this label: a code of the themes framework "
+                                              "(`evimap frameworks show themes`, e.g. data) or FRAMEWORK:CODE.")
 report_app = typer.Typer(help="Reports: evidence maps, thematic syntheses, document profiles.", no_args_is_help=True)
 app.add_typer(report_app, name="report")
 OutputOpt = typer.Option(None, "--output", "-o", help="Output file (text formats default to standard output; "
@@ -393,32 +439,33 @@ def _write(report: Any, fmt: str, output: Optional[Path]) -> None:
 @handle_errors
 def report_map(
     store: str = StoreOpt,
-    framework: str = typer.Option("gcm", "--framework", "-F", help="One framework: gcm, sdg, themes, sg8 or a file."),
-    by: str = typer.Option("document", "--by", help="document, year, format, language or country."),
-    theme: Optional[str] = typer.Option(None, "--theme", help="Only passages with this label: data, research, "
-                                                              "capacity (themes) or FRAMEWORK:CODE."),
+    framework: str = typer.Option("gcm", "--framework", "-F", help=f"One framework: {_choices(BUILTIN)} or a file."),
+    by: str = ByOpt,
+    theme: Optional[str] = ThemeOpt,
     level: Optional[str] = typer.Option(None, "--level", help="Framework level (default: the first, e.g. goal)."),
-    fmt: str = typer.Option("md", "--format", "-f", help="md, html, json, csv, xlsx, png, svg or eppi "
-                                                         "(EPPI-Mapper JSON)."),
+    weak: float = typer.Option(WEAK_SHARE, "--weak", help="A category with fewer passages than this share of the "
+                                                          "median category's is a gap (weak evidence)."),
+    fmt: str = typer.Option("md", "--format", "-f", help=_choices(CoverageMap.formats) + " (eppi: EPPI-Mapper JSON)."),
     output: Optional[Path] = OutputOpt,
 ) -> None:
     """Evidence map: categories × groups with passage/document counts, gaps, chart and exports."""
     from .report import coverage_map
 
     with _open(store) as corpus:  # not read-only: an older store is migrated on open
-        _write(coverage_map(corpus, framework, by, theme=theme, level=level), fmt, output)
+        _write(coverage_map(corpus, framework, by, theme=theme, level=level, weak=weak), fmt, output)
 
 
 @report_app.command("synthesis")
 @handle_errors
 def report_synthesis(
     store: str = StoreOpt,
-    theme: str = typer.Option(..., "--theme", help="data, research, capacity (themes) or FRAMEWORK:CODE, e.g. gcm:1."),
+    theme: str = typer.Option(..., "--theme", help="A code of the themes framework (`evimap frameworks show themes`, "
+                                                   "e.g. data) or FRAMEWORK:CODE, e.g. gcm:1."),
     framework: Optional[str] = typer.Option(None, "--framework", "-F", help="Also tag quotes with these frameworks' "
                                                                            "labels, e.g. gcm."),
-    by: str = typer.Option("document", "--by", help="document, year, format, language or country."),
+    by: str = ByOpt,
     per_group: int = typer.Option(8, "--per-group", help="Quotes per group."),
-    fmt: str = typer.Option("md", "--format", "-f", help="md, html, json or docx."),
+    fmt: str = typer.Option("md", "--format", "-f", help=_choices(Synthesis.formats) + "."),
     output: Optional[Path] = OutputOpt,
 ) -> None:
     """Thematic synthesis: cited verbatim quotes per source, then recurring recommendations."""
@@ -433,8 +480,9 @@ def report_synthesis(
 def report_document(
     document: str = typer.Argument(..., help="Document name, id or path."),
     store: str = StoreOpt,
-    framework: str = typer.Option("gcm,sdg,themes", "--framework", "-F"),
-    fmt: str = typer.Option("md", "--format", "-f", help="md, html, json, png or svg (profile chart)."),
+    framework: str = typer.Option("gcm,sdg,themes", "--framework", "-F", help=f"Comma-separated: {_choices(BUILTIN)} "
+                                                                             "or framework YAML files."),
+    fmt: str = typer.Option("md", "--format", "-f", help=_choices(DocumentProfile.formats) + " (png, svg: profile chart)."),
     output: Optional[Path] = OutputOpt,
 ) -> None:
     """A document's framework profile, top passages per category, duplicates and similar documents."""
@@ -524,11 +572,18 @@ def documents(store: str = StoreOpt, as_json: bool = JsonOpt) -> None:
     if as_json:
         _print_json([d.__dict__ for d in docs])
         return
-    table = Table("id", "name", "format", "pages", "passages", "lang", "year", "title", box=None)
+    # Each document's full name on a line of its own (the name is what other commands take), its facts and
+    # title on the next: eight columns of a table squeezed into 80 cut every name and title.
+    names = {d.id: d.name for d in docs}
+    width = max(40, out.width)
     for d in docs:
-        table.add_row(d.id[:10], escape(d.name), d.format, str(d.pages or ""), str(d.n_passages), d.language or "",
-                      str(d.year or ""), escape(d.title[:60]))
-    out.print(table)
+        facts = " · ".join(x for x in (d.format, f"{d.pages} pages" if d.pages else "", f"{d.n_passages:,} passages",
+                                       d.language or "", str(d.year or "")) if x)
+        title = d.title + (f" (near-duplicate of {names.get(d.duplicate_of, d.duplicate_of)})" if d.duplicate_of else "")
+        line = f"{facts} — {title}"
+        out.print(f"[bold]{escape(d.name)}[/bold]")
+        out.print("    " + escape(line if len(line) <= width - 4 else line[: width - 5] + "…"))
+    out.print(f"[dim]{len(docs)} documents[/dim]")
 
 
 @app.command()
@@ -590,7 +645,8 @@ def attribute(store: str = StoreOpt, force: bool = typer.Option(False, "--force"
 
 @app.command()
 @handle_errors
-def actors(store: str = StoreOpt, actor_type: Optional[str] = typer.Option(None, "--type", help="Only this actor type."),
+def actors(store: str = StoreOpt, actor_type: Optional[str] = typer.Option(None, "--type", help="Only this actor type: "
+                                                                                             + _choices(ACTOR_TYPES) + "."),
            limit: int = typer.Option(30, "--limit", "-n", min=1), as_json: bool = JsonOpt) -> None:
     """Actors the passages are attributed to, with passage and document counts."""
     with _open(store, readonly=True) as corpus:
@@ -674,7 +730,7 @@ def tables(
     document: Optional[str] = typer.Argument(None, help="Only this document's tables."),
     store: str = StoreOpt,
     number: Optional[int] = typer.Option(None, "--table", "-t", min=1, help="Show or export this table (1 = first)."),
-    export: Optional[str] = typer.Option(None, "--export", help="csv, xlsx or json (with --table and --output)."),
+    export: Optional[str] = typer.Option(None, "--export", help=_choices(EXPORT_FORMATS) + " (with --table and --output)."),
     output: Optional[Path] = typer.Option(None, "--output", "-o"),
     tidy_form: bool = typer.Option(False, "--tidy", help="Export in long form: one row per (row, column, value)."),
     as_json: bool = JsonOpt,

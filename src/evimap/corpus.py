@@ -598,7 +598,7 @@ class Corpus:
 
         fw = load_frameworks(framework)[0]
         fw.category(code)  # raises for an unknown code
-        return self.store.labelled_passages(fw.id, code, limit=limit, offset=offset, group_sql=group_sql(by),
+        return self.store.labelled_passages(fw.id, code, limit=limit, offset=offset, group_sql=group_sql(by, self),
                                             group=group, theme=parse_theme(theme))
 
     @staticmethod

@@ -125,6 +125,37 @@ class Framework:
     def threshold_for(self, c: Category) -> float:
         return c.threshold if c.threshold is not None else self.threshold
 
+    def kind_of(self, c: Category) -> str:
+        """What a category is called: its level and facet ("goal", "target", "objective", "principle"),
+        "category" when the framework has neither."""
+        return " ".join(part for part in (self.level_of(c), c.facet) if part) or "category"
+
+    def counts(self) -> dict[str, int]:
+        """Categories per kind, in the file's order: GCM {"objective": 23, "principle": 10}."""
+        out: dict[str, int] = {}
+        for c in self.categories:
+            out[self.kind_of(c)] = out.get(self.kind_of(c), 0) + 1
+        return out
+
+    def outline(self) -> list[dict[str, Any]]:
+        """Every category with its kind, code, title and parent, in the file's order (what `frameworks show` lists)."""
+        return [{"kind": self.kind_of(c), "code": c.code, "title": c.title, "parent": c.parent} for c in self.categories]
+
+
+def plural_noun(noun: str) -> str:
+    """category → categories, objective → objectives."""
+    return noun[:-1] + "ies" if noun.endswith("y") and noun[-2:-1] not in "aeiou" else noun + "s"
+
+
+def plural(n: int, noun: str) -> str:
+    """``n`` and ``noun``, in the plural unless n is 1."""
+    return f"{n:,} {noun if n == 1 else plural_noun(noun)}"
+
+
+def describe_counts(fw: Framework) -> str:
+    """"23 objectives, 10 principles": how many categories of each kind a framework has."""
+    return ", ".join(plural(n, kind) for kind, n in fw.counts().items())
+
 
 def _where(path: str, node: yaml.Node) -> str:
     return f"{path}:{node.start_mark.line + 1}"

@@ -24,6 +24,9 @@ def table_rows(table: dict[str, Any], tidy_form: bool) -> tuple[list[str], list[
     return header, [[label, *vals] for label, vals in zip(s["row_labels"], s["values"])]
 
 
+EXPORT_FORMATS = ("csv", "xlsx", "json")
+
+
 def export_table(table: dict[str, Any], fmt: str, path: str | Path, tidy: bool = False) -> None:
     path = Path(path)
     header, rows = table_rows(table, tidy)
@@ -58,4 +61,4 @@ def export_table(table: dict[str, Any], fmt: str, path: str | Path, tidy: bool =
                 wc.append([c["kind"], xml_safe(c["label"]), c["stated"], c["sum"], c["difference"], c["ok"]])
         wb.save(path)
     else:
-        raise EvimapError(f"--export {fmt!r}: choose csv, xlsx or json")
+        raise EvimapError(f"--export {fmt!r}: choose {', '.join(EXPORT_FORMATS)}")

@@ -41,7 +41,7 @@ from .. import __version__
 from ..corpus import Corpus
 from ..errors import EvimapError, NotFoundError
 from ..report.base import counted
-from ..report.coverage import map_categories
+from ..report.coverage import WEAK_SHARE, map_categories
 from ..search.query import cite_passage
 from ..settings import Settings
 from ..store.base import file_version
@@ -194,6 +194,7 @@ def create_app(store: str | WebConfig, token: str | None = None, **options: Any)
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.filters["highlight"] = render.highlight
     templates.env.filters["counted"] = counted
+    templates.env.filters["short_name"] = render.short_name
     templates.env.globals.update(version=__version__, writable=bool(config.token), facet_titles=render.FACET_TITLES,
                                  with_param=render.with_param, heat_class=render.heat_class)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
@@ -306,11 +307,13 @@ def create_app(store: str | WebConfig, token: str | None = None, **options: Any)
         return {k: getattr(d, k) for k in ("id", "name", "title", "format", "pages", "language", "year", "n_passages",
                                            "size", "duplicate_of", "duplicate_similarity", "ingested_at", "warnings")}
 
-    def build_map(corpus: Corpus, framework: str, by: str, theme: str | None, level: str | None) -> Any:
+    def build_map(corpus: Corpus, framework: str, by: str, theme: str | None, level: str | None,
+                  weak: float = WEAK_SHARE) -> Any:
         from ..report import coverage_map
 
-        return conns.cached(("map", framework, by, theme, level),
-                            lambda: coverage_map(corpus, framework, by=by, theme=theme or None, level=level or None))
+        return conns.cached(("map", framework, by, theme, level, weak),
+                            lambda: coverage_map(corpus, framework, by=by, theme=theme or None, level=level or None,
+                                                 weak=weak))
 
     def build_synthesis(corpus: Corpus, theme: str, by: str, framework: str | None) -> Any:
         from ..report import synthesis
@@ -463,12 +466,17 @@ def create_app(store: str | WebConfig, token: str | None = None, **options: Any)
             "similar": similar, "similar_note": similar_note, "tables": corpus.table_summaries(doc.id)})
 
     def map_form(request: Request) -> dict[str, Any]:
-        from ..report.coverage import GROUPS
+        from ..report.coverage import GROUP_MEANINGS
 
         qp = request.query_params
         themes = frameworks_by_id()["themes"]
+        try:
+            weak = float(qp.get("weak") or WEAK_SHARE)
+        except ValueError:
+            raise EvimapError(f"weak={qp.get('weak')!r}: give a share such as {WEAK_SHARE:g}") from None
         return {"framework": qp.get("framework", "gcm"), "by": qp.get("by", "document"), "theme": qp.get("theme", ""),
-                "level": qp.get("level", ""), "frameworks": FRAMEWORKS, "groups": list(GROUPS),
+                "level": qp.get("level", ""), "weak": f"{weak:g}", "frameworks": FRAMEWORKS,
+                "groups": list(GROUP_MEANINGS.items()),
                 "themes": [(f"themes:{c.code}", c.title) for c in themes.categories if "." not in c.code]}
 
     @app.get("/map", response_class=HTMLResponse, include_in_schema=False)
@@ -476,13 +484,13 @@ def create_app(store: str | WebConfig, token: str | None = None, **options: Any)
         form = map_form(request)
         if form["framework"] not in FRAMEWORKS:
             raise EvimapError(f"unknown framework {form['framework']!r} (choose from: {', '.join(FRAMEWORKS)})")
-        cmap = build_map(conns.read(), form["framework"], form["by"], form["theme"], form["level"])
-        groups = cmap.groups[:columns]
+        cmap = build_map(conns.read(), form["framework"], form["by"], form["theme"], form["level"], float(form["weak"]))
+        groups = cmap.shown_groups(columns)
         top = max((c.passages for (code, g), c in cmap.cells.items() if code != "*"), default=0)
         return templates.TemplateResponse(request, "map.html", {
             **form, "cmap": cmap, "shown_groups": groups, "hidden_groups": len(cmap.groups) - len(groups),
-            "max": top, "totals": cmap.totals, "columns": columns,
-            "download": render.query_string({k: form[k] for k in ("framework", "by", "theme", "level")})})
+            "max": top, "legend": render.heat_legend(top), "totals": cmap.totals, "columns": columns,
+            "download": render.query_string({k: form[k] for k in ("framework", "by", "theme", "level", "weak")})})
 
     @app.get("/map/cell", response_class=HTMLResponse, include_in_schema=False)
     def cell_page(request: Request, code: str, group: str | None = None, page: int = Query(1, ge=1)) -> Response:
@@ -493,21 +501,23 @@ def create_app(store: str | WebConfig, token: str | None = None, **options: Any)
         return templates.TemplateResponse(request, "cell.html", {
             **form, "code": code, "title": category_title(form["framework"], code), "group": group,
             "rows": rows[:per], "more": len(rows) > per, "page": page,
-            "back": render.query_string({k: form[k] for k in ("framework", "by", "theme", "level")})})
+            "back": render.query_string({k: form[k] for k in ("framework", "by", "theme", "level", "weak")})})
 
     @app.get("/map/download", include_in_schema=False)
     def map_download(request: Request, format: str = "csv") -> Response:  # noqa: A002
         form = map_form(request)
-        cmap = build_map(conns.read(), form["framework"], form["by"], form["theme"], form["level"])
+        cmap = build_map(conns.read(), form["framework"], form["by"], form["theme"], form["level"], float(form["weak"]))
         return report_download(cmap, format, f"evidence-map-{form['framework']}-by-{form['by']}")
 
     def synthesis_form(request: Request) -> dict[str, Any]:
+        from ..report.coverage import GROUP_MEANINGS
+
         qp = request.query_params
         fws = frameworks_by_id()
         choices = [(f"themes:{c.code}", f"Theme · {c.title}") for c in fws["themes"].categories]
         choices += [(f"gcm:{c.code}", f"GCM {c.code} · {c.title}") for c in map_categories(fws["gcm"])]
         return {"theme": qp.get("theme", ""), "by": qp.get("by", "document"), "framework": qp.get("framework", ""),
-                "choices": choices, "groups": ["document", "actor-type", "actor", "country", "region", "year", "event"]}
+                "choices": choices, "groups": list(GROUP_MEANINGS)}
 
     @app.get("/synthesis", response_class=HTMLResponse, include_in_schema=False)
     def synthesis_page(request: Request) -> Response:
@@ -642,9 +652,11 @@ def create_app(store: str | WebConfig, token: str | None = None, **options: Any)
                                  "facet": c.facet} for c in fw.categories]} for fw in frameworks_by_id().values()]
 
     @app.get("/api/maps", tags=["reports"])
-    def api_map(framework: str = "gcm", by: str = "document", theme: str = "", level: str = "") -> Any:
-        """An evidence map: categories × groups with passage/document counts, gaps, passages behind each cell."""
-        cmap = build_map(conns.read(), framework, by, theme, level)
+    def api_map(framework: str = "gcm", by: str = "document", theme: str = "", level: str = "",
+                weak: float = WEAK_SHARE) -> Any:
+        """An evidence map: categories × groups with passage/document counts, gaps (a category with fewer passages
+        than ``weak`` × the median category's is weak evidence), passages behind each cell."""
+        cmap = build_map(conns.read(), framework, by, theme, level, weak)
         return Response(cmap.to_json(), media_type="application/json")
 
     @app.get("/api/maps/cell", tags=["reports"])

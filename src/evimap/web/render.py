@@ -111,8 +111,46 @@ def facet_link(params: dict[str, Any]) -> Callable[[str, Any], str]:
     return link
 
 
+HEAT_STEPS = 9
+
+
+def short_name(name: str, width: int = 28) -> str:
+    """``name`` cut in the middle to ``width`` characters: document names that share a start
+    (hoa-joint-initiative-…) differ at the end, so both ends stay."""
+    name = str(name)
+    if len(name) <= width:
+        return name
+    tail = (width - 1) * 2 // 3
+    return name[: width - 1 - tail] + "…" + name[-tail:]
+
+
 def heat_class(value: int, maximum: int) -> str:
-    """A CSS class h0…h9 for a heatmap cell (inline styles are not allowed by the page's CSP)."""
+    """A CSS class h0…h9 for a heatmap cell (inline styles are not allowed by the page's CSP), on a log
+    scale so that 1 and 111 passages look apart when the biggest cell has several hundred."""
+    from ..report.coverage import log_share
+
     if not value or not maximum:
         return "h0"
-    return f"h{min(9, 1 + int(8 * value / maximum))}"
+    return f"h{min(HEAT_STEPS, 1 + int((HEAT_STEPS - 1) * log_share(value, maximum)))}"
+
+
+def heat_legend(maximum: int) -> list[tuple[str, str]]:
+    """The colour scale of a map whose biggest cell is ``maximum``: (class, range of passages) per shade in use."""
+    def step(value: int) -> int:
+        return int(heat_class(value, maximum)[1:])
+
+    def first_at(k: int) -> int:  # the smallest count shaded k or darker (shades grow with the count)
+        lo, hi = 1, maximum
+        while lo < hi:
+            mid = (lo + hi) // 2
+            lo, hi = (mid + 1, hi) if step(mid) < k else (lo, mid)
+        return lo
+
+    out = [("h0", "0")]
+    if maximum <= 0:
+        return out
+    starts = sorted({first_at(k) for k in range(1, HEAT_STEPS + 1)})
+    for i, lo in enumerate(starts):
+        hi = starts[i + 1] - 1 if i + 1 < len(starts) else maximum
+        out.append((heat_class(lo, maximum), f"{lo:,}" if lo == hi else f"{lo:,}–{hi:,}"))
+    return out
