@@ -1,0 +1,136 @@
+"""How the thematic synthesis chooses and orders quotes and builds recurring recommendations, on a tiny
+in-memory store (a handful of passages with given theme scores), so each rule is seen on its own."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from evimap.report import synthesis
+from evimap.report.substance import is_recommendation, load_lexicon, substance
+
+
+class TinyStore:
+    """The part of the store a synthesis reads, over a list of passages labelled ``themes:data``."""
+
+    def __init__(self, passages: list[dict[str, Any]]):
+        self.rows = []
+        for p in passages:
+            doc = p.get("document", "report.pdf")
+            self.rows.append({"score": p.get("score", 0.95), "passage_id": p["id"], "doc_id": doc, "document": doc,
+                              "title": doc, "year": 2020, "format": "pdf", "page": p.get("page", 1), "section": "",
+                              "section_title": p.get("section_title", ""), "paragraph": None, "seq": p.get("seq", 1),
+                              "kind": p.get("kind", "paragraph"), "text": p["text"],
+                              "text_hash": hashlib.sha1(p["text"].encode()).hexdigest(), "grp": doc})
+        # as the SQLite store orders them: best score first, then passage id
+        self.rows.sort(key=lambda r: (-r["score"], r["passage_id"]))
+
+    def has_labels(self, framework: str) -> bool:
+        return framework == "themes"
+
+    def labelled_passages(self, framework: str, code: str, *, limit: int, **_: Any) -> list[dict[str, Any]]:
+        return [dict(r) for r in self.rows][:limit]
+
+    def labels(self, passage_id: str, framework: str | None = None) -> list[dict[str, Any]]:
+        return []
+
+    def claims(self, passage_id: str) -> list[dict[str, Any]]:
+        return []
+
+    def assigned_codes(self, passage_ids: list[str], framework: str) -> dict[str, list[str]]:
+        return {}
+
+
+class TinyCorpus:
+    def __init__(self, passages: list[dict[str, Any]]):
+        self.store = TinyStore(passages)
+        self.path = Path("tiny.db")
+
+
+FINDING = ("Interviews revealed a clear lack of data on migration: existing tools to collect migration data were not "
+           "harmonised across the region, so data on migrants between countries could not be compared.")
+METHODS = ("The evaluation was built on a mixed-methods data collection approach, including key informant interviews, "
+           "focus group discussions and a desk review of monitoring data on migration and returnees.")
+INDICATOR = "Number of migrants in transit provided with protection and direct assistance (disaggregated by sex and specific needs)."
+
+
+def test_a_finding_outranks_a_methods_passage_and_an_indicator_line_of_equal_relevance():
+    corpus = TinyCorpus([{"id": "a-methods", "text": METHODS, "section_title": "3.3. Data collection"},
+                         {"id": "b-indicator", "text": INDICATOR},
+                         {"id": "c-finding", "text": FINDING, "section_title": "4. Findings"}])
+    s = synthesis(corpus, "data")
+    order = [q.passage["passage_id"] for q in s.quotes()]
+    assert order[0] == "c-finding"
+    assert "b-indicator" not in order  # an indicator line is set aside, not quoted
+    assert {a["passage_id"] for a in s.set_aside} >= {"b-indicator"}
+    assert all("indicator line" in a["reasons"] for a in s.set_aside if a["passage_id"] == "b-indicator")
+
+
+def test_substance_explains_itself_and_weighs_what_the_lexicon_says():
+    lex = load_lexicon()
+    methods, finding = substance({"text": METHODS, "section_title": "Methodology"}, lex), substance({"text": FINDING}, lex)
+    assert finding.score > 0 > methods.score
+    assert any("mixed-method" in why for why, _ in methods.reasons) and "Methodology" in methods.explain()
+    # a recommendation sentence counts; a question or a past description with "proposed" does not
+    assert is_recommendation("Member States should include migration questions in the next census round.", lex)
+    assert is_recommendation("g) Use administrative records to produce migration statistics", lex)
+    assert not is_recommendation("Should census data be shared with line ministries?", lex)
+    assert not is_recommendation("The programme prioritized census data and the proposed budget was approved.", lex)
+
+
+def test_near_duplicate_passages_collapse_into_one_quote_with_the_other_place_cited():
+    shorter = ("Interviews revealed that there was a clear lack of data on migration, and existing tools and methods to "
+               "collect such data were not harmonised across the region. Therefore, data between countries could not be compared.")
+    longer = ("Interviews revealed that there was a clear lack of data on migration, and existing tools and methods to "
+              "collect such data were not harmonised across the region. Various stakeholders noted that efforts to "
+              "streamline data collection and build capacity to analyse data were among the most important aspects of "
+              "the programme, and that access to research mattered.")
+    corpus = TinyCorpus([{"id": "p1", "text": longer, "document": "final-evaluation.pdf", "score": 0.96},
+                         {"id": "p2", "text": shorter, "document": "abridged-evaluation.pdf", "score": 0.95},
+                         {"id": "p3", "text": longer, "document": "seed-copy.txt", "score": 0.94}])
+    s = synthesis(corpus, "data")
+    quotes = s.quotes()
+    assert len(quotes) == 1 and s.n_collapsed == 2
+    assert {c.split(",")[0] for c in quotes[0].also_in} == {"abridged-evaluation.pdf", "seed-copy.txt"}
+
+
+RECOMMENDATIONS = [
+    ("r1", "Member States should include questions on country of birth and citizenship in the next population census round."),
+    ("r2", "Countries should add census questions on country of birth and year of arrival so that census data show migrants."),
+    ("r3", "e) Improve national census questionnaires by adding questions on country of birth and citizenship."),
+    ("r4", "Strengthen training of officials in national statistical offices to analyse migration data from censuses."),
+    ("r5", "Delegations called for more training of government statisticians on the analysis of migration data."),
+    ("r6", "The statistics office should train its officials to analyse and publish migration data every year."),
+]
+DESCRIPTIONS = [
+    ("d1", "The programme prioritized census data on migrants in 2019, and the proposed budget for data collection was approved."),
+    ("d2", "Participants were invited to a workshop on migration data in Bangkok, where census data on migrants were presented."),
+    ("d3", "The census of 2020 counted 1.2 million foreign-born residents, most of them from neighbouring countries."),
+]
+
+
+def test_recommendation_clusters_hold_only_recommendation_passages_and_are_named_by_a_member_phrase():
+    corpus = TinyCorpus([{"id": pid, "text": text, "document": f"doc-{pid}.pdf", "score": 0.95 - 0.001 * n}
+                         for n, (pid, text) in enumerate(RECOMMENDATIONS + DESCRIPTIONS)])
+    s = synthesis(corpus, "data")
+    by_qid = {q.qid: q.passage for q in s.quotes()}
+    assert s.clusters
+    for c in s.clusters:
+        members = [by_qid[m] for m in c["members"]]
+        assert {p["passage_id"] for p in members} <= {pid for pid, _ in RECOMMENDATIONS}
+        assert len(members) >= 2
+        assert c["name"] and any(c["name"] in " ".join(p["text"].split()) for p in members)
+        assert c["name"] in " ".join(by_qid[c["named_from"]]["text"].split())
+    clustered = {m for c in s.clusters for m in c["members"]}
+    assert not clustered & {q.qid for q in s.quotes() if q.passage["passage_id"].startswith("d")}
+
+
+@pytest.mark.parametrize("fmt", ["md", "html"])
+def test_cluster_names_are_shown_in_the_report(fmt):
+    corpus = TinyCorpus([{"id": pid, "text": text, "document": f"doc-{pid}.pdf"} for pid, text in RECOMMENDATIONS])
+    s = synthesis(corpus, "data")
+    out = s.render(fmt)
+    assert all(c["name"].split()[0] in out for c in s.clusters)
