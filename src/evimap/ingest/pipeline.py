@@ -11,6 +11,7 @@ from ..errors import IngestError
 from ..normalise import normalise_blocks
 from ..records import DocumentMeta, ProcessedDocument, RawDocument
 from ..segment import segment
+from ..segment.structure import drop_contents_pages
 from ..settings import Settings
 from .archive import check_zip
 from .datafiles import AS_DOCUMENT, FileKind, recognise_before_reading, recognise_tables
@@ -113,7 +114,11 @@ def process_file(
     blocks, removed = normalise_blocks(raw.blocks, paged=raw.pages is not None, min_share=settings.header_min_share)
     for key, value in raw.removed.items():
         removed[key] = removed.get(key, 0) + value
-    passages, sections, text = segment(blocks, doc_id, settings.max_passage_chars)
+    if raw.pages is not None:
+        blocks, contents_lines = drop_contents_pages(blocks)
+        if contents_lines:
+            removed["contents_lines"] = contents_lines
+    passages, sections, text = segment(blocks, doc_id, settings.max_passage_chars, removed)
     if not passages:
         raise IngestError("no text found in the document")
     if len(passages) > settings.max_passages:

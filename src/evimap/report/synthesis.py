@@ -334,7 +334,7 @@ def build(corpus: Any, theme: str = "data", *, framework: str | None = None, by:
     store = corpus.store
     require_mapped(store, fw.id)
     rows = [r for r in store.labelled_passages(fw.id, code, limit=max_passages * 3, group_sql=group_sql(by))
-            if len(r["text"]) >= min_chars][:max_passages]
+            if len(r["text"]) >= min_chars and r["kind"] != "reference"][:max_passages]  # bibliographies are no findings
     lex = load_lexicon(lexicon)
     _features(store, fw.id, code, rows, set(lex.data["claim"]["methods"]))
     for r in rows:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from ..records import BLANK, FOOTNOTE, HEADING, LINE, LIST_ITEM, PARAGRAPH, TABLE_ROW, Block, Passage, Section
 from .headings import Heading, SectionStack, classify_heading, paragraph_label, starts_new_item
+from .structure import REFERENCE, is_list_caption, is_lone_number, is_reference_section, looks_like_list_entry
 
 TERMINAL_RE = re.compile(r"[.!?:;][\"”’)\]]*$")
 SENTENCE_END_RE = re.compile(r"[.!?][\"”’)\]]*$")
@@ -201,19 +203,30 @@ def _merge_continuations(items: list[dict]) -> list[dict]:
     return out
 
 
-def segment(blocks: list[Block], doc_id: str, max_chars: int = 1500) -> tuple[list[Passage], list[Section], str]:
-    """Blocks -> passages with provenance, the section outline, and the normalised document text."""
+def segment(blocks: list[Block], doc_id: str, max_chars: int = 1500,
+            removed: dict[str, int] | None = None) -> tuple[list[Passage], list[Section], str]:
+    """Blocks -> passages with provenance, the section outline, and the normalised document text.
+
+    On pages, a number alone on a line (page or footnote number, stray table figure) is no passage, and
+    a line repeated on its page (a table's cells) is no heading. Passages under a reference list
+    (bibliography, documents reviewed, people interviewed, acronyms) get the kind ``reference``.
+    ``removed``, when given, counts the lone numbers dropped."""
     paras = group_lines(blocks)
+    on_page = Counter((p.page, p.text.strip()) for p in paras if p.page is not None)
     stack = SectionStack()
     items: list[dict] = []
     for p in paras:
         text = p.text.strip()
         if not text:
             continue
+        if p.page is not None and p.source_kind == LINE and is_lone_number(text):
+            if removed is not None:
+                removed["lone_numbers"] = removed.get("lone_numbers", 0) + 1
+            continue
         heading: Heading | None = None
         if p.source_kind == HEADING:
             heading = classify_heading(text, explicit_level=p.level or 1)
-        elif p.source_kind in (LINE, PARAGRAPH) and len(text) <= 200:
+        elif p.source_kind in (LINE, PARAGRAPH) and len(text) <= 200 and on_page[(p.page, text)] < 2:
             heading = classify_heading(text)
         if heading is not None:
             heading = stack.push(heading)
@@ -233,6 +246,17 @@ def segment(blocks: list[Block], doc_id: str, max_chars: int = 1500) -> tuple[li
         items.append(dict(kind=kind, label=label, text=text, page=p.page, page_end=p.page_end,
                           section=stack.section, titles=stack.titles, heading=None, breaks=list(p.page_breaks or [])))
     items = _merge_continuations(items)
+    in_list = False  # after a caption such as "Table 2: List of documents reviewed", while entries follow
+    for it in items:
+        if it["kind"] == "heading":
+            in_list = False
+            continue
+        if it["kind"] == "paragraph" and is_list_caption(it["text"]):
+            in_list = True
+        elif in_list and not looks_like_list_entry(it["text"]):
+            in_list = False
+        if in_list or any(is_reference_section(t) for t in it["titles"]):
+            it["kind"] = REFERENCE
 
     passages: list[Passage] = []
     sections: list[Section] = []
