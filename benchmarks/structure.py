@@ -9,8 +9,8 @@ The noise is found from each PDF's own text layer, not from the code under test:
   three or more raw lines have such a leader, a passage or title ending in a page number;
 - running headers/footers: a passage or section title whose text (digits ignored) is one of the
   first or last three lines of at least 3 pages and 25% of the pages of the raw text layer;
-- lone numbers: a passage or section title that is only a number ("12", "- 3 -", "Page 4", "xii"),
-  table rows of spreadsheets left aside.
+- lone numbers: a passage or section title that is only a number ("12", "- 3 -", "Page 4", "xii"; a
+  percentage such as "70%" is a table figure and not counted).
 The revision under "before" is extracted with `git archive` and run in its own process.
 """
 
@@ -35,7 +35,7 @@ LEADER = re.compile(r"(?:[._…·]\s?){4,}\s*(?:\d{1,3}|[ivxlc]{1,6})\b", re.IGN
 ENDS_IN_PAGE = re.compile(r"\D\s*(?:\d{1,3}|[ivxlc]{1,6})$", re.IGNORECASE)
 CONTENTS_TITLE = re.compile(r"^(?:table of contents|contents|sommaire|table des mati[èe]res|list of (?:figures|tables)"
                             r"(?: and (?:figures|tables))?|liste des (?:tableaux|figures))\W*$", re.IGNORECASE)
-LONE_NUMBER = re.compile(r"^\W*(?:page\s+)?(?:\d{1,4}|[ivxlc]{1,6})\W*$", re.IGNORECASE)
+LONE_NUMBER = re.compile(r"^[^\w%]*(?:page\s+)?(?:\d{1,4}|[ivxlc]{1,6})[^\w%]*$", re.IGNORECASE)  # not "70%"
 
 
 def furniture_key(text: str) -> str:

@@ -33,7 +33,7 @@ def drop_contents_pages(blocks: list[Block]) -> tuple[list[Block], int]:
     A page is a contents page when at least three of its lines are entries with a leader and a page
     number and they make up at least 40% of its lines, or when it has a contents title followed by
     two such entries. On it, everything from the title (or first entry) to the last entry goes: the
-    entries, entries without a leader, and titles wrapped onto two lines. Returns the blocks kept
+    entries, entries without a leader, and titles wrapped over several lines. Returns the blocks kept
     and the number of lines dropped.
     """
     pages: dict[int, list[int]] = defaultdict(list)
@@ -51,12 +51,12 @@ def drop_contents_pages(blocks: list[Block]) -> tuple[list[Block], int]:
             continue
         first = min([*titled, *leader])
         last = first
-        for k in range(first + 1, len(texts)):  # the run of entries, with at most two wrapped lines between two
+        for k in range(first + 1, len(texts)):  # the run of entries, with at most three wrapped lines between two
             if k in leader or _PLAIN_ENTRY_RE.match(texts[k]):
                 last = k
-            elif k - last > 2:
+            elif k - last > 3:
                 break
-        drop.update(idxs[first:last + 1])
+        drop.update(idxs[first:max(last, *leader) + 1])  # a dotted entry is one wherever it stands on the page
     return [b for i, b in enumerate(blocks) if i not in drop], len(drop)
 
 
