@@ -160,3 +160,44 @@ def test_profile_and_status_pages(server, page):
     page.goto(server + "/status")
     assert page.get_by_role("heading", name="Failed files").count() == 1
     shot(page, "11-status")
+
+
+@pytest.fixture(scope="module")
+def shared_server(mapped_corpus):
+    """The seeds and IOM evaluations, mapped: the map an evaluation officer reads (23 GCM rows)."""
+    with running_server(mapped_corpus.path) as url:
+        yield url
+
+
+def test_whole_gcm_map_reads_on_a_laptop_screen_without_an_inner_scroll_box(shared_server, browser):
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    page = context.new_page()
+    page.goto(shared_server + "/map?framework=gcm&by=document")
+    rows = page.locator("#heatmap tbody tr")
+    assert rows.count() == 23
+    boxes = [rows.nth(i).bounding_box() for i in range(23)]
+    inside = [b for b in boxes if b and b["y"] >= 0 and b["y"] + b["height"] <= 900]
+    # nothing scrolls inside the page: every box that holds the map grows with it (the page may scroll whole)
+    boxed = page.evaluate("""() => {
+        const out = [];
+        for (let el = document.getElementById('heatmap'); el && el !== document.body; el = el.parentElement) {
+            const style = getComputedStyle(el);
+            if (el.scrollHeight > el.clientHeight + 1 && /(auto|scroll)/.test(style.overflowY)) out.push(el.className);
+        }
+        return out;
+    }""")
+    assert boxed == []
+    assert len(inside) == 23, f"{len(inside)} of 23 rows visible at 1366×900"
+    # the colour scale is on screen, and long names are given whole on hover
+    legend = page.locator(".legend")
+    assert legend.is_visible() and legend.locator(".swatch").count() >= 5
+    header = page.locator("th.grp").first
+    full = header.get_attribute("title")
+    assert full and full.startswith(header.inner_text().split("…")[0].strip())
+    pale, dark = page.evaluate("""() => {
+        const bg = c => getComputedStyle(document.querySelector(c)).backgroundColor;
+        return [bg('.legend .swatch.h1'), bg('.legend .swatch.h9')];
+    }""")
+    assert pale != dark
+    shot(page, "07-map-1366x900")
+    context.close()

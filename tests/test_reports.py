@@ -197,3 +197,93 @@ def test_filtered_search_equals_filtering_the_full_ranking(mapped_corpus):
         assert c.count(query, **filters) == len(expected), name
     both = [h.passage_id for h in everything if checks["language"][1](h) and checks["label"][1](h)]
     assert [h.passage_id for h in c.search(query, limit=50, language="en", label="gcm:1")] == both[:50]
+
+
+# ---- gaps, column order, merged near-duplicates, countries ---------------------------------------------
+def test_gap_rule_is_relative_to_the_median_category_with_evidence():
+    from evimap.report.coverage import gap_rule
+
+    rule = gap_rule([772, 366, 18, 9, 5, 3, 0], documents_in_map=10)
+    assert rule.median == 13.5 and rule.min_passages == 7  # half the median of the 6 categories with evidence
+    assert [rule.status(n, 3) for n in (0, 3, 6, 7, 772)] == [
+        "no evidence", "weak evidence", "weak evidence", None, None]
+    assert rule.status(772, 1) == "weak evidence"  # one source only
+    assert gap_rule([5, 5], documents_in_map=1).status(5, 1) is None  # a one-document map is not all gaps
+    assert "fewer than 7 passages (0.5 × the 13.5 of the median category with evidence)" in rule.describe()
+    with pytest.raises(EvimapError, match="between 0 and 1"):
+        gap_rule([1, 2], 2, share=1.5)
+
+
+def test_gaps_over_the_seeds_and_iom_name_the_thin_objectives_and_every_format_states_one_rule(mapped_corpus, tmp_path):
+    m = coverage_map(mapped_corpus, "gcm", "document")
+    tot = m.totals
+    passages = {c["code"]: tot[c["code"]].passages if c["code"] in tot else 0 for c in m.categories}
+    gaps = {g["code"] for g in m.gaps}
+    assert {"14", "22"} <= gaps  # three passages each, against a median in the tens
+    for code, n in passages.items():
+        assert (code in gaps) == (n < m.rule.min_passages or tot[code].documents < 2), code
+    rule, summary = m.rule.describe(), m.gap_summary()
+    assert summary.startswith(f"{len(m.gaps)} of 23 categories are gaps")
+    assert rule in m.to_markdown() and summary in m.to_markdown()
+    assert rule in m.to_html() and summary in m.to_html()
+    d = json.loads(m.to_json())
+    assert d["gap_rule"]["text"] == rule and d["gap_rule"]["share"] == 0.5 and d["gap_summary"] == summary
+    m.to_xlsx(tmp_path / "m.xlsx")
+    wb = load_workbook(tmp_path / "m.xlsx")
+    about = {r[0]: r[1] for r in wb["about"].iter_rows(min_row=2, values_only=True)}
+    assert about["gap rule"] == rule and about["gaps"] == summary
+    assert rule in [r[0] for r in wb["gaps"].iter_rows(values_only=True)]
+    fewer = coverage_map(mapped_corpus, "gcm", "document", weak=0.2)
+    assert {g["code"] for g in fewer.gaps} < gaps and fewer.rule.min_passages < m.rule.min_passages
+
+
+def test_report_map_cli_takes_weak_and_refuses_a_share_out_of_range(mapped_corpus):
+    store = str(mapped_corpus.path)
+    r = CliRunner().invoke(app, ["report", "map", "--store", store, "--weak", "0.2", "--format", "json"])
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.output)["gap_rule"]["share"] == 0.2
+    r = CliRunner().invoke(app, ["report", "map", "--store", store, "--weak", "3"])
+    assert r.exit_code == 1 and "--weak 3" in r.output and "between 0 and 1" in r.output
+
+
+def test_year_columns_run_in_date_order(mapped_corpus):
+    m = coverage_map(mapped_corpus, "gcm", "year")
+    names = [g["name"] for g in m.groups]
+    years = [n for n in names if n.isdigit()]
+    assert len(years) >= 4 and years == sorted(years, key=int)
+    assert names[: len(years)] == years  # undated, if any, last
+    header = next(line for line in m.to_markdown().splitlines() if line.startswith("| code"))
+    assert header.index(years[0]) < header.index(years[-1])
+
+
+def test_near_duplicate_documents_are_merged_into_their_original_column_with_a_note(mapped_corpus):
+    m = coverage_map(mapped_corpus, "gcm", "document")
+    merged = {x["document"]: x["into"] for x in m.merged}
+    assert merged["000_5a62786061d95433.txt"] == "001_6b80504aa3e240fa.txt"
+    col = next(g for g in m.groups if g["name"] == "001_6b80504aa3e240fa.txt")
+    assert "000_5a62786061d95433.txt" in col["merged"]
+    note = next(n for n in m.notes() if n.startswith("Near-duplicate documents merged"))
+    assert "000_5a62786061d95433.txt → 001_6b80504aa3e240fa.txt" in note
+    assert note in m.to_markdown() and json.loads(m.to_json())["merged"]
+
+
+def test_country_columns_use_the_document_country_where_passages_name_none_and_say_which_rule(mapped_corpus):
+    from evimap.report.coverage import COUNTRY_RULES, document_countries
+
+    iom = [d.name for d in mapped_corpus.documents() if not d.name[:3].isdigit()]
+    m = coverage_map(mapped_corpus, "gcm", "country", documents=iom)
+    sizes = {g["name"]: g["passages"] for g in m.groups}
+    total = sum(sizes.values())
+    assert sum(m.country_rules.values()) == total
+    assert set(m.country_rules) == set(COUNTRY_RULES)
+    assert sizes.get("(none)", 0) < 0.25 * total  # it was 99% before the document fallback
+    assert m.country_rules["most-named"] > 0 and m.country_rules["named"] > 0
+    by_name = {d.id: d.name for d in mapped_corpus.documents()}
+    countries = {by_name[i]: v for i, v in document_countries(mapped_corpus).items()}
+    assert countries["cs1137-evaluation-terms-of-reference.pdf"] == ("HTI", "most-named")
+    note = next(n for n in m.notes() if n.startswith("Country of each"))
+    assert "named in the passage" in note and note in m.to_markdown()
+    # the passages behind a country cell are found by the same rule
+    code, n = next((code, c.passages) for (code, g), c in sorted(m.cells.items()) if g == "HTI")
+    rows = mapped_corpus.cell("gcm", code, by="country", group="HTI", limit=200)
+    assert len(rows) >= n

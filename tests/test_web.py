@@ -538,3 +538,33 @@ def test_search_cache_gives_the_same_answers_and_forgets_on_change(web_store, tm
         assert r.status_code == 200, r.text
         after = warm.get("/api/search", params={"q": "quokka"}).json()
         assert after["total"] == 1 and after["hits"][0]["doc_name"] == "quokka.txt"
+
+
+def test_map_page_has_a_log_colour_legend_full_names_on_hover_and_the_gap_rule(client):
+    from evimap.report import coverage_map
+    from evimap.web.render import heat_class, heat_legend
+
+    assert heat_class(1, 472) != heat_class(111, 472)  # a linear scale gave both the palest shades
+    assert int(heat_class(111, 472)[1:]) - int(heat_class(1, 472)[1:]) >= 5
+    r = client.get("/map", params={"framework": "gcm", "by": "document", "weak": "0.3"})
+    assert r.status_code == 200
+    assert 'class="legend"' in r.text and "log scale" in r.text
+    top = max(int(n) for n in re.findall(r'passages">(\d+)</a>', r.text))
+    for cls, label in heat_legend(top):
+        assert f'class="swatch {cls}">{label}</span>' in r.text
+    with evimap.open(client.app.state.config.store, readonly=True) as corpus:
+        cmap = coverage_map(corpus, "gcm", "document", weak=0.3)
+    for g in cmap.groups:  # every column header carries its full name
+        assert re.search(r'<th scope="col" class="grp" title="' + re.escape(g["name"]), r.text), g["name"]
+    for c in cmap.categories:
+        assert f'title="{c["code"]} {c["title"]}"' in r.text
+    assert cmap.rule.describe() in r.text and cmap.gap_summary() in r.text
+    assert "0.3 × the" in r.text and 'style="' not in r.text  # the CSP allows no inline styles
+
+
+def test_map_api_and_page_take_weak_and_refuse_bad_values(client):
+    d = client.get("/api/maps", params={"weak": "0.25"}).json()
+    assert d["gap_rule"]["share"] == 0.25 and d["gap_summary"]
+    assert client.get("/api/maps", params={"weak": "5"}).status_code == 400
+    r = client.get("/map", params={"weak": "lots"})
+    assert r.status_code == 400 and "weak" in r.text

@@ -796,11 +796,12 @@ def serve(
 ) -> None:
     """Start the web app and JSON API (search, documents, evidence maps, syntheses, profiles, status)."""
     try:
-        import uvicorn  # noqa: F401  (checked here: the extra is installed)
+        import uvicorn  # noqa: F401  (checked here: a broken install names what is missing)
 
         from .web.app import WebConfig
     except ImportError as exc:
-        raise EvimapError(f"the web app needs its extra: pip install 'evimap[web]' ({exc.name} is missing)") from None
+        raise EvimapError(f"the web app's dependencies are incomplete ({exc.name} is missing): "
+                          "reinstall evimap (pip install --force-reinstall evimap)") from None
     if not Path(store).is_file():
         raise EvimapError(f"{store}: no such store (run `evimap ingest` first)")
     config = WebConfig(store=str(Path(store).resolve()), token=token, max_upload_mb=max_upload_mb,

@@ -333,7 +333,7 @@ def build(corpus: Any, theme: str = "data", *, framework: str | None = None, by:
     code = cat.code  # as the framework spells it ("DATA" → "data")
     store = corpus.store
     require_mapped(store, fw.id)
-    rows = [r for r in store.labelled_passages(fw.id, code, limit=max_passages * 3, group_sql=group_sql(by))
+    rows = [r for r in store.labelled_passages(fw.id, code, limit=max_passages * 3, group_sql=group_sql(by, corpus))
             if len(r["text"]) >= min_chars and r["kind"] != "reference"][:max_passages]  # bibliographies are no findings
     lex = load_lexicon(lexicon)
     _features(store, fw.id, code, rows, set(lex.data["claim"]["methods"]))
