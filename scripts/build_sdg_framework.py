@@ -21,10 +21,17 @@ OUT = ROOT / "src" / "evimap" / "frameworks" / "data" / "sdg.yaml"
 GOAL = re.compile(r"^Goal (\d+)\.\s+(.*)$")
 TARGET = re.compile(r"^(\d+\.[0-9a-z]+)\s+(.*)$")
 INDICATOR = re.compile(r"^(\d+\.[0-9a-z]+\.\d+)\s+(.*)$")
+# the CSV keeps the annex's footnote references glued to a title's last word ("its impacts3", "by speed4");
+# only a digit right after a lowercase letter is one, so "by 2030", "PM10" and "CO2" stay
+FOOTNOTE = re.compile(r"(?<=[a-z])\d{1,2}$")
 
 
 def clean(s: str) -> str:
     return re.sub(r"\s+", " ", s).strip()
+
+
+def title(s: str) -> str:
+    return FOOTNOTE.sub("", s)
 
 
 def read(path: Path) -> list[dict]:
@@ -36,13 +43,13 @@ def read(path: Path) -> list[dict]:
                 continue
             left, ind = clean(row[1]), clean(row[2])
             if m := GOAL.match(left):
-                goals.append({"code": m.group(1), "title": m.group(2), "targets": []})
+                goals.append({"code": m.group(1), "title": title(m.group(2)), "targets": []})
                 target = None
             elif m := TARGET.match(left):
-                target = {"code": m.group(1), "title": m.group(2), "indicators": []}
+                target = {"code": m.group(1), "title": title(m.group(2)), "indicators": []}
                 goals[-1]["targets"].append(target)
             if target is not None and (m := INDICATOR.match(ind)):
-                target["indicators"].append({"code": m.group(1), "title": m.group(2)})
+                target["indicators"].append({"code": m.group(1), "title": title(m.group(2))})
     return goals
 
 

@@ -9,7 +9,7 @@ from ..errors import IngestError
 from ..records import HEADING, LIST_ITEM, PARAGRAPH, TABLE_ROW, Block, RawDocument, Table
 from .text import decode_text
 
-_TAG_RE = re.compile(rb"<(/?)([a-zA-Z][a-zA-Z0-9]*)[^>]*?(/?)>")
+_TAG_RE = re.compile(rb"<(/?)([a-zA-Z][a-zA-Z0-9]*)[^<>]*?(/?)>")  # "<" excluded: linear on "<a<a<a..."
 _VOID = {b"br", b"img", b"hr", b"meta", b"link", b"input", b"source", b"wbr", b"col", b"area", b"base", b"param",
          b"embed", b"track", b"p", b"li", b"td", b"tr", b"th", b"option"}
 

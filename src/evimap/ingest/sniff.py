@@ -57,7 +57,7 @@ def sniff(path: Path, head: bytes) -> str:
 _MD_SIGNS = (
     re.compile(rb"^#{1,6} \S", re.MULTILINE),
     re.compile(rb"\*\*[^*\n]+\*\*"),
-    re.compile(rb"<sup>|\]\([^)\s]*\)"),
+    re.compile(rb"<sup>|\]\([^)\]\s]*\)"),  # "]" excluded: linear on "](](](..."
 )
 
 

@@ -32,12 +32,15 @@ def decode_text(data: bytes, encodings: list[str]) -> tuple[str, str]:
     )
 
 
-_MD_HEADING_RE = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
-_MD_LINK_RE = re.compile(r"\[([^\]]*)\]\((?:[^()]|\([^)]*\))*\)")
-_MD_AUTOLINK_RE = re.compile(r"<(https?://[^>\s]+)>")
-_SUP_RE = re.compile(r"<sup>\s*([^<]{1,6}?)\s*</sup>", re.IGNORECASE)
-_TAG_RE = re.compile(r"</?(?:b|i|u|em|strong|span|sub|small|font|a|p|div|br|mark)\b[^>]*>", re.IGNORECASE)
-_EMPH_RE = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+# Every pattern below runs on untrusted document text, so none may rescan what a failed attempt
+# already read: character classes exclude the characters that open another attempt ("[", "<", the
+# emphasis delimiter), which keeps each pattern linear in line length.
+_MD_HEADING_RE = re.compile(r"^(#{1,6})\s+")
+_MD_LINK_RE = re.compile(r"\[([^\[\]]*)\]\((?:[^()\[\]]|\([^()\[\]]*\))*\)")
+_MD_AUTOLINK_RE = re.compile(r"<(https?://[^<>\s]+)>")
+_SUP_RE = re.compile(r"<sup>\s*([^<\s](?:[^<]{0,4}[^<\s])?)\s*</sup>", re.IGNORECASE)
+_TAG_RE = re.compile(r"</?(?:b|i|u|em|strong|span|sub|small|font|a|p|div|br|mark)\b[^<>]*>", re.IGNORECASE)
+_EMPH_RE = re.compile(r"(\*\*|__)(?=\S)((?:(?!\1).)+?)(?<=\S)\1")
 _ITALIC_RE = re.compile(r"(?<![\w*])\*(?=\S)([^*]+?)(?<=\S)\*(?![\w*])")
 _ESCAPE_RE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>$])")
 _RULE_RE = re.compile(r"^\s*(?:-{3,}|\*{3,}|_{3,})\s*$")
@@ -60,6 +63,15 @@ def strip_inline_markup(line: str) -> str:
     line = _ITALIC_RE.sub(r"\1", line)
     line = _ESCAPE_RE.sub(r"\1", line)
     return line
+
+
+def _heading_title(rest: str) -> str:
+    """Text of an ATX heading after its opening hashes, without the optional closing hashes.
+
+    A string scan, not a regex: a lazy title followed by a trailing-hash pattern backtracks
+    quadratically on a long run of hashes or spaces inside the heading.
+    """
+    return rest.rstrip().rstrip("#").rstrip()
 
 
 def _split_cells(line: str) -> list[str]:
@@ -111,7 +123,7 @@ def read_text(path: Path, data: bytes, encodings: list[str], markdown: bool) -> 
         if markdown:
             m = _MD_HEADING_RE.match(raw)
             if m:
-                title = strip_inline_markup(m.group(2)).strip()
+                title = strip_inline_markup(_heading_title(raw[m.end() :])).strip()
                 in_footnotes = False
                 if title:
                     blocks.append(Block("", BLANK))

@@ -111,7 +111,9 @@ def strip_web_chrome(blocks: list[Block]) -> tuple[list[Block], dict[str, int]]:
     return [b for i, b in enumerate(blocks) if i not in drop], removed
 
 
-_HYPHEN_END_RE = re.compile(r"([A-Za-z]{2,})-$")
+# the lookbehind starts a try only at a word start: without it a long run of letters is rescanned
+# from every position (quadratic in line length)
+_HYPHEN_END_RE = re.compile(r"(?<![A-Za-z])([A-Za-z]{2,})-$")
 _WORD_START_RE = re.compile(r"^([a-z]{2,})")
 _WORD_RE = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")
 

@@ -1,0 +1,51 @@
+"""Patterns that run on document text keep their meaning after being made linear in line length.
+
+The speed itself is measured in benchmarks/faults.py and benchmarks/regex_audit.py; these tests
+pin what the rewritten patterns still do on ordinary and pathological lines.
+"""
+
+import re
+
+from evimap.frameworks import load
+from evimap.ingest.text import read_text, strip_inline_markup
+from evimap.normalise.layout import dehyphenate_lines
+from evimap.records import HEADING, LINE, Block
+
+
+def _md(tmp_path, text):
+    path = tmp_path / "doc.md"
+    path.write_text(text, encoding="utf-8")
+    return read_text(path, path.read_bytes(), ["utf-8"], markdown=True)
+
+
+def test_markdown_heading_loses_its_closing_hashes_only(tmp_path):
+    doc = _md(tmp_path, "## Data on migrants ##\n\n### C# and F# ###\n\n# Title with trailing spaces   \n")
+    assert [b.text for b in doc.blocks if b.kind == HEADING] == ["Data on migrants", "C# and F#", "Title with trailing spaces"]
+
+
+def test_links_tags_and_emphasis_are_stripped_but_runs_of_openers_stay_text():
+    assert strip_inline_markup("See [the report](https://x.org/a_(b)) and <b>this</b> **bold** text") == (
+        "See the report and this bold text")
+    run = "[" * 50 + "x" + "]" * 49
+    assert strip_inline_markup(run) == run
+    assert strip_inline_markup("a **b** and __c__ d") == "a b and c d"
+
+
+def test_hyphen_at_line_end_still_joins_after_a_long_word_run():
+    blocks = [Block("x" * 5000 + " informa-", LINE, page=1), Block("tion is scarce", LINE, page=1),
+              Block("Good information helps.", LINE, page=1)]
+    out, joins = dehyphenate_lines(blocks)
+    assert joins == 1 and out[0].text.endswith("information")
+
+
+def test_pathological_lines_ingest_as_text(tmp_path):
+    for text in ("**a " * 2000, "[a](" * 2000, "<b" * 2000, "# a" + "#" * 3000 + "b", "abcdefghij" * 1000):
+        doc = _md(tmp_path, text + "\n")
+        assert doc.blocks, text[:10]
+
+
+def test_sdg_titles_carry_no_footnote_digits():
+    sdg = load("sdg")
+    titles = {c.code: c.title for c in sdg.categories}
+    assert titles["13"] == "Take urgent action to combat climate change and its impacts"
+    assert not [code for code, title in titles.items() if re.search(r"[a-z]\d{1,2}$", title)]
