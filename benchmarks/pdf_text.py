@@ -15,7 +15,8 @@ characters are folded (NFKC) on both sides. Then, on the same page:
 evimap's text is what the store keeps: the PDF reader's lines after normalise_blocks (repairs, running
 headers and footers removed, line-end hyphenation joined). The glued rate is glued tokens (every
 occurrence) over pdftotext's tokens. "Before" is the PDF reader at git revision --before (default HEAD),
-"after" the working tree; the reading time of both is measured in the same run (best of --repeat).
+"after" the working tree. Both are timed in the same run, best of --repeat: read_pdf alone, and a whole ingest
+of the files into a new store in this process (--no-ingest skips it); wall and CPU seconds.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import argparse
 import importlib.util
 import subprocess
 import sys
+import tempfile
 import time
 import unicodedata
 from collections import Counter
@@ -97,20 +99,20 @@ def pdftotext_pages(path: Path) -> list[str]:
     return out.decode("utf-8").split("\f")
 
 
-def evimap_pages(read_pdf, path: Path) -> tuple[dict[int, str], float]:
+def evimap_pages(read_pdf, path: Path) -> tuple[dict[int, str], float, float]:
     data = path.read_bytes()
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     raw = read_pdf(path, data)
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
     blocks, _ = normalise_blocks(raw.blocks, paged=True)
     pages: dict[int, list[str]] = {}
     for block in blocks:
         pages.setdefault(block.page, []).append(block.text)
-    return {page: "\n".join(lines) for page, lines in pages.items()}, seconds
+    return {page: "\n".join(lines) for page, lines in pages.items()}, seconds, cpu
 
 
 def compare(read_pdf, path: Path, reference: list[str]) -> dict:
-    pages, seconds = evimap_pages(read_pdf, path)
+    pages, seconds, cpu = evimap_pages(read_pdf, path)
     words, glued, split, other = 0, Counter(), Counter(), 0
     for number, their_text in enumerate(reference, start=1):
         theirs = tokens(their_text)
@@ -119,7 +121,28 @@ def compare(read_pdf, path: Path, reference: list[str]) -> dict:
         glued.update((number, t) for t in mismatches(ours, theirs))
         split.update((number, t) for t in mismatches(theirs, ours))
         other += len(mismatches(ours, theirs, words_only=False))
-    return {"words": words, "glued": glued, "split": split, "other": other - sum(glued.values()), "seconds": seconds}
+    return {"words": words, "glued": glued, "split": split, "other": other - sum(glued.values()), "seconds": seconds,
+            "cpu": cpu, "pages": len(reference) - 1}
+
+
+def ingest_seconds(read_pdf, files: list[Path]) -> tuple[float, float]:
+    """Wall and CPU seconds of ingesting the files into a new store in this process, with `read_pdf`
+    as the PDF reader."""
+    import evimap
+
+    saved = current_reader.read_pdf
+    current_reader.read_pdf = read_pdf  # the pipeline imports the reader when it reads a PDF
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            corpus = evimap.open(Path(folder) / "bench.db")
+            started, cpu_started = time.perf_counter(), time.process_time()
+            report = corpus.ingest(files, workers=1)
+            seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+            corpus.close()
+            assert not report.failed, report.failed
+    finally:
+        current_reader.read_pdf = saved
+    return seconds, cpu
 
 
 def _long_distinct(found: Counter, letters: int = 7) -> int:
@@ -131,13 +154,15 @@ def main() -> None:
     parser.add_argument("files", nargs="*", type=Path)
     parser.add_argument("--before", default="HEAD", help="git revision of the reader to compare with")
     parser.add_argument("--repeat", type=int, default=2, help="read each file this many times; keep the best time")
+    parser.add_argument("--no-ingest", action="store_true", help="skip timing a whole ingest with each reader")
     parser.add_argument("--show", type=int, default=0, help="print up to N glued and N split tokens per document")
     args = parser.parse_args()
     files = args.files or sorted(IOM.glob("*.pdf"))
     readers = {"before": reader_at(args.before), "after": current_reader.read_pdf}
-    totals = {name: {"words": 0, "glued": 0, "split": 0, "other": 0, "seconds": 0.0, "long": 0}
+    totals = {name: {"words": 0, "glued": 0, "split": 0, "other": 0, "seconds": 0.0, "cpu": 0.0, "long": 0}
               for name in readers}
     new_splits: list[tuple[str, int, str]] = []
+    pages = 0
     print(f"{'document':52} {'words':>7} | {'glued before':>12} {'after':>6} | {'split before':>12} {'after':>6}"
           f" | {'read s before':>13} {'after':>6}")
     for path in files:
@@ -145,12 +170,14 @@ def main() -> None:
         results = {}
         for name, read_pdf in readers.items():
             runs = [compare(read_pdf, path, reference) for _ in range(args.repeat)]
-            results[name] = runs[0] | {"seconds": min(r["seconds"] for r in runs)}
+            results[name] = runs[0] | {key: min(r[key] for r in runs) for key in ("seconds", "cpu")}
             for key in ("glued", "split"):
                 totals[name][key] += sum(results[name][key].values())
             totals[name]["words"] += results[name]["words"]
             totals[name]["other"] += results[name]["other"]
             totals[name]["seconds"] += results[name]["seconds"]
+            totals[name]["cpu"] += results[name]["cpu"]
+        pages += results["after"]["pages"]
         before, after = results["before"], results["after"]
         new = after["split"] - before["split"]
         new_splits += [(path.name, page, token) for (page, token), n in new.items() for _ in range(n)]
@@ -171,7 +198,16 @@ def main() -> None:
         t = totals[name]
         print(f"{name:6}: glued {t['glued']:,} of {words:,} words = {100 * t['glued'] / words:.3f}%"
               f" ({t['long']} distinct glued tokens of 7+ letters, counted per document);"
-              f" split {t['split']:,}; joins to numbers or dot leaders {t['other']:,}; reading {t['seconds']:.2f} s")
+              f" split {t['split']:,}; joins to numbers or dot leaders {t['other']:,}")
+    for name in readers:
+        t = totals[name]
+        print(f"{name:6}: reading {len(files)} PDFs, {pages} pages (read_pdf, 1 process, best of {args.repeat}):"
+              f" {t['seconds']:.2f} s wall, {t['cpu']:.2f} s CPU = {1000 * t['cpu'] / pages:.1f} ms CPU per page")
+    if not args.no_ingest:
+        for name, read_pdf in readers.items():
+            seconds, cpu = min(ingest_seconds(read_pdf, files) for _ in range(args.repeat))
+            print(f"{name:6}: whole ingest of the {len(files)} PDFs (1 process, best of {args.repeat}):"
+                  f" {seconds:.2f} s wall, {cpu:.2f} s CPU")
     print(f"new split tokens (split after, not before): {len(new_splits)}")
     for name, page, token in new_splits:
         print(f"    {name} p{page} {token}")
