@@ -24,7 +24,7 @@ def _plt():
 def heatmap(cmap: Any, path: Path, fmt: str, max_groups: int = 30) -> tuple[int, int]:
     """Categories × groups, passages per cell. Returns the image size in pixels (PNG)."""
     plt = _plt()
-    groups = cmap.groups[:max_groups]
+    groups = cmap.shown_groups(max_groups)  # years stay in date order
     cats = cmap.categories
     data = np.array([[getattr(cmap.cells.get((c["code"], g["name"])), "passages", 0) for g in groups] for c in cats],
                     dtype=float)
