@@ -49,3 +49,35 @@ def test_sdg_titles_carry_no_footnote_digits():
     titles = {c.code: c.title for c in sdg.categories}
     assert titles["13"] == "Take urgent action to combat climate change and its impacts"
     assert not [code for code, title in titles.items() if re.search(r"[a-z]\d{1,2}$", title)]
+
+
+def test_a_long_line_is_repaired_piece_by_piece_with_the_same_result(monkeypatch):
+    import random
+
+    from evimap.normalise import repairs
+
+    rng = random.Random(7)
+    words = ["data", "census", "R e c o m m", "migrants.12", "The", "ï¬nance", "â€™s", "  ", "\t", "policies,4",
+             "a", "(b)", "Straße", "development3", "•", "word\u00ad", "xx"]
+    texts = [" ".join(rng.choice(words) for _ in range(3000)) for _ in range(20)]
+    whole = [repairs.repair_text(t) for t in texts]
+    monkeypatch.setattr(repairs, "LONG_LINE", 500)
+    monkeypatch.setattr(repairs, "_CHUNK", 700)
+    assert repairs._pieces(texts[0], 700)[1:]  # really cut into pieces
+    assert [repairs.repair_text(t) for t in texts] == whole
+
+
+def test_a_huge_sentence_is_cut_into_passages_that_concatenate_back():
+    from evimap.segment.passages import split_long
+
+    text = "migrants data census " * 20000 + "End. Next sentence here."
+    parts = split_long(text, 1500)
+    assert "".join(parts) == text
+    assert max(map(len, parts)) <= 1500 and len(parts) > 250
+
+
+def test_web_chrome_check_counts_words_without_splitting_the_line():
+    from evimap.normalise.layout import _has_words
+
+    assert _has_words("one two three", 3) and not _has_words("one two", 3)
+    assert _has_words("word " * 1_000_000, 15)

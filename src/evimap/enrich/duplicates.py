@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import deque
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,14 +22,16 @@ _WORD_RE = re.compile(r"\w+")
 
 def fingerprints(text: str) -> bytes:
     """Sorted unique sampled shingle hashes as little-endian uint64 bytes."""
-    words = _WORD_RE.findall(text.lower())
-    if len(words) < SHINGLE:
-        return b""
+    # words are read one at a time into a window of SHINGLE: a list of every word of a 100 MB text
+    # would hold some 17 million strings (over 1 GB)
+    window: deque[str] = deque(maxlen=SHINGLE)
     out = set()
-    for i in range(len(words) - SHINGLE + 1):
-        h = int.from_bytes(hashlib.blake2b(" ".join(words[i : i + SHINGLE]).encode(), digest_size=8).digest(), "little")
-        if h % SAMPLE == 0:
-            out.add(h)
+    for m in _WORD_RE.finditer(text.lower()):
+        window.append(m.group())
+        if len(window) == SHINGLE:
+            h = int.from_bytes(hashlib.blake2b(" ".join(window).encode(), digest_size=8).digest(), "little")
+            if h % SAMPLE == 0:
+                out.add(h)
     return np.array(sorted(out), dtype="<u8").tobytes()
 
 

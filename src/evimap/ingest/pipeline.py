@@ -47,6 +47,20 @@ def read_document(path: Path, data: bytes, settings: Settings) -> RawDocument:
     return read_text(path, data, settings.text_encodings, markdown=(fmt == "md"))
 
 
+def _language_sample(passages, limit: int) -> str:
+    """The first ``limit`` characters of the document's prose, without joining all of it first."""
+    sample: list[str] = []
+    size = 0
+    for p in passages:
+        if p.kind in ("heading", "table_row"):
+            continue
+        sample.append(p.text)
+        size += len(p.text) + 1
+        if size >= limit:
+            break
+    return " ".join(sample)[:limit]
+
+
 def doc_id_for(sha256: str) -> str:
     return sha256[:16]
 
@@ -111,7 +125,10 @@ def process_file(
                 return SkippedDataFile(str(path.resolve()), size, kind)
             return _tables_only(path, raw, kind, doc_id, sha, size, settings)
 
-    blocks, removed = normalise_blocks(raw.blocks, paged=raw.pages is not None, min_share=settings.header_min_share)
+    data = None  # the bytes and the reader's blocks are not needed past this point: on a 100 MB file
+    raw_blocks, raw.blocks = raw.blocks, []  # each is another 100 MB held to the end
+    blocks, removed = normalise_blocks(raw_blocks, paged=raw.pages is not None, min_share=settings.header_min_share)
+    del raw_blocks
     for key, value in raw.removed.items():
         removed[key] = removed.get(key, 0) + value
     if raw.pages is not None:
@@ -125,9 +142,7 @@ def process_file(
         raise IngestError(f"{len(passages):,} passages, over the limit of {settings.max_passages:,} (max_passages)")
 
     dates = extract_dates(text[:20000])
-    language, language_score = detect_language(
-        " ".join(p.text for p in passages if p.kind not in ("heading", "table_row"))[:4000] or text
-    )
+    language, language_score = detect_language(_language_sample(passages, 4000) or text[:4000])
     headings = [s.title if not s.label else f"{s.label}. {s.title}" for s in sections]
     first_lines = [p.text for p in passages[:8] if len(p.text) <= 200 and p.kind != "table_row"]
     meta = DocumentMeta(

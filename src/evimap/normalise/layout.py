@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from itertools import islice
 
 from ..records import BLANK, LINE, Block
 from .repairs import repair_text
@@ -72,6 +73,15 @@ _FOOTER_RE = re.compile(
 )
 
 
+_WORD_TOKEN_RE = re.compile(r"\S+")
+
+
+def _has_words(text: str, n: int) -> bool:
+    """Whether ``text`` holds at least ``n`` words, reading no further than the n-th (str.split on a
+    100 MB line would make millions of strings)."""
+    return sum(1 for _ in islice(_WORD_TOKEN_RE.finditer(text), n)) >= n
+
+
 def _is_menu_line(text: str) -> bool:
     t = text.strip().lstrip("•●▪*-–· ").strip()
     return len(t.split()) <= 6 and not t.endswith((".", ":", ";", "?", "!"))
@@ -92,7 +102,7 @@ def strip_web_chrome(blocks: list[Block]) -> tuple[list[Block], dict[str, int]]:
     # last menu bullet is navigation, provided a navigation marker shows it is a web page.
     region: list[int] = []
     for i in nonblank:
-        if len(blocks[i].text.split()) >= 15:
+        if _has_words(blocks[i].text, 15):
             break
         region.append(i)
     if any(_CHROME_MARKER_RE.search(blocks[i].text) for i in region):

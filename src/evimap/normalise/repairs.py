@@ -99,10 +99,40 @@ def detach_footnote_markers(text: str) -> str:
     return _GLUED_FOOTNOTE_RE.sub(r"\1[\2]", text)
 
 
-def repair_text(text: str) -> str:
-    """All single-string repairs, in the order that makes each one safe."""
+def _repair(text: str) -> str:
     text = fix_encoding(text)
     text = fix_letter_spacing(text)
     text = normalise_whitespace(text)
-    text = detach_footnote_markers(text)
-    return text
+    return detach_footnote_markers(text)
+
+
+# Lines longer than this are repaired piece by piece: ``re.sub`` gathers every piece of its result
+# before joining them, which on one 100 MB line of words is over a gigabyte of small strings.
+LONG_LINE = 1 << 20
+_CHUNK = 1 << 18
+# A place where every repair gives the same result on both sides as on the whole: a single space
+# between two lower-case words of two letters or more. No letter-spaced run, mojibake sequence,
+# run of spaces or glued footnote number can straddle it.
+_SAFE_CUT_RE = re.compile(r"(?<=[a-z]{2}) (?=[a-z]{2})")
+
+
+def _pieces(text: str, size: int) -> list[str]:
+    pieces: list[str] = []
+    start = 0
+    while len(text) - start > size:
+        cut = _SAFE_CUT_RE.search(text, start + size, start + 2 * size)
+        if cut is None:  # no safe place in the next stretch: keep it whole with the rest
+            break
+        pieces.append(text[start : cut.end()])
+        start = cut.end()
+    pieces.append(text[start:])
+    return pieces
+
+
+def repair_text(text: str) -> str:
+    """All single-string repairs, in the order that makes each one safe."""
+    if len(text) <= LONG_LINE:
+        return _repair(text)
+    *pieces, last = _pieces(text, _CHUNK)
+    # a piece ends in the space of its cut, which the "x" shields from the strip meant for the ends of the whole
+    return ("".join(_repair(piece + "x")[:-1] for piece in pieces) + _repair(last)).strip()

@@ -6,6 +6,7 @@ import hashlib
 import re
 from collections import Counter
 from dataclasses import dataclass
+from typing import Iterator
 
 from ..records import BLANK, FOOTNOTE, HEADING, LINE, LIST_ITEM, PARAGRAPH, TABLE_ROW, Block, Passage, Section
 from .headings import Heading, SectionStack, classify_heading, paragraph_label, starts_new_item
@@ -112,17 +113,25 @@ _ABBREV_RE = re.compile(
 _SPLIT_RE = re.compile(r"(?<=[.!?])[\"”’)\]]*\s+(?=[A-Z0-9“\"(‘])")
 
 
-def split_sentences(text: str) -> list[str]:
-    """Split text into sentences, keeping abbreviations ("Mr.", "e.g.", initials) intact."""
-    pieces: list[str] = []
+_NONSPACE_RE = re.compile(r"\S")
+
+
+def iter_sentences(text: str) -> Iterator[str]:
+    """The sentences of ``text`` one at a time, keeping abbreviations ("Mr.", "e.g.", initials) intact."""
     start = 0
     for m in _SPLIT_RE.finditer(text):
         if _ABBREV_RE.search(text[max(0, m.start() - 12) : m.start()]):
             continue
-        pieces.append(text[start : m.end()])
+        if _NONSPACE_RE.search(text, start, m.end()):
+            yield text[start : m.end()]
         start = m.end()
-    pieces.append(text[start:])
-    return [p for p in pieces if p.strip()]
+    if _NONSPACE_RE.search(text, start):
+        yield text[start:]
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split text into sentences, keeping abbreviations ("Mr.", "e.g.", initials) intact."""
+    return list(iter_sentences(text))
 
 
 def split_long(text: str, max_chars: int) -> list[str]:
@@ -135,15 +144,18 @@ def split_long(text: str, max_chars: int) -> list[str]:
         return [text]
     parts: list[str] = []
     cur = ""
-    for sentence in split_sentences(text):
-        while len(sentence) > max_chars:
-            cut = sentence.rfind(" ", 0, max_chars)
+    for sentence in iter_sentences(text):  # one at a time: a huge paragraph has a million of them
+        # cut a long sentence by moving an offset, never by re-slicing the rest (quadratic on one huge line)
+        at = 0
+        while len(sentence) - at > max_chars:
+            cut = sentence.rfind(" ", at, at + max_chars) - at
             cut = cut + 1 if cut > max_chars // 3 else max_chars
             if cur:
                 parts.append(cur)
                 cur = ""
-            parts.append(sentence[:cut])
-            sentence = sentence[cut:]
+            parts.append(sentence[at : at + cut])
+            at += cut
+        sentence = sentence[at:]
         if cur and len(cur) + len(sentence) > max_chars:
             parts.append(cur)
             cur = ""
