@@ -293,8 +293,14 @@ def test_seed_passages_are_attributed(shared_corpus):
     events = c.profile("MAR")["events"]
     assert [(e["name"], e["start_date"], e["place"]) for e in events] == [
         ("Intergovernmental Conference", "2018-12-11", "Marrakech")]
-    names = {e["name"] for e in c.profile("AUT")["events"]}
-    assert any(n.startswith("Smuggling of migrants, trafficking in persons") for n in names)
+    # Switzerland's profile lists seed 001's thematic sessions held in Geneva
+    geneva = {(e["name"].split(",")[0], e["start_date"]) for e in c.profile("CHE")["events"]
+              if e["document"].startswith("001_")}
+    assert {("Human rights of all migrants", "2017-05-08"), ("International cooperation and governance of migration in "
+            "all its dimensions", "2017-06-19"), ("Irregular migration and regular pathways", "2017-10-12")} <= geneva
+    # the session in Vienna is held in Austria, though no passage of this corpus names Austria (so it has no profile)
+    vienna = next(e for e in c.events(canada["doc_id"]) if e["place"] == "Vienna")
+    assert vienna["name"].startswith("Smuggling of migrants, trafficking in persons") and vienna["country"] == "AUT"
     # the statements from the floor of thematic session 2 report on that session
     drivers = next(e for e in c.events(canada["doc_id"]) if e["name"].startswith("Addressing drivers of migration"))
     hits = c.search("research", event=[drivers["id"]])
