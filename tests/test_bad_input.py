@@ -116,3 +116,28 @@ def test_cli_errors_are_one_line(tmp_path):
     assert r.exit_code == 1 and "not an evimap store" in r.output and "Traceback" not in r.output
     r = CliRunner().invoke(app, ["status", "--store", str(tmp_path / "missing.db")])
     assert r.exit_code == 1 and "no such store" in r.output
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_byte_order_mark_is_read_as_text(tmp_path, encoding):
+    text = "Migrants need data on their situation and on remittances.\n" * 20 + "Données et migrations.\n"
+    (tmp_path / "note.txt").write_bytes(text.encode(encoding))
+    corpus = evimap.open(tmp_path / "s.db")
+    report = corpus.ingest([tmp_path / "note.txt"], workers=1)
+    assert report.failed == [] and report.added == 1
+    doc = corpus.documents()[0]
+    assert "Données et migrations." in corpus.text(doc.id)
+    corpus.close()
+
+
+def test_broken_docx_says_which_part_is_wrong(tmp_path):
+    path = tmp_path / "broken.docx"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        zf.writestr("word/document.xml", "<w:document xmlns:w='urn:x'><w:body><w:p></w:body>")
+    corpus = evimap.open(tmp_path / "s.db")
+    report = corpus.ingest([path], workers=1)
+    (failed_path, reason), = report.failed
+    assert reason.startswith("not a readable DOCX (word/document.xml is not well-formed XML")
+    assert "lxml" not in reason and "AttributeError" not in reason
+    corpus.close()

@@ -24,6 +24,26 @@ def _cell_texts(row) -> list[str]:
     return cells
 
 
+def _docx_problem(data: bytes, exc: Exception) -> str:
+    """What is wrong with a DOCX package, in the package's terms rather than the library's."""
+    import zipfile
+
+    from lxml import etree
+
+    try:
+        with zipfile.ZipFile(BytesIO(data)) as zf:
+            for part in ("[Content_Types].xml", "word/document.xml", "word/_rels/document.xml.rels", "_rels/.rels"):
+                if part not in zf.namelist():
+                    return f"the package has no {part}"
+                try:
+                    etree.fromstring(zf.read(part))
+                except etree.XMLSyntaxError as xml_error:
+                    return f"{part} is not well-formed XML ({str(xml_error)[:60]})"
+    except zipfile.BadZipFile:
+        return "corrupt zip container"
+    return f"{type(exc).__name__}: {str(exc)[:80]}"
+
+
 def read_docx(path: Path, data: bytes) -> RawDocument:
     import docx
     from docx.table import Table as DocxTable
@@ -32,7 +52,7 @@ def read_docx(path: Path, data: bytes) -> RawDocument:
     try:
         document = docx.Document(BytesIO(data))
     except Exception as exc:  # python-docx raises several types for broken packages
-        raise IngestError(f"not a readable DOCX ({type(exc).__name__}: {str(exc)[:80]})") from None
+        raise IngestError(f"not a readable DOCX ({_docx_problem(data, exc)})") from None
     blocks: list[Block] = []
     tables: list[Table] = []
     body = document.element.body

@@ -35,7 +35,7 @@ def sniff(path: Path, head: bytes) -> str:
         return _zip_kind(path)
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         raise IngestError("legacy Office binary format (.doc/.xls) is not supported; save as DOCX/XLSX")
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or utf16_without_bom(head):
         return "md" if ext in (".md", ".markdown") else "txt"
     if ext in (".pdf", ".docx", ".xlsx") :
         kind = "binary data" if _looks_binary(head) else "text"
@@ -65,6 +65,24 @@ def _looks_markdown(head: bytes) -> bool:
     """Markdown saved as .txt (seed 004): at least two kinds of markdown markup in the first 64 KB."""
     sample = head[:65536]
     return sum(1 for r in _MD_SIGNS if r.search(sample)) >= 2
+
+
+def utf16_without_bom(head: bytes) -> str | None:
+    """"utf-16-le" or "utf-16-be" for UTF-16 text written without a byte-order mark, else None.
+
+    Text in a Latin script has a zero high byte in almost every code unit: zeros at nearly all odd
+    offsets (little-endian) or nearly all even ones (big-endian), and almost none on the other side.
+    """
+    sample = head[:8192]
+    if len(sample) < 64:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    zero_even, zero_odd = even.count(0) / len(even), odd.count(0) / len(odd)
+    if zero_odd > 0.6 and zero_even < 0.02:
+        return "utf-16-le"
+    if zero_even > 0.6 and zero_odd < 0.02:
+        return "utf-16-be"
+    return None
 
 
 def _looks_binary(head: bytes) -> bool:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ..errors import IngestError
 from ..records import BLANK, FOOTNOTE, HEADING, LINE, TABLE_ROW, Block, RawDocument, Table
+from .sniff import utf16_without_bom
 
 
 def decode_text(data: bytes, encodings: list[str]) -> tuple[str, str]:
@@ -16,6 +17,11 @@ def decode_text(data: bytes, encodings: list[str]) -> tuple[str, str]:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError as exc:
+            raise IngestError(f"invalid UTF-16 text at byte {exc.start}") from None
+    if bom_less := utf16_without_bom(data[:8192]):
+        try:
+            return data.decode(bom_less), bom_less
         except UnicodeDecodeError as exc:
             raise IngestError(f"invalid UTF-16 text at byte {exc.start}") from None
     first_error: UnicodeDecodeError | None = None
