@@ -72,7 +72,9 @@ def _guess_type(name: str) -> str:
     return next((t for cue, t in _TYPE_CUES if re.search(cue, n)), "unknown")
 
 
-_PAREN_ABBR_RE = re.compile(r"((?:[A-Z][\w'’-]*,?\s+(?:(?:of|the|and|for|on|in|to|against)\s+)*){1,12})\(\s*([A-Z][A-Za-z&-]{1,11}(?: [A-Z]{2,6})?)\s*\)")
+# each lookbehind below lets a try start only where a word starts: without it a long run of word
+# characters is rescanned from each of its positions (quadratic in passage length)
+_PAREN_ABBR_RE = re.compile(r"(?<![\w'’-])((?:[A-Z][\w'’-]*,?\s+(?:(?:of|the|and|for|on|in|to|against)\s+)*){1,12})\(\s*([A-Z][A-Za-z&-]{1,11}(?: [A-Z]{2,6})?)\s*\)")
 _SMALL = {"of", "the", "and", "for", "on", "in", "to", "against"}
 
 
@@ -280,7 +282,7 @@ _INNER_RE = re.compile(r"(?:^|[(;]\s*|,\s+)(?:e\.g\.\s+)?(?:in \d{4},\s+)?(?:the
                        r"(?:reaffirmed|recommended|called for|stressed|emphasi[sz]ed|highlighted|underlined|proposed|"
                        r"acknowledged|recogni[sz]ed|agreed|expressed|noted|stated|explained|reported)\b")
 # a body's named document that finds: "Itad’s “Spot Analytical Report #1 …” study found that"
-_OWN_DOC_RE = re.compile(r"\b([A-Z][\w&-]*(?:\s+[A-Z][\w&-]*){0,5})(?:'s|’s)\s+(?:[“\"][^”\"]{1,200}[”\"]\s+)?(?:[\w-]+\s+){0,2}?"
+_OWN_DOC_RE = re.compile(r"(?<![\w&-])([A-Z][\w&-]*(?:\s+[A-Z][\w&-]*){0,5})(?:'s|’s)\s+(?:[“\"][^”\"]{1,200}[”\"]\s+)?(?:[\w-]+\s+){0,2}?"
                          r"(?:report|study|analysis|review|survey|assessment|guidelines|strategy)\s+(?:found|noted|"
                          r"concluded|showed|stated|states|highlighted|recommended)\b")
 # a document-type title, then its author: "OPENING REMARKS. William Lacy Swing Director General, International
@@ -431,7 +433,7 @@ _GLUED_RE = re.compile(r"\b((?:[Ii]nformant|[Rr]espondent|[Ii]nterviewee|[Oo]ffi
                        r"emphasi[sz]ed|expressed|underlined|valued|acknowledged)\b)")
 _ROLE_WORDS = r"(?:Moderator|Chair|Co-Chair|Discussants?|Panellists?|Panelists?|Speakers?|Rapporteur|Presentation)"
 _ADHOC_BODY_RE = re.compile(
-    rf"(?<![\w-])(?:(?!{_ROLE_WORDS}\b)[A-Z][\w.&'’-]*\s+){{0,4}}(?:University|Institute|College|Foundation|Centre|Center|"
+    rf"(?<![\w.&'’-])(?:(?!{_ROLE_WORDS}\b)[A-Z][\w.&'’-]*\s+){{0,4}}(?:University|Institute|College|Foundation|Centre|Center|"
     rf"Council|Association|Alliance|Society|Federation|Unions|Associates)\b"
     rf"(?:\s+(?:of|for|on)\s+(?:the\s+)?(?!{_ROLE_WORDS}\b)[A-Z][\w.&'’-]*(?:\s+(?!{_ROLE_WORDS}\b)[A-Z][\w.&'’-]*){{0,2}})?")
 _OWN_UNIT_RE = re.compile(r"^(?P<owner>[A-Z][\w&-]*(?:\s+[A-Z][\w&-]*){0,4})(?:'s|’s)\s+(?:[A-Z][\w-]*\s+){0,4}"

@@ -137,8 +137,8 @@ _EVENT_WORDS = re.compile(r"\b(?:session|meeting|consultation|consultations|dial
 
 _NOT_EVENT_DATE = re.compile(r"(?:resolutions?|decisions?|[A-Z]+/\S+|adopted|published|dated|signed|letter|note)"
                              r"[^.;]{0,25}?\b(?:of|on)\s*$", re.I)
-_EVENT_NAME_RE = re.compile(
-    r"\b(?:(?:[A-Z][\w()’'-]*|on|of|and|for|the|in|\d+(?:st|nd|rd|th))\s+)*?"
+_EVENT_NAME_RE = re.compile(  # the lookbehind: tries start at word starts only (linear on "A-A-A-…")
+    r"(?<![\w()’'-])(?:(?:[A-Z][\w()’'-]*|on|of|and|for|the|in|\d+(?:st|nd|rd|th))\s+)*?"
     r"(?:[A-Z][\w’'-]*\s+|\([a-z][\w\s-]{0,28}\)\s+|"  # "Preparatory (stocktaking) meeting"
     r"(?:informal|interactive|thematic|regional|preparatory|annual|global|high-level)\s+)*"
     r"(?:Meeting|Dialogue|Conference|Summit|Forum|Consultations?|[Ss]ession|meeting|summit|Workshop|[Hh]earings?|"

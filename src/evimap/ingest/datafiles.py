@@ -43,7 +43,7 @@ _NOTE_NAME_RE = re.compile(
     r"^(readme|read[-_ ]me|sources?|licen[cs]e|copying|notice|changelog|changes|citation|authors|contributing|"
     r"manifest)(?P<rest>[-_. ].*)?$", re.IGNORECASE)
 _NOTE_SUFFIXES = {"", ".txt", ".md", ".markdown", ".rst", ".text", ".cff"}
-_FILE_NAME_RE = re.compile(r"\b[\w%-]+\.(?:pdf|docx?|xlsx?|csv|json|txt|md|html?|zip)\b", re.IGNORECASE)
+_FILE_NAME_RE = re.compile(r"(?<![\w%-])[\w%-]+\.(?:pdf|docx?|xlsx?|csv|json|txt|md|html?|zip)\b", re.IGNORECASE)
 _LICENCE_RE = re.compile(r"\b(?:licen[cs]e[ds]?|copyright|all rights reserved)\b", re.IGNORECASE)
 
 

@@ -17,6 +17,7 @@ from ..records import LINE, Block
 REFERENCE = "reference"  # passage kind: an entry of a bibliography, annex list of documents or people, acronyms
 
 # A contents entry: a title, a leader of dots, underscores or ellipses, and a page number (arabic or roman).
+_MAX_ENTRY = 300
 _LEADER_ENTRY_RE = re.compile(r"^\S.*?\s*(?:[._…·‧]\s?){3,}\s*(?:\d{1,3}|[ivxlc]{1,6})$", re.IGNORECASE)
 # The same without a leader ("Findings 12"): an entry only on a page already known to be a contents page.
 _PLAIN_ENTRY_RE = re.compile(r"^\S.*\D\s+(?:\d{1,3}|[ivxlc]{1,6})$", re.IGNORECASE)
@@ -43,7 +44,9 @@ def drop_contents_pages(blocks: list[Block]) -> tuple[list[Block], int]:
     drop: set[int] = set()
     for idxs in pages.values():
         texts = [blocks[i].text.strip() for i in idxs]
-        leader = [k for k, t in enumerate(texts) if _LEADER_ENTRY_RE.match(t)]
+        # a contents entry is one short line; the length test also keeps the leader pattern off long lines,
+        # where its lazy title and run of leaders would backtrack quadratically (a line of 2,000 dots: 0.5 s)
+        leader = [k for k, t in enumerate(texts) if len(t) <= _MAX_ENTRY and _LEADER_ENTRY_RE.match(t)]
         titled = [k for k, t in enumerate(texts) if _CONTENTS_TITLE_RE.match(t)]
         is_contents = (len(leader) >= 3 and len(leader) >= 0.4 * len(texts)) or (
             titled and sum(k > titled[0] for k in leader) >= 2)
