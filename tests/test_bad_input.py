@@ -39,6 +39,15 @@ def _valid_pdf_bytes():
     return bytes(pdf.output())
 
 
+def _pdf_without_text(path):
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.rect(20, 20, 100, 50, style="F")  # a page that is only a picture, as a scan is
+    pdf.output(str(path))
+
+
 def _zip_bomb(path):
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("[Content_Types].xml", "<Types/>")
@@ -50,6 +59,7 @@ CASES = {
     "garbage.pdf": (lambda p: p.write_bytes(bytes(range(256)) * 40), "not a PDF"),
     "truncated.pdf": (lambda p: p.write_bytes(_valid_pdf_bytes()[:300]), "PDF"),
     "encrypted.pdf": (_encrypted_pdf, "encrypted PDF"),
+    "scan.pdf": (_pdf_without_text, "no text layer"),
     "notazip.docx": (lambda p: p.write_text("just text", encoding="utf-8"), "not a DOCX"),
     "bomb.docx": (_zip_bomb, "zip bomb"),
     "latin1.txt": (lambda p: p.write_bytes("Migraci\xf3n y datos".encode("latin-1") + b"\x81"), "not valid text"),
