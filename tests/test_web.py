@@ -311,7 +311,8 @@ def test_read_only_by_default(client):
     r = client.post("/api/ingest", files={"files": ("a.txt", b"text about migration", "text/plain")},
                     headers={"Authorization": f"Bearer {TOKEN}"})
     assert r.status_code == 403 and "read-only" in r.json()["error"]
-    assert client.get("/ingest").status_code == 200  # the form explains; posting it is refused
+    page = client.get("/ingest")  # the page explains; posting to it is refused
+    assert page.status_code == 200 and "read-only" in page.text and "<form" not in page.text.split("<main")[-1]
     for method in ("put", "delete", "patch"):
         assert getattr(client, method)("/api/documents").status_code == 405
 
@@ -358,17 +359,29 @@ def test_upload_limits_types_and_paths(writable):
     assert huge.status_code == 413
 
 
-def test_ingest_form_needs_csrf_and_token(writable):
+def test_ingest_form_takes_the_token_once_then_uploads_with_its_csrf_check(writable):
+    """The form asks for the token (CSRF-checked), which sets a signed cookie; the upload form needs that
+    cookie (checked before its body is read) and the CSRF field."""
     c, _, _ = writable
     form = c.get("/ingest")
     csrf = re.search(r'name="csrf" value="([^"]+)"', form.text).group(1)
     assert c.cookies.get("evimap_csrf") == csrf
+    assert 'action="/ingest/session"' in form.text and 'type="file"' not in form.text
     files = {"files": ("form.txt", b"Labour migration and skills partnerships.", "text/plain")}
-    r = c.post("/ingest", data={"token": TOKEN, "csrf": "forged"}, files=files)
+    r = c.post("/ingest", data={"csrf": csrf}, files=files)
+    assert r.status_code == 401 and "access token" in r.text and r.headers["content-type"].startswith("text/html")
+    r = c.post("/ingest/session", data={"token": TOKEN, "csrf": "forged"})
     assert r.status_code == 403 and "CSRF" in r.text
-    r = c.post("/ingest", data={"token": "wrong-token-123", "csrf": csrf}, files=files)
-    assert r.status_code == 401
-    r = c.post("/ingest", data={"token": TOKEN, "csrf": csrf}, files=files)
+    r = c.post("/ingest/session", data={"token": "wrong-token-123", "csrf": csrf})
+    assert r.status_code == 401 and c.cookies.get("evimap_upload") is None
+    r = c.post("/ingest/session", data={"token": TOKEN, "csrf": csrf}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/ingest"
+    cookie = r.headers["set-cookie"]
+    assert "HttpOnly" in cookie and "SameSite=strict" in cookie and "Path=/ingest" in cookie
+    assert 'type="file"' in c.get("/ingest").text
+    r = c.post("/ingest", data={"csrf": "forged"}, files=files)
+    assert r.status_code == 403 and "CSRF" in r.text
+    r = c.post("/ingest", data={"csrf": csrf}, files=files)
     assert r.status_code == 200 and "added: form.txt" in r.text
 
 

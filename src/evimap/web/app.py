@@ -7,7 +7,9 @@
     app = create_app("evimap.db", token=None)           # any ASGI server, or fastapi.testclient
 
 Read-only by default: no request can change the store unless a token was set at start, and then only
-the ingest endpoints, with that token (a form field or ``Authorization: Bearer``). Each worker thread
+the ingest endpoints, with that token (``Authorization: Bearer``, or typed once into the upload page, which
+then keeps a signed cookie). Who may write, and how large a body may be, is decided from the request line
+and headers before any of the body is read (``WritePolicy``, ``SecurityMiddleware``). Each worker thread
 reads through its own read-only SQLite connection; writes go through one connection under a lock.
 """
 
@@ -139,12 +141,84 @@ SECURITY_HEADERS = [(b"content-security-policy", CSP.encode()), (b"x-content-typ
                     (b"cross-origin-opener-policy", b"same-origin")]
 
 
+class BodyTooLarge(Exception):
+    """Raised into the app when a request body grows past its limit while it is read (the 413 is sent)."""
+
+
+SESSION_COOKIE = "evimap_upload"  # opens the upload form once the token was given on /ingest
+SESSION_SECONDS = 8 * 3600
+FORM_BODY = 16 * 1024  # the token form: two short fields
+OTHER_BODY = 64 * 1024  # any other request (none of them reads a body)
+
+
+class WritePolicy:
+    """Who may send a body where, and how large it may be — decided from the method, path and headers
+    alone, so that a request that may not write is answered before a byte of its body is read.
+
+    ``POST /api/ingest`` needs ``Authorization: Bearer TOKEN``; ``POST /ingest`` (the upload form) needs the
+    session cookie that ``POST /ingest/session`` sets when the token is typed into the form; on a read-only
+    server all three are refused. Bodies may be ``max_upload_mb`` + 1 MB on the two upload routes,
+    16 KB on the token form and 64 KB anywhere else."""
+
+    def __init__(self, config: WebConfig):
+        self.token = config.token
+        self.upload_body = int((config.max_upload_mb + 1) * 1024 * 1024)
+        self.upload_limit = f"upload larger than the limit of {config.max_upload_mb:g} MB"
+        self.routes = {("POST", "/api/ingest"): "bearer", ("POST", "/ingest"): "session",
+                       ("POST", "/ingest/session"): "form"}
+
+    def token_ok(self, given: str | None) -> bool:
+        return bool(self.token and given and hmac.compare_digest(given.encode(), self.token.encode()))
+
+    def session_cookie(self, now: float | None = None) -> str:
+        """A cookie value that opens the upload form until it expires: the expiry time signed with the token."""
+        expires = int(time.time() if now is None else now) + SESSION_SECONDS
+        return f"{expires}.{self._sign(expires)}"
+
+    def session_ok(self, value: str, now: float | None = None) -> bool:
+        expires, _, signature = value.partition(".")
+        if not (self.token and expires.isdigit() and int(expires) > (time.time() if now is None else now)):
+            return False
+        return hmac.compare_digest(signature.encode(), self._sign(int(expires)).encode())
+
+    def _sign(self, expires: int) -> str:
+        assert self.token
+        return hmac.new(self.token.encode(), f"evimap upload session {expires}".encode(), hashlib.sha256).hexdigest()
+
+    def refusal(self, scope: dict[str, Any]) -> tuple[int, str] | None:
+        """(status, message) if this request may not write, else None; reads only the request line and headers."""
+        kind = self.routes.get((scope["method"], scope["path"]))
+        if kind is None:
+            return None
+        if not self.token:
+            return 403, "this server is read-only (start it with --token to allow ingest)"
+        request = Request(scope)
+        if kind == "bearer":
+            auth = request.headers.get("authorization", "")
+            if not self.token_ok(auth[7:].strip() if auth.lower().startswith("bearer ") else None):
+                return 401, "a valid token is needed to change the store (Authorization: Bearer TOKEN)"
+        elif kind == "session" and not self.session_ok(request.cookies.get(SESSION_COOKIE, "")):
+            return 401, "give the access token on the Add documents page (/ingest) first, then upload"
+        return None
+
+    def body_limit(self, scope: dict[str, Any]) -> tuple[int, str]:
+        """The largest body this request may send, in bytes, and the message of the 413 beyond it."""
+        kind = self.routes.get((scope["method"], scope["path"]))
+        if kind in ("bearer", "session"):
+            return self.upload_body, self.upload_limit
+        limit = FORM_BODY if kind == "form" else OTHER_BODY
+        return limit, f"request body larger than the limit of {limit // 1024} KB"
+
+
 class SecurityMiddleware:
     """Plain ASGI (cheaper than a decorator middleware on every request): security headers on every
-    response; requests announcing a body larger than ``max_body`` refused before it is read."""
+    response; a request that may not write (``policy.refusal``) or that announces a body over its limit
+    is answered without its body being read; a body that grows past its limit while it is read (no
+    Content-Length, or a false one) is cut off there with a 413. ``respond(scope, status, message)``
+    builds the refusals (JSON under /api, a page elsewhere)."""
 
-    def __init__(self, app: Any, max_body: int):
-        self.app, self.max_body = app, max_body
+    def __init__(self, app: Any, policy: WritePolicy, respond: Callable[[dict[str, Any], int, str], Response]):
+        self.app, self.policy, self.respond = app, policy, respond
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] != "http":
@@ -156,12 +230,41 @@ class SecurityMiddleware:
                 message["headers"] = [*message.get("headers", []), *(h for h in SECURITY_HEADERS if h[0] not in names)]
             await send(message)
 
+        refused = self.policy.refusal(scope)
+        if refused is not None:
+            return await self.respond(scope, *refused)(scope, receive, with_headers)
+        limit, too_large = self.policy.body_limit(scope)
         length = dict(scope["headers"]).get(b"content-length", b"")
-        if length.isdigit() and int(length) > self.max_body:
-            limit = f"{self.max_body / 1024 / 1024 - 1:g}"
-            response = JSONResponse({"error": f"upload larger than the limit of {limit} MB"}, status_code=413)
-            return await response(scope, receive, with_headers)
-        await self.app(scope, receive, with_headers)
+        if length.isdigit() and int(length) > limit:
+            return await self.respond(scope, 413, too_large)(scope, receive, with_headers)
+
+        received = 0
+        started = cut_off = False
+
+        async def counted() -> dict[str, Any]:
+            nonlocal received, cut_off
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    if not started and not cut_off:
+                        cut_off = True
+                        await self.respond(scope, 413, too_large)(scope, receive, with_headers)
+                    raise BodyTooLarge(too_large)
+            return message
+
+        async def app_send(message: dict[str, Any]) -> None:
+            nonlocal started
+            if cut_off:
+                return  # the 413 has been sent; whatever the app makes of the error is dropped
+            started = True
+            await with_headers(message)
+
+        try:
+            await self.app(scope, counted, app_send)
+        except Exception:
+            if not cut_off:
+                raise
 
 
 def _safe_name(name: str | None) -> str:
@@ -201,14 +304,18 @@ def create_app(store: str | WebConfig, token: str | None = None, **options: Any)
     if config.allowed_hosts:
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(config.allowed_hosts))
 
-    app.add_middleware(SecurityMiddleware, max_body=int((config.max_upload_mb + 1) * 1024 * 1024))
-
     # ---- errors: JSON under /api, a page elsewhere -------------------------------------------------
     def error_response(request: Request, status: int, message: str) -> Response:
-        if request.url.path.startswith("/api/") or request.url.path == "/openapi.json":
-            return JSONResponse({"error": message}, status_code=status)
+        api = request.url.path.startswith("/api/") or request.url.path == "/openapi.json"
+        headers = {"WWW-Authenticate": 'Bearer realm="evimap"'} if api and status == 401 else None
+        if api:
+            return JSONResponse({"error": message}, status_code=status, headers=headers)
         return templates.TemplateResponse(request, "error.html", {"status": status, "message": message},
                                           status_code=status)
+
+    policy = WritePolicy(config)
+    app.add_middleware(SecurityMiddleware, policy=policy,
+                       respond=lambda scope, status, message: error_response(Request(scope), status, message))
 
     @app.exception_handler(NotFoundError)
     async def not_found(request: Request, exc: NotFoundError) -> Response:
@@ -328,11 +435,18 @@ def create_app(store: str | WebConfig, token: str | None = None, **options: Any)
         return Response(data, media_type=REPORT_MEDIA[fmt],
                         headers={"Content-Disposition": f'{disposition}; filename="{stem}.{ext}"'})
 
-    def check_token(given: str | None) -> None:
-        if not config.token:
-            raise StarletteHTTPException(403, "this server is read-only (start it with --token to allow ingest)")
-        if not given or not hmac.compare_digest(given.encode(), config.token.encode()):
-            raise StarletteHTTPException(401, "a valid token is needed to change the store")
+    def check_writer(request: Request) -> None:
+        """The write policy again, in the handler (the middleware has already answered a refused request)."""
+        refused = policy.refusal(request.scope)
+        if refused is not None:
+            raise StarletteHTTPException(*refused)
+
+    def check_csrf(request: Request, csrf: str) -> str:
+        cookie = request.cookies.get(CSRF_COOKIE, "")
+        if not cookie or not hmac.compare_digest(cookie.encode(), csrf.encode()):
+            raise StarletteHTTPException(403, "the form has expired or did not come from this site (CSRF check); "
+                                              "reload the page and try again")
+        return cookie
 
     async def ingest_uploads(files: list[UploadFile]) -> dict[str, Any]:
         limit = int(config.max_upload_mb * 1024 * 1024)
@@ -561,27 +675,36 @@ def create_app(store: str | WebConfig, token: str | None = None, **options: Any)
         return templates.TemplateResponse(request, "status.html", {"stats": conns.read().status(),
                                                                    "store": config.store})
 
+    def ingest_page(request: Request, csrf: str, result: dict[str, Any] | None = None) -> Response:
+        unlocked = policy.session_ok(request.cookies.get(SESSION_COOKIE, ""))
+        response = templates.TemplateResponse(request, "ingest.html", {
+            "csrf": csrf, "result": result, "unlocked": unlocked, "max_mb": config.max_upload_mb,
+            "types": sorted(UPLOAD_TYPES), "session_hours": SESSION_SECONDS // 3600})
+        response.set_cookie(CSRF_COOKIE, csrf, httponly=True, samesite="strict")
+        return response
+
     @app.get("/ingest", response_class=HTMLResponse, include_in_schema=False)
     def ingest_form(request: Request) -> Response:
-        token = csrf_token(request)
-        response = templates.TemplateResponse(request, "ingest.html", {"csrf": token, "result": None,
-                                                                       "max_mb": config.max_upload_mb,
-                                                                       "types": sorted(UPLOAD_TYPES)})
-        response.set_cookie(CSRF_COOKIE, token, httponly=True, samesite="strict")
+        return ingest_page(request, csrf_token(request))
+
+    @app.post("/ingest/session", include_in_schema=False)
+    async def ingest_session(request: Request, token: str = Form(""), csrf: str = Form("")) -> Response:
+        """The token typed into the form: checked once, then a signed cookie opens the upload form (whose
+        body is only read once that cookie is found)."""
+        check_csrf(request, csrf)
+        check_writer(request)
+        if not policy.token_ok(token):
+            raise StarletteHTTPException(401, "a valid token is needed to change the store")
+        response = RedirectResponse("/ingest", status_code=303)
+        response.set_cookie(SESSION_COOKIE, policy.session_cookie(), max_age=SESSION_SECONDS, path="/ingest",
+                            httponly=True, samesite="strict")
         return response
 
     @app.post("/ingest", response_class=HTMLResponse, include_in_schema=False)
-    async def ingest_submit(request: Request, files: list[UploadFile] = File(...), token: str = Form(""),
-                            csrf: str = Form("")) -> Response:
-        cookie = request.cookies.get(CSRF_COOKIE, "")
-        if not cookie or not hmac.compare_digest(cookie.encode(), csrf.encode()):
-            raise StarletteHTTPException(403, "the form has expired or did not come from this site (CSRF check); "
-                                              "reload the page and try again")
-        check_token(token)
-        result = await ingest_uploads(files)
-        return templates.TemplateResponse(request, "ingest.html", {"csrf": cookie, "result": result,
-                                                                   "max_mb": config.max_upload_mb,
-                                                                   "types": sorted(UPLOAD_TYPES)})
+    async def ingest_submit(request: Request, files: list[UploadFile] = File(...), csrf: str = Form("")) -> Response:
+        cookie = check_csrf(request, csrf)
+        check_writer(request)
+        return ingest_page(request, cookie, await ingest_uploads(files))
 
     # ================================ JSON API =====================================================
     @app.get("/api/search", tags=["search"])
@@ -689,8 +812,7 @@ def create_app(store: str | WebConfig, token: str | None = None, **options: Any)
     @app.post("/api/ingest", tags=["store"])
     async def api_ingest(request: Request, files: list[UploadFile] = File(...)) -> dict[str, Any]:
         """Upload documents to ingest (then map, if the store is mapped). Needs `Authorization: Bearer TOKEN`."""
-        auth = request.headers.get("authorization", "")
-        check_token(auth[7:].strip() if auth.lower().startswith("bearer ") else None)
+        check_writer(request)
         return await ingest_uploads(files)
 
     @app.get("/healthz", include_in_schema=False)
