@@ -162,6 +162,10 @@ def test_builtin_frameworks_load():
      "f.yaml:5: threshold must be between 0 and 1"),
     ("id: x\nname: y\nmodels:\n  transformer: {calibration: {rulez: 1}}\ncategories:\n  - {code: a, title: t}\n",
      "f.yaml:4: unknown calibration weight 'rulez'"),
+    ("id: x\nname: y\nmin_words: -1\ncategories:\n  - {code: a, title: t}\n",
+     "f.yaml:3: min_words must be between 0 (off) and 1000"),
+    ("id: x\nname: y\nmin_words: 4.5\ncategories:\n  - {code: a, title: t}\n",
+     "f.yaml:3: min_words must be a whole number"),
     ("id: [x\n", "f.yaml:2: not valid YAML"),
     ("", "f.yaml:1: the file is empty"),
 ])
@@ -502,3 +506,84 @@ def test_parallel_map_writes_the_same_labels_as_serial(tmp_path):
     assert rows[0] == rows[1] and rows[0]
     for c in stores:
         c.close()
+
+
+# ---- short passages: too little text to carry evidence ------------------------------------------
+
+BARE_CELL = "Migration data"
+HEADING = "Contributions of migrants and diaspora"
+TABLE_ROW = "Promote international cooperation and partnerships | x | x"
+RULE_SENTENCE = "Remittances must be cheaper."
+
+
+def test_short_fragments_get_no_objective_from_the_model_alone():
+    """A bare cell, a heading and a one-line table row: the embedding and supervised layers would label each
+    (shown with the gate off), the shipped GCM's min_words holds them back and leaves only what the rules and
+    terms alone give; evidence-free fragments keep no near miss above the store's floor either."""
+    import dataclasses
+
+    gcm = frameworks.load("gcm")
+    assert gcm.min_words == 5
+    texts = [BARE_CELL, HEADING, TABLE_ROW]
+    ungated = Mapper(dataclasses.replace(gcm, min_words=0)).score(texts)
+    assert [[lab.code for lab in row if lab.assigned] for row in ungated] == [["1"], ["19"], ["23"]]
+    m = Mapper(gcm)
+    for text, row in zip(texts, m.score(texts)):
+        assert [lab.code for lab in row if lab.assigned] == [], text
+        assert max(lab.score for lab in row) < m.store_floor, text
+        assert all(lab.held.startswith("too short to carry evidence: ") for lab in row if lab.code.isdigit())
+    assert Mapper(gcm).score([BARE_CELL])[0][0].held.startswith("too short to carry evidence: 2 words (under 5); "
+                                                                 "its rules and terms match all its words")
+    assert "no rule of this objective matches it" in Mapper(gcm).score([TABLE_ROW])[0][22].held
+
+
+def test_short_sentence_a_rule_matches_keeps_its_label():
+    m = Mapper(frameworks.load("gcm"))
+    (row,) = m.score([RULE_SENTENCE])
+    labs = {lab.code: lab for lab in row}
+    assert [c for c, lab in labs.items() if lab.assigned] == ["20"]
+    assert labs["20"].held == "" and any(e["type"] == "rule" for e in labs["20"].evidence)
+    # a row naming two objectives keeps the one its rule backs (trafficking) and loses the model's guess (smuggling)
+    (row,) = m.score(["Combat human trafficking | x | x | x"])
+    assert [lab.code for lab in row if lab.assigned and lab.code.isdigit()] == ["10"]
+    assert row[8].held.startswith("too short to carry evidence: 3 words")
+
+
+def test_long_passages_and_other_frameworks_are_not_gated():
+    import dataclasses
+
+    gcm = frameworks.load("gcm")
+    gated, ungated = Mapper(gcm).score(TEXTS[:2]), Mapper(dataclasses.replace(gcm, min_words=0)).score(TEXTS[:2])
+    assert [[(x.code, x.score, x.assigned) for x in row] for row in gated] == \
+           [[(x.code, x.score, x.assigned) for x in row] for row in ungated]
+    assert all(lab.held == "" for row in gated for lab in row)
+    assert frameworks.load("sdg").min_words == 0 and frameworks.load("themes").min_words == 0
+
+
+def test_min_words_changes_the_fingerprint_so_map_rescores():
+    import dataclasses
+
+    from evimap.map import fingerprint
+
+    gcm = frameworks.load("gcm")
+    assert fingerprint(gcm, "static") != fingerprint(dataclasses.replace(gcm, min_words=0), "static")
+    assert fingerprint(gcm, "static") != fingerprint(dataclasses.replace(gcm, min_words=6), "static")
+
+
+def test_explain_says_a_fragment_is_too_short(tmp_path):
+    import evimap
+
+    src = tmp_path / "cells.txt"
+    src.write_text("Migrant workers send remittances home, and their cost has fallen since 2015 in most corridors.\n\n"
+                   f"{BARE_CELL}\n\n{RULE_SENTENCE}\n", encoding="utf-8")
+    with evimap.open(tmp_path / "s.db") as corpus:
+        corpus.ingest([src])
+        corpus.map(["gcm"])
+        pid = {p["text"]: p["id"] for d in corpus.documents() for p in corpus.passages(d.id)}
+        assert corpus.labels(pid[BARE_CELL], "gcm") == []
+        assert [r["code"] for r in corpus.labels(pid[RULE_SENTENCE], "gcm")] == ["20"]
+        rows = {r["code"]: r for r in corpus.explain(pid[BARE_CELL], "gcm")}
+        assert rows["1"]["reason"].startswith("too short to carry evidence: 2 words (under 5)")
+        assert rows["1"]["features"]["classifier"] > 0.9  # what the model said, held back
+        r = CliRunner().invoke(app, ["explain", pid[BARE_CELL], "--store", str(corpus.path), "--framework", "gcm"])
+        assert r.exit_code == 0 and "too short to carry evidence: 2 words" in r.output, r.output

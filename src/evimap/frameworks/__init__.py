@@ -26,7 +26,7 @@ _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 TOP_KEYS = {"id": str, "name": str, "version": str, "source": str, "description": str, "levels": list,
             "facets": dict, "threshold": float, "relative_threshold": float, "calibration": dict, "classifier": str,
-            "models": dict, "categories": list}
+            "min_words": int, "models": dict, "categories": list}
 # what a framework may set again for one embedding model (``models: {transformer: {...}}``): a classifier is
 # trained on one model's embeddings, and weights and threshold are fitted with it
 MODEL_KEYS = {"threshold": float, "relative_threshold": float, "calibration": dict, "classifier": str}
@@ -85,6 +85,10 @@ class Framework:
     # the categories of its level and facet (0: off) — a passage about return does not also get every
     # objective it brushes against
     relative_threshold: float = 0.0
+    # a passage with fewer content words than this is too short to carry evidence: the embedding and supervised
+    # layers alone do not label it, only a rule of the category that matches more than the passage's topic words
+    # (0: off)
+    min_words: int = 0
     calibration: dict[str, float] = field(default_factory=dict)
     classifier: str = ""
     # per embedding model, settings that replace the ones above when that model is used
@@ -169,6 +173,10 @@ def _scalar(path: str, node: yaml.Node, want: type, what: str) -> Any:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise FrameworkError(f"{_where(path, node)}: {what} must be a number, got {node.value!r}")
         return float(value)
+    if want is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise FrameworkError(f"{_where(path, node)}: {what} must be a whole number, got {node.value!r}")
+        return value
     if value is None or (isinstance(value, str) and not value.strip()):
         raise FrameworkError(f"{_where(path, node)}: {what} is empty")
     if isinstance(value, (dict, list)):
@@ -269,6 +277,8 @@ def _settings(path: str, nodes: dict[str, yaml.Node], keys: dict[str, type]) -> 
     if "relative_threshold" in out and not 0 <= out["relative_threshold"] < 1:
         raise FrameworkError(f"{_where(path, nodes['relative_threshold'])}: relative_threshold must be at least 0 "
                              f"and below 1")
+    if "min_words" in out and not 0 <= out["min_words"] <= 1000:
+        raise FrameworkError(f"{_where(path, nodes['min_words'])}: min_words must be between 0 (off) and 1000")
     for k in out.get("calibration", {}):
         if k not in CALIBRATION_KEYS:
             raise FrameworkError(f"{_where(path, nodes['calibration'])}: unknown calibration weight {k!r} "

@@ -24,6 +24,13 @@ parent is assigned too, and, with a framework ``relative_threshold`` r, only whe
 passage's best category of the same level and facet. Evidence: the matched rule/term spans and the closest
 defining text.
 
+A passage with fewer content words than the framework's ``min_words`` (a table cell, a lone label, a short
+row) is too short to carry evidence: the embedding and supervised signals alone do not label it. A category
+is still assigned to it when one of the category's rules matches and the passage has a content word beyond
+the words its rules and terms matched ("Remittances must be cheaper."); otherwise its score is what the rules
+and terms alone give and it is not assigned ("Migration data": the words are the topic, not a statement about
+it). :meth:`Mapper.reasons` says which.
+
 Work that does not depend on the framework — tokenising, stemming, embedding, language check — is
 done once per passage by :func:`prepare` and shared by every framework's ``Mapper``.
 """
@@ -51,6 +58,13 @@ MAX_CHARS = 20_000  # a passage longer than this is scored on its first MAX_CHAR
 # identifier and, if it is not English, flagged (rules and the embedding model are English).
 _ENGLISH = frozenset("the of and to in a is that for on are with as be by this it from which have has was "
                      "were not or their its an at all we our".split())
+# Function words, numbers and single characters are not content words: a fragment's length is what remains.
+_FUNCTION_WORDS = frozenset("""a about above after again against all also am an and any are as at be because been before
+being below between both but by can could did do does doing down during each few for from further had has have having
+he her here hers him his how i if in into is it its itself just me more most my no nor not now of off on once only or
+other our ours out over own same she should so some such than that the their theirs them then there these they this
+those through to too under until up very was we were what when where which while who whom why will with would you
+your shall may might must per via etc""".split())
 _LANG_NAMES = {"fr": "French", "es": "Spanish", "ar": "Arabic", "ru": "Russian", "zh": "Chinese", "pt": "Portuguese",
                "de": "German", "it": "Italian"}
 
@@ -87,6 +101,26 @@ def language_flag(t: Text) -> str | None:
             f"model are English-only, so its scores are unreliable — translate it or review by hand")
 
 
+def content_positions(t: Text, limit: int | None = None) -> list[int]:
+    """Token positions of ``t``'s content words (not function words, numbers or single characters), the first
+    ``limit`` of them at most."""
+    out: list[int] = []
+    for i, w in enumerate(t.tokens):
+        if len(w) > 1 and not w[0].isdigit() and w not in _FUNCTION_WORDS:
+            out.append(i)
+            if limit is not None and len(out) >= limit:
+                break
+    return out
+
+
+NO_RULE, TOPIC_ONLY = 1, 2  # why a short passage holds no label: no rule matched; its rules matched all its words
+
+
+def too_short(words: int, min_words: int) -> str:
+    """The reason a passage of ``words`` content words holds no label from the embedding and supervised layers."""
+    return f"too short to carry evidence: {words} word{'' if words == 1 else 's'} (under {min_words})"
+
+
 def prepare(texts: Sequence[str], embedder: Embedder | str = "static") -> Prepared:
     """Tokenise, stem, embed and language-check passages once, for any number of frameworks."""
     emb = get_embedder(embedder) if isinstance(embedder, str) else embedder
@@ -105,6 +139,7 @@ class Label:
     assigned: bool
     features: dict[str, float] = field(default_factory=dict)
     evidence: list[dict[str, Any]] = field(default_factory=list)
+    held: str = ""  # why the short-passage gate held the label back ("" when it did not)
 
     def to_dict(self, features: bool = False) -> dict[str, Any]:
         d = {"code": self.code, "score": round(self.score, 4), "assigned": self.assigned,
@@ -126,6 +161,8 @@ class Scores:
     assigned: np.ndarray
     sims: np.ndarray  # passages × Mapper.def_texts: cosine to each defining text (closest one: Mapper.closest)
     hits: list[dict[int, Hits]]  # per passage: category index → (rules, terms) matched
+    held: np.ndarray  # passages × categories: held back by the short-passage gate (NO_RULE, TOPIC_ONLY) or 0
+    words: np.ndarray  # per passage: content words when under the framework's min_words, else -1
 
 
 class Mapper:
@@ -308,7 +345,11 @@ class Mapper:
         score = 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
         empty = np.array([not t.strip() for t in batch.texts], dtype=bool)
         score[empty] = 0.0
-        assigned = score >= self.thresholds
+        if self.fw.min_words:
+            held, words = self._hold_short(batch, nrules, nterms, hits, score)
+        else:
+            held, words = np.zeros(score.shape, dtype=np.int8), np.full(n, -1)
+        assigned = (score >= self.thresholds) & (held == 0)
         if self.fw.relative_threshold > 0:  # and close enough to the passage's best in the same level and facet
             for idx in self.groups.values():
                 block = score[:, idx]
@@ -316,11 +357,49 @@ class Mapper:
         for j in self.depth_order:
             if self.parent[j] >= 0:  # ancestors are settled before their children
                 assigned[:, j] &= assigned[:, self.parent[j]]
-        return Scores(feats, score, assigned, sims, hits)
+        return Scores(feats, score, assigned, sims, hits, held, words)
+
+    def _hold_short(self, batch: Prepared, nrules: np.ndarray, nterms: np.ndarray, hits: list[dict[int, Hits]],
+                    score: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Which (passage, category) pairs a passage under ``min_words`` content words cannot carry: ``held``
+        (passages × categories; ``NO_RULE`` or ``TOPIC_ONLY``, 0 where not held) and each passage's content-word
+        count (-1 when not short). A held pair's score becomes what the rules and terms alone give (``score`` is
+        changed in place). A pair is kept when one of the category's rules matched and a content word lies
+        outside every span its rules and terms matched: the passage then says something about what the rule
+        found."""
+        n_min = self.fw.min_words
+        n, k = score.shape
+        held = np.zeros((n, k), dtype=np.int8)
+        words = np.full(n, -1)
+        for i, t in enumerate(batch.parsed):
+            content = content_positions(t, n_min)
+            if len(content) >= n_min or not batch.texts[i].strip():
+                continue
+            words[i] = len(content)
+            held[i] = NO_RULE
+            for j, (rules, terms) in hits[i].items():
+                if rules:
+                    covered = {p for _, spans in (*rules, *terms) for a, b in spans for p in range(a, b)}
+                    held[i, j] = 0 if any(p not in covered for p in content) else TOPIC_ONLY
+        rows, cols = np.nonzero(held)
+        if len(rows):
+            w = self.weights
+            z = w["bias"] + w["rules"] * nrules[rows, cols] + w["terms"] * nterms[rows, cols]
+            score[rows, cols] = np.minimum(score[rows, cols], 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30))))
+        return held, words
+
+    def held_reason(self, s: Scores, i: int, j: int) -> str:
+        """Why the short-passage gate held back category ``j`` of passage ``i`` ("" when it did not)."""
+        if not s.held[i, j]:
+            return ""
+        why = (f"no rule of this {self.fw.kind_of(self.cats[j])} matches it" if s.held[i, j] == NO_RULE else
+               "its rules and terms match all its words: it names the topic and says nothing about it")
+        return f"{too_short(int(s.words[i]), self.fw.min_words)}; {why}"
 
     def reasons(self, labels: Sequence[Label]) -> list[str]:
         """Why each of one passage's labels (all categories, framework order) was or was not assigned, by the
-        rules of :meth:`compute`: the threshold, the relative cut within level and facet, the parent."""
+        rules of :meth:`compute`: too short to carry it, the threshold, the relative cut within level and facet,
+        the parent."""
         best: dict[int, float] = {}
         for idx in self.groups.values():
             top = max(labels[j].score for j in idx)
@@ -331,6 +410,8 @@ class Mapper:
             cut = self.fw.relative_threshold * best[j]
             if lab.assigned:
                 out.append("assigned")
+            elif lab.held:
+                out.append(lab.held)
             elif lab.score < self.thresholds[j]:
                 out.append("below the threshold")
             elif lab.score < cut:
@@ -376,7 +457,8 @@ class Mapper:
             ev: list[dict[str, Any]] = []
             if evidence and (evidence != "assigned" or a) and batch.texts[i].strip():
                 ev = self._evidence(batch, s, i, j)
-            out[i].append(Label(self.fw.id, self.cats[j].code, sc, a, dict(zip(SIGNALS, f)), ev))
+            out[i].append(Label(self.fw.id, self.cats[j].code, sc, a, dict(zip(SIGNALS, f)), ev,
+                                self.held_reason(s, i, j)))
         return out
 
     def _evidence(self, batch: Prepared, s: Scores, i: int, j: int) -> list[dict[str, Any]]:
