@@ -81,3 +81,14 @@ def test_web_chrome_check_counts_words_without_splitting_the_line():
 
     assert _has_words("one two three", 3) and not _has_words("one two", 3)
     assert _has_words("word " * 1_000_000, 15)
+
+
+def test_brackets_nested_thousands_deep_are_text_not_a_catalogue(tmp_path):
+    import evimap
+
+    for name, text in (("brackets.md", "[" * 5000 + "x" + "]" * 4999 + "\n"), ("arrays.txt", "[" * 5000 + "\n")):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    corpus = evimap.open(tmp_path / "s.db")
+    report = corpus.ingest([tmp_path / "brackets.md", tmp_path / "arrays.txt"], workers=1)
+    assert report.failed == [] and report.added == 2
+    corpus.close()

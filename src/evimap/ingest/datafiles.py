@@ -63,6 +63,13 @@ def recognise_notes(path: Path, head: bytes) -> FileKind | None:
 
 def recognise_json(data: bytes) -> FileKind | None:
     """JSON or JSON lines holding objects or arrays (bare NaN allowed, as pandas writes it), or None."""
+    try:
+        return _recognise_json(data)
+    except RecursionError:  # "[[[[…" thousands deep: no catalogue is nested so; read it as the text it is
+        return None
+
+
+def _recognise_json(data: bytes) -> FileKind | None:
     start = data[:1024].lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
     if start not in (b"{", b"["):
         return None
