@@ -486,6 +486,17 @@ def fmt(name: str, s: dict[str, Any]) -> str:
             f"{s['p95']:.0f} | {s['p99']:.0f} | {s['max']:.0f} |" + (f" {s['examples']}" if s["errors"] else ""))
 
 
+def by_kind(records: list[tuple[float, float, int, str]], t0: float, t1: float) -> str:
+    """p50/p95 in ms of each kind of request started between t0 and t1."""
+    out = []
+    for kind in MIX:
+        lat = sorted(r[1] for r in records if t0 <= r[0] < t1 and r[3] == kind)
+        if lat:
+            out.append(f"{kind} {len(lat):,} answers, p50 {lat[len(lat) // 2] * 1000:.0f} / "
+                       f"p95 {lat[min(len(lat) - 1, int(0.95 * len(lat)))] * 1000:.0f} ms")
+    return "; ".join(out)
+
+
 def get_json(port: int, path: str) -> Any:
     with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=60) as r:
         return json.loads(r.read())
@@ -562,8 +573,12 @@ def serve_ingest_main(args: argparse.Namespace) -> None:
         phases.append((f"the {args.after:g} s after", w["clients_end"], w["after_end"]))
         for name, a, b in phases:
             print(fmt(name, stats(load.records, load.errors, a, b)))
-        by_kind = Counter(r[3] for r in load.records)
-        print(f"answers by kind: {dict(by_kind)}; all errors: {len(load.errors)}")
+        print()
+        for name, a, b in phases:
+            if b - a > 1:
+                print(f"{name}, by kind: {by_kind(load.records, a, b)}")
+        kinds = Counter(r[3] for r in load.records)
+        print(f"answers by kind: {dict(kinds)}; all errors: {len(load.errors)}")
         # the server's totals against a freshly opened store
         with evimap.open(store, readonly=True) as fresh:
             st2 = fresh.status()
@@ -602,12 +617,15 @@ def workers_main(args: argparse.Namespace) -> None:
     print(f"workers: {store.name} ({st['documents']:,} documents, {st['passages']:,} passages), {args.clients} clients, "
           f"{args.seconds:g} s per run after a warm-up pass, order {args.order}, search cache {args.search_cache}; "
           f"machine {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}", flush=True)
-    paths = load_paths(store)
+    mix = {k: float(v) for k, _, v in (kv.partition("=") for kv in args.mix.split(","))} if args.mix else MIX
+    paths = {k: v for k, v in load_paths(store).items() if k in mix}
+    print(f"mix: {mix}")
     me = psutil.Process()
     print("\n| run | server processes | answers | answers/s | errors | p50 ms | p95 ms | CPU s: front | pool | "
           "load generator | machine busy |")
     print("|---|---|---|---|---|---|---|---|---|---|---|", flush=True)
     totals: dict[int, list[float]] = {}
+    kinds: list[str] = []
     for i, workers in enumerate(int(w) for w in args.order.split(",")):
         port = web_load.free_port()
         proc = web_load.start_server(str(store), port, workers, search_cache=args.search_cache)
@@ -617,7 +635,7 @@ def workers_main(args: argparse.Namespace) -> None:
             pool = front.children(recursive=True)
             c0 = (cpu_seconds([front]), cpu_seconds(pool), cpu_seconds([me]))
             psutil.cpu_percent(None)
-            load = Load(port, paths, MIX)
+            load = Load(port, paths, mix)
             t0 = time.monotonic()
             asyncio.run(load.run(args.clients, args.seconds, seed=i))
             t1 = time.monotonic()
@@ -628,9 +646,11 @@ def workers_main(args: argparse.Namespace) -> None:
             proc.wait(30)
         s = stats(load.records, load.errors, t0, t1)
         totals.setdefault(workers, []).append(s["rps"])
+        kinds.append(f"run {i + 1} ({workers}), by kind: {by_kind(load.records, t0, t1)}")
         print(f"| {i + 1} | {workers} | {s['answers']:,} | {s['rps']:.1f} | {s['errors']} | {s['p50']:.0f} | "
               f"{s['p95']:.0f} | {c1[0] - c0[0]:.1f} | {c1[1] - c0[1]:.1f} ({len(pool)} procs) | {c1[2] - c0[2]:.1f} | "
               f"{busy:.0f}% |", flush=True)
+    print("\n" + "\n".join(kinds))
     if 1 in totals and 2 in totals:
         one, two = statistics.fmean(totals[1]), statistics.fmean(totals[2])
         print(f"\nthroughput: --workers 1 {one:.1f} answers/s, --workers 2 {two:.1f} answers/s (means of the runs): "
@@ -665,6 +685,8 @@ def main() -> None:
     p.add_argument("--seconds", type=float, default=30)
     p.add_argument("--order", default="1,2,1,2", help="server process counts, one run each, in this order")
     p.add_argument("--search-cache", type=int, default=2048, help="as `serve --search-cache` (0 = off)")
+    p.add_argument("--mix", default="", help="request kinds and weights, e.g. api=0.6,page=0.4 (default: "
+                   + ",".join(f"{k}={v}" for k, v in MIX.items()) + ")")
     for p in sub.choices.values():
         if p.prog.split()[-1] != "inputs":
             p.add_argument("--corpus", default=str(UNGDC), help="the UNGDC folder")
