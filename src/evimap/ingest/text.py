@@ -124,7 +124,8 @@ def read_text(path: Path, data: bytes, encodings: list[str], markdown: bool) -> 
             blocks.append(Block("", BLANK))
             continue
         if not raw.strip():
-            blocks.append(Block("", BLANK))
+            if not blocks or blocks[-1].kind != BLANK:  # a run of blank lines is one break (a million of them: one block)
+                blocks.append(Block("", BLANK))
             continue
         if markdown:
             m = _MD_HEADING_RE.match(raw)
