@@ -130,3 +130,12 @@ def test_pdf_soft_hyphens_do_not_split_words(shared_corpus):
     assert db.execute("SELECT COUNT(*) FROM passages WHERE instr(text, char(65534)) > 0").fetchone()[0] == 0
     hits = shared_corpus.search('"Multilateral Organization Performance Assessment Network"')
     assert any(h.doc_name == "aap-evaluation-brief.pdf" for h in hits)
+
+
+def test_one_documents_table_summaries_equal_its_share_of_all(example_corpus):
+    everything = example_corpus.table_summaries()
+    assert everything
+    by_doc = {d.id: d.name for d in example_corpus.documents()}
+    for doc_id, name in by_doc.items():
+        own = example_corpus.table_summaries(doc_id)
+        assert own == [t for t in everything if t["document"] == name]

@@ -658,9 +658,13 @@ class Corpus:
 
     def table_summaries(self, document: str | None = None) -> list[dict[str, Any]]:
         """Every stored table (or one document's): where it is, its size and unit, and how many totals add up."""
-        names = {d.id: d.name for d in self.store.documents()}
+        tables = self.tables(document)
+        if document is None:
+            names = {d.id: d.name for d in self.store.documents()}
+        else:  # one document's tables name one document: the whole list is not read (a document page asks this)
+            names = {doc.id: doc.name for doc in [self.store.document(t["doc_id"]) for t in tables[:1]] if doc}
         out = []
-        for t in map(_checked, self.tables(document)):
+        for t in map(_checked, tables):
             structure, checks = t["structure"], t["checks"]
             out.append({"document": names.get(t["doc_id"], t["doc_id"]), "table": t["seq"] + 1, "name": t["name"],
                         "caption": t["caption"], "source": t["source"], "page": t["page"], "rows": t["n_rows"],
