@@ -1,4 +1,4 @@
-"""Browser tests (issue 6): Playwright driving Debian's Chromium against `evimap serve`.
+"""Browser tests: Playwright driving Debian's Chromium against `evimap serve`.
 
 They search, follow a hit to its document, open the evidence map, click a cell, move between cells
 with the keyboard, download a synthesis, and check that documents carrying <script> and onerror=

@@ -1,4 +1,4 @@
-"""The web app and JSON API (issue 6), in process with FastAPI's TestClient: every page and endpoint,
+"""The web app and JSON API, in process with FastAPI's TestClient: every page and endpoint,
 their error cases, read-only mode, tokens, CSRF, upload limits, path safety and escaping."""
 
 from __future__ import annotations

@@ -628,7 +628,7 @@ def show(
         out.print(f"[dim]{p['seq']:>4} {p['kind'][:9]:<9} {escape(where):<22}[/dim] {escape(text)}{dup}")
 
 
-# ---- attribution (issue 5) ------------------------------------------------------------------------
+# ---- attribution ------------------------------------------------------------------------
 @app.command()
 @handle_errors
 def attribute(store: str = StoreOpt, force: bool = typer.Option(False, "--force", help="Redo every document."),

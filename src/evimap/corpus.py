@@ -445,7 +445,7 @@ class Corpus:
             events=as_list(filters.pop("event", None)),
         )
 
-    # ---- mapping (issue 3) -----------------------------------------------------------------
+    # ---- mapping -----------------------------------------------------------------
     def map(self, frameworks: str | list[str] = ("gcm", "sdg", "themes", "sg8"), *, model: str = "static",
             batch: int = 4000, workers: int | None = None,
             progress: Callable[[str, int, int], None] | None = None) -> dict[str, int]:
@@ -612,7 +612,7 @@ class Corpus:
             q.match = escape_query(query)
             return execute(q)
 
-    # ---- attribution (issue 5) -------------------------------------------------------------
+    # ---- attribution -------------------------------------------------------------
     def attribute(self, *, force: bool = False, progress: Callable[[int, int], None] | None = None) -> int:
         """Attribute documents stored before attribution existed or under an older rule version
         (``force``: all documents). Returns the number of documents attributed."""

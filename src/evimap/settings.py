@@ -36,7 +36,7 @@ class Settings:
     # the rest, "skip" skips them all, "passages" reads them as documents like any other file.
     data_files: str = "tables"
     workers: int = 0  # 0 = one per core
-    # Attribute passages while ingesting: countries, organisations, speakers, figures, events (issue 5).
+    # Attribute passages while ingesting: countries, organisations, speakers, figures, events.
     attribute: bool = True
 
     def __post_init__(self) -> None:

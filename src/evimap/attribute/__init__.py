@@ -1,5 +1,5 @@
 """Attribution: who said what, where — countries, regions, organisations, people, claims, events,
-figures, SDG indicator codes (issue 5). Runs inside ``process_file`` (worker processes) on the
+figures, SDG indicator codes. Runs inside ``process_file`` (worker processes) on the
 passages of one document; the store saves the result with the document.
 
     from evimap.attribute import attribute_document

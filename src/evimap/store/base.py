@@ -62,7 +62,7 @@ class SearchQuery:
     kinds: list[str] = field(default_factory=list)
     collapse_duplicates: bool = True
     labels: list[tuple[str, str, float | None]] = field(default_factory=list)  # (framework, code, min score)
-    # attribution facets (issue 5): actor ids, actor types, ISO3 codes (said by or mentioned), regions, event ids/names
+    # attribution facets: actor ids, actor types, ISO3 codes (said by or mentioned), regions, event ids/names
     actors: list[str] = field(default_factory=list)
     actor_types: list[str] = field(default_factory=list)
     countries: list[str] = field(default_factory=list)

@@ -126,7 +126,7 @@ def _migration_1(db: sqlite3.Connection) -> None:
 
 
 def _migration_2(db: sqlite3.Connection) -> None:
-    """Framework labels per passage (issue 3). Only scores >= LABEL_FLOOR are kept."""
+    """Framework labels per passage. Only scores >= LABEL_FLOOR are kept."""
     db.executescript(
         """
         CREATE TABLE labels (
@@ -150,7 +150,7 @@ def _migration_2(db: sqlite3.Connection) -> None:
 
 
 def _migration_3(db: sqlite3.Connection) -> None:
-    """Document embeddings for similar-document search (issue 4), computed on first use and cached."""
+    """Document embeddings for similar-document search, computed on first use and cached."""
     db.executescript(
         """
         CREATE TABLE doc_vectors (
@@ -165,7 +165,7 @@ def _migration_3(db: sqlite3.Connection) -> None:
 
 
 def _migration_4(db: sqlite3.Connection) -> None:
-    """Attribution (issue 5): mentions, claims (who said it), people, figures, events, abbreviations,
+    """Attribution: mentions, claims (who said it), people, figures, events, abbreviations,
     and the structure of each stored table. Stores made before it are filled by `evimap attribute`."""
     db.executescript(
         """
@@ -1078,7 +1078,7 @@ class SQLiteStore:
         sql += " ORDER BY framework, score DESC"
         return [dict(r) for r in self.db.execute(sql, (passage_id, framework) if framework else (passage_id,))]
 
-    # ---- reports (issue 4) --------------------------------------------------------------------
+    # ---- reports --------------------------------------------------------------------
     def _report_filter(self, theme: tuple[str, str] | None, doc_ids: list[str] | None,
                        originals: bool = True) -> tuple[str, list[Any]]:
         sql, params = (" AND p.dup_of IS NULL AND d.duplicate_of IS NULL" if originals else ""), []
@@ -1161,7 +1161,7 @@ class SQLiteStore:
                FROM labels l JOIN passages p ON p.id = l.passage_id WHERE p.doc_id = ? AND l.framework = ?
                GROUP BY l.code""", (doc_id, framework))}
 
-    # ---- attribution (issue 5) -----------------------------------------------------------------
+    # ---- attribution -----------------------------------------------------------------
     def claims(self, passage_id: str) -> list[dict[str, Any]]:
         """Who a passage is attributed to: its document's own claim first (it holds for every passage of the
         document — the speaker of a UNGDC statement), then the passage's own claims."""
