@@ -16,7 +16,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from . import __version__
-from .attribute.gazetteer import ACTOR_TYPES
+from .records import ACTOR_TYPES
 from .corpus import Corpus, ingest_plan, printable_path
 from .errors import EvimapError
 from .frameworks import BUILTIN, EMBEDDING_MODELS

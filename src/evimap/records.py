@@ -122,3 +122,11 @@ class ProcessedDocument:
     fingerprints: bytes  # sampled word-shingle hashes (uint64, little-endian) for near-duplicates
     metadata: dict[str, Any] = field(default_factory=dict)
     attribution: Any = None  # evimap.attribute.Attribution (None when attribution is switched off)
+
+
+# The kinds of actor attribution assigns; here, not in attribute/, so that the CLI's help can list them
+# without importing the attribution rules.
+ACTOR_TYPES = (
+    "Member State", "UN entity", "other intergovernmental organisation", "regional commission", "civil society",
+    "academia", "private sector", "parliament", "local government", "co-facilitators/chair", "unknown",
+)

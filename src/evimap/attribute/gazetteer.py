@@ -21,10 +21,7 @@ from pathlib import Path
 
 import yaml
 
-ACTOR_TYPES = (
-    "Member State", "UN entity", "other intergovernmental organisation", "regional commission", "civil society",
-    "academia", "private sector", "parliament", "local government", "co-facilitators/chair", "unknown",
-)
+from ..records import ACTOR_TYPES  # noqa: F401  (kept importable from here)
 # Collective or role actors: usable as speakers, but not recorded as organisation mentions.
 COLLECTIVE = {"Member States", "Civil society", "Co-facilitators", "Chair"}
 

@@ -20,7 +20,6 @@ DOCUMENT = "document"
 RECORDS = "records"  # a CSV/XLSX export of records: many short fields, dates, URLs, ids, yes/no
 CATALOGUE = "catalogue"  # JSON (or JSON lines) of metadata
 NOTES = "notes"  # README, SOURCE, LICENSE … files that describe the folder
-DATA_KINDS = (RECORDS, CATALOGUE, NOTES)
 
 
 @dataclass(frozen=True)

@@ -14,14 +14,10 @@ def decode_text(data: bytes, encodings: list[str]) -> tuple[str, str]:
     """Decode bytes strictly with the first encoding that works; BOMs are honoured."""
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    utf16 = "utf-16" if data.startswith((b"\xff\xfe", b"\xfe\xff")) else utf16_without_bom(data[:8192])
+    if utf16:
         try:
-            return data.decode("utf-16"), "utf-16"
-        except UnicodeDecodeError as exc:
-            raise IngestError(f"invalid UTF-16 text at byte {exc.start}") from None
-    if bom_less := utf16_without_bom(data[:8192]):
-        try:
-            return data.decode(bom_less), bom_less
+            return data.decode(utf16), utf16
         except UnicodeDecodeError as exc:
             raise IngestError(f"invalid UTF-16 text at byte {exc.start}") from None
     first_error: UnicodeDecodeError | None = None

@@ -9,6 +9,7 @@ passages keep their place in the document but are marked with the kind ``referen
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import defaultdict
 
@@ -80,6 +81,7 @@ _REFERENCE_SECTION_RE = re.compile(
 _NOT_REFERENCE_RE = re.compile(r"\bterms of reference\b|\btermes de r[ée]f[ée]rence\b", re.IGNORECASE)
 
 
+@functools.lru_cache(maxsize=4096)  # asked for every title above every passage: a document has few distinct ones
 def is_reference_section(title: str) -> bool:
     """A section holding a reference list: bibliography, documents reviewed, people interviewed, acronyms."""
     return bool(_REFERENCE_SECTION_RE.search(title)) and not _NOT_REFERENCE_RE.search(title)
