@@ -257,8 +257,8 @@ def _diverse(order: list[int], rows: list[dict[str, Any]], penalty: float, per_g
     left = list(order)
     chosen: list[int] = []
     while left and len(chosen) < max_quotes:
-        best = max(left, key=lambda i: (rows[i]["rank"] - penalty * from_source[rows[i]["document"]],
-                                        -order.index(i)))
+        # max keeps the first of equal keys, and ``left`` is in rank order: ties go to the better-ranked quote
+        best = max(left, key=lambda i: rows[i]["rank"] - penalty * from_source[rows[i]["document"]])
         left.remove(best)
         if in_group[rows[best]["grp"]] >= per_group:
             continue
@@ -364,9 +364,11 @@ def build(corpus: Any, theme: str = "data", *, framework: str | None = None, by:
         g = rows[i]["grp"]
         by_group.setdefault(str(g) if g is not None else "(unknown)", []).append(i)
     titles = {r["document"]: r["title"] for r in rows} if by == "document" else {}
+    usable_at = {i: k for k, i in enumerate(usable)}
+    chosen_at = {i: k for k, i in enumerate(chosen)}
     groups = [{"name": f"{titles.get(g, g)} ({g})" if titles.get(g) and titles[g] != g else g,
-               "passages": passages_in[g], "quotes": [quotes[i] for i in sorted(ix, key=usable.index)]}
-              for g, ix in sorted(by_group.items(), key=lambda kv: min(chosen.index(i) for i in kv[1]))]
+               "passages": passages_in[g], "quotes": [quotes[i] for i in sorted(ix, key=usable_at.__getitem__)]}
+              for g, ix in sorted(by_group.items(), key=lambda kv: min(chosen_at[i] for i in kv[1]))]
     clusters = _recommendation_clusters(rows, vecs, usable, folded, quotes, lex)
     infos = [framework_info(fw, model)] + [framework_info(f, model) for f in extra_fws]
     return Synthesis(theme={"framework": fw.id, "code": code, "title": f"{cat.title}"}, by=by, groups=groups,
