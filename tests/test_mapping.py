@@ -587,3 +587,33 @@ def test_explain_says_a_fragment_is_too_short(tmp_path):
         assert rows["1"]["features"]["classifier"] > 0.9  # what the model said, held back
         r = CliRunner().invoke(app, ["explain", pid[BARE_CELL], "--store", str(corpus.path), "--framework", "gcm"])
         assert r.exit_code == 0 and "too short to carry evidence: 2 words" in r.output, r.output
+
+
+def test_map_rescores_a_store_whose_model_settings_changed(tmp_path):
+    """A framework whose fitted settings change (here its per-category thresholds, as a retrained classifier's
+    would) gets every passage rescored by the next ``map``, with progress, and the old labels replaced."""
+    import evimap
+
+    fw_file = tmp_path / "money.yaml"
+    body = ("id: money\nname: Money\nthreshold: 0.5\n{extra}categories:\n"
+            "  - {{code: rem, title: Remittances, rules: [remittance*]}}\n"
+            "  - {{code: fee, title: Recruitment fees, rules: ['recruitment NEAR/3 fee*']}}\n")
+    fw_file.write_text(body.format(extra=""), encoding="utf-8")
+    src = tmp_path / "a.txt"
+    src.write_text("Remittances sent home by migrant workers doubled.\n\nRecruitment fees were charged to workers.\n\n"
+                   "The Chair adjourned the meeting.\n", encoding="utf-8")
+    with evimap.open(tmp_path / "s.db") as corpus:
+        corpus.ingest([src])
+        n = sum(len(corpus.passages(d.id)) for d in corpus.documents())
+        assert corpus.map([str(fw_file)])["money"] == n
+        assert corpus.map([str(fw_file)])["money"] == 0  # nothing changed: nothing rescored
+        before = {p["text"][:5]: [r["code"] for r in corpus.labels(p["id"], "money")]
+                  for d in corpus.documents() for p in corpus.passages(d.id)}
+        assert before["Remit"] == ["rem"] and before["Recru"] == ["fee"]
+        fw_file.write_text(body.format(extra="thresholds: {rem: 0.99}\n"), encoding="utf-8")
+        seen: list[tuple[str, int, int]] = []
+        assert corpus.map([str(fw_file)], progress=lambda f, k, total: seen.append((f, k, total)))["money"] == n
+        assert seen and seen[-1] == ("money", n, n)
+        after = {p["text"][:5]: [r["code"] for r in corpus.labels(p["id"], "money")]
+                 for d in corpus.documents() for p in corpus.passages(d.id)}
+        assert after["Remit"] == [] and after["Recru"] == ["fee"]  # replaced, not added to

@@ -8,6 +8,7 @@ problem is reported as ``FILE:LINE: what is wrong``.
 from __future__ import annotations
 
 import difflib
+import os
 import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -26,10 +27,11 @@ _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 TOP_KEYS = {"id": str, "name": str, "version": str, "source": str, "description": str, "levels": list,
             "facets": dict, "threshold": float, "relative_threshold": float, "calibration": dict, "classifier": str,
-            "min_words": int, "models": dict, "categories": list}
+            "min_words": int, "thresholds": dict, "models": dict, "categories": list}
 # what a framework may set again for one embedding model (``models: {transformer: {...}}``): a classifier is
 # trained on one model's embeddings, and weights and threshold are fitted with it
-MODEL_KEYS = {"threshold": float, "relative_threshold": float, "calibration": dict, "classifier": str}
+MODEL_KEYS = {"threshold": float, "relative_threshold": float, "calibration": dict, "classifier": str,
+              "thresholds": dict}
 EMBEDDING_MODELS = ("static", "transformer")
 CATEGORY_KEYS = {"code": str, "title": str, "description": str, "level": str, "facet": str, "parent": str,
                  "terms": list, "rules": list, "exclude": list, "examples": list, "indicators": list,
@@ -90,6 +92,9 @@ class Framework:
     # (0: off)
     min_words: int = 0
     calibration: dict[str, float] = field(default_factory=dict)
+    # thresholds of single categories (code → threshold) fitted with the classifier; a category's own
+    # ``threshold`` key still wins
+    thresholds: dict[str, float] = field(default_factory=dict)
     classifier: str = ""
     # per embedding model, settings that replace the ones above when that model is used
     models: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -127,7 +132,9 @@ class Framework:
         return [c for c in self.categories if self.level_of(c) == level]
 
     def threshold_for(self, c: Category) -> float:
-        return c.threshold if c.threshold is not None else self.threshold
+        if c.threshold is not None:
+            return c.threshold
+        return self.thresholds.get(c.code, self.threshold)
 
     def kind_of(self, c: Category) -> str:
         """What a category is called: its level and facet ("goal", "target", "objective", "principle"),
@@ -255,6 +262,11 @@ def parse(text: str, path: str = "<framework>") -> Framework:
         if c.parent is not None and c.parent not in codes:
             raise FrameworkError(f"{_where(path, lines[c.code])}: category {c.code!r} has parent {c.parent!r}, "
                                  "which is not a category of this framework")
+    for where, settings in [("thresholds", top), *((f"models.{m}.thresholds", v) for m, v in top.get("models", {}).items())]:
+        unknown = sorted(set(settings.get("thresholds", {})) - codes)
+        if unknown:
+            raise FrameworkError(f"{_where(path, nodes.get('thresholds', nodes['models'] if 'models' in nodes else nodes['id']))}: "
+                                 f"{where} names categories this framework does not have: {', '.join(unknown)}")
     return Framework(categories=categories, path=path, **top)
 
 
@@ -268,7 +280,8 @@ def _settings(path: str, nodes: dict[str, yaml.Node], keys: dict[str, type]) -> 
         if want is list:
             out[key] = _strings(path, node, key)
         elif want is dict:
-            out[key] = {k.value: _scalar(path, v, float if key == "calibration" else str, f"{key}.{k.value}")
+            out[key] = {str(k.value): _scalar(path, v, float if key in ("calibration", "thresholds") else str,
+                                              f"{key}.{k.value}")
                         for k, v in _mapping(path, node, key)}
         else:
             out[key] = _scalar(path, node, want, key)
@@ -277,6 +290,9 @@ def _settings(path: str, nodes: dict[str, yaml.Node], keys: dict[str, type]) -> 
     if "relative_threshold" in out and not 0 <= out["relative_threshold"] < 1:
         raise FrameworkError(f"{_where(path, nodes['relative_threshold'])}: relative_threshold must be at least 0 "
                              f"and below 1")
+    for code, t in out.get("thresholds", {}).items():
+        if not 0 < t < 1:
+            raise FrameworkError(f"{_where(path, nodes['thresholds'])}: thresholds.{code} must be between 0 and 1")
     if "min_words" in out and not 0 <= out["min_words"] <= 1000:
         raise FrameworkError(f"{_where(path, nodes['min_words'])}: min_words must be between 0 (off) and 1000")
     for k in out.get("calibration", {}):
@@ -343,11 +359,18 @@ def _category(path: str, node: yaml.Node, top: dict[str, Any], seen: dict[str, y
 def load(name_or_path: str | Path) -> Framework:
     """A built-in framework by id in any letter case ("gcm", "SDG", "themes", "sg8") or a framework file by path."""
     ref = str(name_or_path).strip()
-    return _load(ref.lower() if ref.lower() in BUILTIN else ref)
+    if ref.lower() in BUILTIN:
+        return _load(ref.lower())
+    try:  # a file edited since it was last read is read again (a server or a session outlives the edit)
+        st = os.stat(ref)
+        version = (st.st_mtime_ns, st.st_size)
+    except OSError:
+        version = None
+    return _load(ref, version)
 
 
 @lru_cache(maxsize=32)
-def _load(ref: str) -> Framework:
+def _load(ref: str, version: tuple[int, int] | None = None) -> Framework:
     if ref in BUILTIN:
         text = resources.files(__package__).joinpath("data", f"{ref}.yaml").read_text(encoding="utf-8")
         return parse(text, f"{ref}.yaml")

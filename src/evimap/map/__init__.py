@@ -29,7 +29,8 @@ def fingerprint(fw: Framework, model: str) -> str:
                                                               c.exclude, c.examples, c.parent, c.threshold)
                                                              for c in fw.categories]]
                       + ([fw.relative_threshold] if fw.relative_threshold else [])
-                      + ([{"min_words": fw.min_words}] if fw.min_words else []), sort_keys=True)
+                      + ([{"min_words": fw.min_words}] if fw.min_words else [])
+                      + ([{"thresholds": fw.thresholds}] if fw.thresholds else []), sort_keys=True)
     clf = _resolve(fw)
     digest = hashlib.sha256(clf.read_bytes()).hexdigest() if clf else ""
     return hashlib.sha256(f"{body}|{digest}|{model}|{__version__}".encode()).hexdigest()[:16]

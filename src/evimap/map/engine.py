@@ -498,19 +498,20 @@ class Mapper:
 
 
 def fit_calibration(x: np.ndarray, y: np.ndarray, l2: float = 1e-3, iterations: int = 50,
-                    use: Iterable[str] = SIGNALS) -> dict[str, float]:
-    """Logistic regression (Newton's method, numpy) of labels ``y`` on signals ``x`` (n × signals).
-    Signals not in ``use`` get weight 0."""
+                    use: Iterable[str] = SIGNALS, sample_weight: np.ndarray | None = None) -> dict[str, float]:
+    """Logistic regression (Newton's method, numpy) of labels ``y`` on signals ``x`` (n × signals), rows weighted
+    by ``sample_weight`` if given. Signals not in ``use`` get weight 0."""
     use = list(use)
     cols = [SIGNALS.index(k) for k in use]
     xb = np.hstack([np.ones((len(x), 1)), x[:, cols]])
+    sw = np.ones(len(y)) if sample_weight is None else np.asarray(sample_weight, dtype=float)
     w = np.zeros(xb.shape[1])
     reg = l2 * np.eye(xb.shape[1])
     reg[0, 0] = 0.0
     for _ in range(iterations):
         p = 1 / (1 + np.exp(-np.clip(xb @ w, -30, 30)))
-        g = xb.T @ (p - y) + reg @ w * len(y)
-        h = (xb * (p * (1 - p))[:, None]).T @ xb + reg * len(y) + 1e-9 * np.eye(len(w))
+        g = xb.T @ (sw * (p - y)) + reg @ w * sw.sum()
+        h = (xb * (sw * p * (1 - p))[:, None]).T @ xb + reg * sw.sum() + 1e-9 * np.eye(len(w))
         step = np.linalg.solve(h, g)
         w -= step
         if np.abs(step).max() < 1e-8:
