@@ -62,6 +62,8 @@ def main() -> None:
         cats.append({"code": g["code"], "level": "goal", "title": g["title"], **v})
         for t in g["targets"]:
             c = {"code": t["code"], "level": "target", "parent": g["code"], "title": t["title"]}
+            if "target_threshold" in vocab.get("settings", {}):
+                c["threshold"] = vocab["settings"]["target_threshold"]
             c.update(vocab["targets"].get(t["code"], {}))
             if t["indicators"]:
                 c["indicators"] = t["indicators"]
@@ -73,7 +75,7 @@ def main() -> None:
             "# Statistics Division); descriptions, terms, rules and examples are evimap's (scripts/sdg_vocab.yaml).\n")
     body = {"id": "sdg", "name": "Sustainable Development Goals", "version": "2030 Agenda",
             "source": "A/RES/70/1; global indicator framework A/RES/71/313", "levels": ["goal", "target"],
-            **vocab.get("settings", {}), "categories": cats}
+            **{k: v for k, v in vocab.get("settings", {}).items() if k != "target_threshold"}, "categories": cats}
     OUT.write_text(head + yaml.safe_dump(body, sort_keys=False, allow_unicode=True, width=110), encoding="utf-8")
     print(f"{len(goals)} goals, {n_t} targets, {n_i} indicators → {OUT}")
 

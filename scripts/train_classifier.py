@@ -5,13 +5,14 @@ model at run time needs only numpy).
     python scripts/train_classifier.py sdg [--no-scopus] [--self-train STORE]
     python scripts/train_classifier.py gcm [--calibrate] [--model transformer]
 
-Training data for ``sdg`` (goal level):
-- research abstracts grouped by SDG (../shared/train/sdg-scopus, weak labels; there is no goal-10 file);
-- the framework's own defining texts: each goal's and target's title, description, examples, terms
-  and indicator titles, labelled with the goal (this is what covers goal 10);
-- with --self-train STORE: passages from STORE that the rules+embedding mapper (no classifier)
-  labels with exactly one goal at score ≥ 0.9, up to 300 per goal (self-training on in-domain text).
-Never the benchmarks/data passages (excluded by id and text, even unlabelled).
+Training data for ``sdg`` (goal level; scripts/sdg_training.py): the four externally labelled sets of
+../shared/train/sdg-external (AGPL SwissText data read here only, never shipped), our dev paragraphs
+(benchmarks/data/sdg-dev.jsonl) and the blind-annotated UN paragraphs (sdg-blind.jsonl), each source weighing the
+same, plus the framework's own texts; never sdg-test.jsonl. Writes sdg.npz (embedding + lexical layers) and prints
+the calibration weights, the threshold and the per-goal thresholds for scripts/sdg_vocab.yaml (settings:), fitted
+on cross-fitted scores of all sources. With --model transformer the same over the transformer's embeddings
+(sdg-transformer.npz, for the models: transformer: entry). The old design (framework texts, optional Scopus
+abstracts and self-training on a store) is --legacy.
 
 Training data for ``gcm`` (objectives, multi-label):
 - the framework's own defining texts, labelled with their objective;
@@ -234,6 +235,22 @@ def calibrate_gcm(fw, base: list, pool: list, c: float, emb, lexical_c: float | 
     return w, best[0], best[1]
 
 
+def train_sdg(fw, emb, out: str) -> None:
+    """The SDG classifier on every source, its calibration and per-goal thresholds (scripts/sdg_training.py)."""
+    import sdg_training as T
+
+    sources = T.load_sources()
+    pool = T.Pool.build(fw, T.framework_items(fw) + [it for v in sources.values() for it in v], emb)
+    rows = np.flatnonzero(pool.source != "framework")
+    clf, cal = T.train(pool, rows)
+    clf.save(out)
+    print(f"{len(pool.items)} training texts ({', '.join(f'{k} {len(v)}' for k, v in sources.items())}, framework "
+          f"{int((pool.source == 'framework').sum())}) → {out} ({os.path.getsize(out) // 1024} KB)")
+    print("threshold:", cal.threshold)
+    print("calibration: {" + ", ".join(f"{k}: {v:.3f}" for k, v in cal.weights.items()) + "}")
+    print("thresholds: {" + ", ".join(f'"{g}": {t}' for g, t in cal.per_goal.items()) + "}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("framework")
@@ -247,6 +264,8 @@ def main() -> None:
                     help="the embeddings to train on (transformer: writes NAME-transformer.npz, for the framework's "
                          "models: transformer: entry)")
     ap.add_argument("--out", default=None)
+    ap.add_argument("--legacy", action="store_true", help="sdg: the earlier design (framework texts, --no-scopus, "
+                    "--self-train STORE) without the external sources")
     args = ap.parse_args()
     fw = frameworks.load(args.framework)
     name = args.framework if args.model == "static" else f"{args.framework}-{args.model}"
@@ -261,6 +280,9 @@ def main() -> None:
             calibrate_gcm(fw, base, pool, c, emb, lexical_c)
         fit_ovr(base + pool, codes, c, emb, lexical_c).save(out)
         print(f"{len(base) + len(pool)} training texts, {len(codes)} classes → {out} ({os.path.getsize(out) // 1024} KB)")
+        return
+    if args.framework == "sdg" and not args.legacy:
+        train_sdg(fw, emb, out)
         return
     data = framework_texts(fw)
     if args.framework == "sdg" and not args.no_scopus:
