@@ -1,5 +1,6 @@
-"""Join the blind annotation sheets into benchmarks/data/gcm-blind.jsonl and sdg-blind.jsonl, and report the
-agreement of the second annotation (sheet c: 50 passages of each half) with the first (sheets a and b).
+"""Join the blind annotation sheets into benchmarks/data/gcm-blind.jsonl and sdg-blind.jsonl (test sets: documents no
+model was shaped by) and gcm-train-blind.jsonl (GCM training pool), and report the agreement of each second
+annotation (sheet c: 50 passages of each half; tc: 150 passages across t1-t6) with the first.
 
     python benchmarks/data/blind-src/make_blind.py
 
@@ -57,11 +58,22 @@ def main() -> None:
             for i, r in enumerate(sample):
                 f.write(json.dumps({"id": r["id"], "source": r["source"], key: first[i], "text": r["text"]},
                                    ensure_ascii=False) + "\n")
-        ag = agreement(first, second, [str(c) for c in range(1, n_codes + 1)])
-        none = sum(not v for v in first.values())
-        print(f"{kind}: {len(sample)} passages, {none} with none; second annotation of {ag['n']}: micro-F1 "
-              f"{ag['micro_f1']:.3f}, exact {ag['exact']:.2f}, kappa {ag['kappa']:.3f} (codes pooled), "
-              f"{ag['kappa_any']:.3f} (something vs none)")
+        report(kind, first, second, n_codes)
+    sample = [json.loads(ln) for ln in open(HERE / "gcm-train-sample.jsonl", encoding="utf-8")]
+    first = {k: v for b in ("t1", "t2", "t3", "t4", "t5", "t6") for k, v in sheet("gcm", b).items()}
+    with open(DATA / "gcm-train-blind.jsonl", "w", encoding="utf-8") as f:
+        for i, r in enumerate(sample):
+            f.write(json.dumps({"id": r["id"], "source": r["source"], "labels": first[i], "text": r["text"]},
+                               ensure_ascii=False) + "\n")
+    report("gcm training pool", first, sheet("gcm", "tc"), 23)
+
+
+def report(kind: str, first: dict[int, list[str]], second: dict[int, list[str]], n_codes: int) -> None:
+    ag = agreement(first, second, [str(c) for c in range(1, n_codes + 1)])
+    none = sum(not v for v in first.values())
+    print(f"{kind}: {len(first)} passages, {none} with none; second annotation of {ag['n']}: micro-F1 "
+          f"{ag['micro_f1']:.3f}, exact {ag['exact']:.2f}, kappa {ag['kappa']:.3f} (codes pooled), "
+          f"{ag['kappa_any']:.3f} (something vs none)")
 
 
 if __name__ == "__main__":
