@@ -67,7 +67,11 @@ class Classifier:
                     counts.append(len(pos))
         row = np.array(rows, dtype=np.int64)
         col = np.array(cols, dtype=np.int64)
-        val = (1.0 + np.log(np.array(counts, dtype=np.float64))) * self.lex_idf[col]
+        tf = 1.0 + np.log(np.array(counts, dtype=np.float64))
+        # the batch's known stems, kept for the evidence of its labels (lexical_terms): passage → its slice
+        starts = np.searchsorted(row, np.arange(len(parsed) + 1))
+        self._batch = (parsed, {id(t): r for r, t in enumerate(parsed)}, starts, col, tf)
+        val = tf * self.lex_idf[col]
         norm = np.sqrt(np.bincount(row, weights=val * val, minlength=len(parsed)))
         return row, col, val / np.where(norm > 0, norm, 1.0)[row]
 
@@ -89,12 +93,25 @@ class Classifier:
                 out[:, j] = p[:, where[c]]
         return out
 
+    def forget_batch(self) -> None:
+        """Drop the last batch's stems (kept by predict_lexical for the evidence of its labels)."""
+        self._batch = None
+
     def lexical_terms(self, t: Text, code: str, n: int = 5) -> list[str]:
         """The stems of ``t`` that raise the lexical score of ``code`` most, strongest first (the passage's norm
         scales every stem alike, so it is left out)."""
         if not self.has_lexical or code not in self.codes:
             return []
         k = self.codes.index(code)
+        batch = getattr(self, "_batch", None)
+        r = batch[1].get(id(t)) if batch else None
+        if r is not None and batch[0][r] is t:  # a passage of the last scored batch: its known stems are at hand
+            _, _, starts, col, tf = batch
+            cols = col[starts[r]:starts[r + 1]]
+            w = self._lex_weights[cols, k] * self.lex_idf[cols] * tf[starts[r]:starts[r + 1]]
+            pos = np.flatnonzero(w > 0)
+            top = sorted(pos.tolist(), key=lambda i: (-w[i], self.lex_terms[cols[i]]))[:n]
+            return [self.lex_terms[cols[i]] for i in top]
         column = self._lex_columns.get(k)
         if column is None:
             column = self._lex_columns[k] = (self._lex_weights[:, k] * self.lex_idf).tolist()

@@ -446,7 +446,11 @@ class Mapper:
         if vecs is not None:
             batch.vecs = vecs
         with paused_gc():
-            return self._labels(batch, self.compute(batch), evidence, floor)
+            try:
+                return self._labels(batch, self.compute(batch), evidence, floor)
+            finally:
+                if self.classifier:
+                    self.classifier.forget_batch()
 
     def _labels(self, batch: Prepared, s: Scores, evidence: bool | str, floor: float) -> list[list[Label]]:
         out: list[list[Label]] = [[] for _ in range(len(batch))]
