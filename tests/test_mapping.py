@@ -531,7 +531,7 @@ def test_short_fragments_get_no_objective_from_the_model_alone():
     m = Mapper(gcm)
     for text, row in zip(texts, m.score(texts)):
         assert [lab.code for lab in row if lab.assigned] == [], text
-        assert max(lab.score for lab in row) < m.store_floor, text
+        assert all(lab.score < f for lab, f in zip(row, m.store_floor)), text
         assert all(lab.held.startswith("too short to carry evidence: ") for lab in row if lab.code.isdigit())
     assert Mapper(gcm).score([BARE_CELL])[0][0].held.startswith("too short to carry evidence: 2 words (under 5); "
                                                                  "its rules and terms match all its words")
@@ -618,3 +618,20 @@ def test_map_rescores_a_store_whose_model_settings_changed(tmp_path):
         after = {p["text"][:5]: [r["code"] for r in corpus.labels(p["id"], "money")]
                  for d in corpus.documents() for p in corpus.passages(d.id)}
         assert after["Remit"] == [] and after["Recru"] == ["fee"]  # replaced, not added to
+
+
+def test_a_store_keeps_near_misses_down_to_half_each_categorys_own_threshold():
+    """Near misses are kept for --min-score searches down to half a category's own threshold: an SDG target (which
+    takes its goal's classifier probabilities) is not stored for every passage whose goal is likely."""
+    from evimap.store.sqlite import LABEL_FLOOR
+
+    m = Mapper(frameworks.load("sdg"))
+    floors = dict(zip([c.code for c in m.cats], m.store_floor.tolist()))
+    assert floors["6.1"] == pytest.approx(m.fw.threshold_for(m.fw.category("6.1")) / 2)
+    assert floors["5"] == pytest.approx(max(LABEL_FLOOR, m.fw.thresholds["5"] / 2))
+    (row,) = m.score(["Access to safe drinking water and sanitation remains out of reach for rural households."],
+                     evidence="assigned", floor=m.store_floor)
+    assert row and all(lab.assigned or lab.score >= floors[lab.code] for lab in row)
+    kept_targets = [lab.code for lab in row if "." in lab.code]
+    everything = m.score(["Access to safe drinking water and sanitation remains out of reach for rural households."])[0]
+    assert len(kept_targets) < sum("." in lab.code and lab.score >= LABEL_FLOOR for lab in everything)

@@ -32,6 +32,30 @@ def lexical_features(t: Text) -> dict[str, int]:
     return {s: len(p) for s, p in t.by_stem.items() if len(s) > 2}
 
 
+_TABLE: list = [None, None]  # the last batch's stem table: (parsed list, table)
+
+
+def stem_table(parsed: list[Text]) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
+    """Every (passage, stem) of a batch once: the batch's distinct stems, and per occurrence the passage row, the
+    stem's index among them and its count. Built once per batch and shared by every framework's lexical layer (the
+    last batch's is kept)."""
+    if _TABLE[0] is parsed:
+        return _TABLE[1]
+    index: dict[str, int] = {}
+    rows: list[int] = []
+    ids: list[int] = []
+    counts: list[int] = []
+    setdefault = index.setdefault
+    for r, t in enumerate(parsed):
+        for stem_, pos in t.by_stem.items():
+            ids.append(setdefault(stem_, len(index)))
+            rows.append(r)
+            counts.append(len(pos))
+    table = (list(index), np.array(rows, dtype=np.int64), np.array(ids, dtype=np.int64), np.array(counts, dtype=np.int64))
+    _TABLE[0], _TABLE[1] = parsed, table
+    return table
+
+
 @dataclass
 class Classifier:
     codes: list[str]
@@ -54,20 +78,12 @@ class Classifier:
 
     def _lexical_vectors(self, parsed: list[Text]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(passage row, term index, tf-idf weight / row norm) of every known stem of every passage."""
-        rows: list[int] = []
-        cols: list[int] = []
-        counts: list[int] = []
+        vocab, rows_all, ids, counts_all = stem_table(parsed)
         get = self._lex_index.get  # holds only stems of 3+ letters (lexical_features), so no length test here
-        for r, t in enumerate(parsed):
-            for stem_, pos in t.by_stem.items():
-                j = get(stem_)
-                if j is not None:
-                    rows.append(r)
-                    cols.append(j)
-                    counts.append(len(pos))
-        row = np.array(rows, dtype=np.int64)
-        col = np.array(cols, dtype=np.int64)
-        tf = 1.0 + np.log(np.array(counts, dtype=np.float64))
+        term = np.array([get(s_, -1) for s_ in vocab], dtype=np.int64)[ids]
+        known = term >= 0
+        row, col, counts = rows_all[known], term[known], counts_all[known]
+        tf = 1.0 + np.log(counts.astype(np.float64))
         # the batch's known stems, kept for the evidence of its labels (lexical_terms): passage → its slice
         starts = np.searchsorted(row, np.arange(len(parsed) + 1))
         self._batch = (parsed, {id(t): r for r, t in enumerate(parsed)}, starts, col, tf)

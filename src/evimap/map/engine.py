@@ -423,12 +423,14 @@ class Mapper:
         return out
 
     @property
-    def store_floor(self) -> float:
-        """Lowest score a store keeps: assigned labels and near misses at half the (lowest) threshold, for
-        --min-score searches and coverage maxima."""
+    def store_floor(self) -> np.ndarray:
+        """Lowest score a store keeps, per category: assigned labels and near misses at half the category's own
+        threshold (never under LABEL_FLOOR), for --min-score searches and coverage maxima. Per category, because a
+        framework's thresholds can differ tenfold (an SDG goal at 0.06, its targets at 0.66): half the lowest one
+        kept millions of target rows no search would ask for."""
         from ..store.sqlite import LABEL_FLOOR
 
-        return max(LABEL_FLOOR, float(self.thresholds.min()) / 2)
+        return np.maximum(LABEL_FLOOR, self.thresholds / 2)
 
     def _ancestors(self, j: int) -> list[int]:
         out, p = [], self.parent[j]
@@ -437,10 +439,10 @@ class Mapper:
             p = self.parent[p]
         return out
 
-    def score(self, texts: Sequence[str] | Prepared, *, evidence: bool | str = True, floor: float = 0.0,
+    def score(self, texts: Sequence[str] | Prepared, *, evidence: bool | str = True, floor: float | np.ndarray = 0.0,
               vecs: np.ndarray | None = None) -> list[list[Label]]:
         """Labels per text, in framework order: every category, or with ``floor`` > 0 only those scoring at
-        least ``floor`` or assigned. Accepts raw texts or a :func:`prepare`d batch. ``evidence``: True (every
+        least ``floor`` (one number, or one per category such as :attr:`store_floor`) or assigned. Accepts raw texts or a :func:`prepare`d batch. ``evidence``: True (every
         label), False, or "assigned" (only assigned labels carry evidence — what a store keeps)."""
         batch = texts if isinstance(texts, Prepared) else prepare(texts, self.embedder)
         if vecs is not None:
@@ -452,9 +454,10 @@ class Mapper:
                 if self.classifier:
                     self.classifier.forget_batch()
 
-    def _labels(self, batch: Prepared, s: Scores, evidence: bool | str, floor: float) -> list[list[Label]]:
+    def _labels(self, batch: Prepared, s: Scores, evidence: bool | str,
+                floor: float | np.ndarray) -> list[list[Label]]:
         out: list[list[Label]] = [[] for _ in range(len(batch))]
-        keep = np.ones_like(s.assigned) if floor <= 0 else (s.score >= floor) | s.assigned
+        keep = np.ones_like(s.assigned) if np.all(np.asarray(floor) <= 0) else (s.score >= floor) | s.assigned
         rows, cols = np.nonzero(keep)  # row-major: each passage's labels in framework order
         for i, j, sc, a, f in zip(rows.tolist(), cols.tolist(), s.score[rows, cols].tolist(),
                                   s.assigned[rows, cols].tolist(), s.features[rows, cols].tolist()):
