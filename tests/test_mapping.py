@@ -621,8 +621,9 @@ def test_map_rescores_a_store_whose_model_settings_changed(tmp_path):
 
 
 def test_a_store_keeps_near_misses_down_to_half_each_categorys_own_threshold():
-    """Near misses are kept for --min-score searches down to half a category's own threshold: an SDG target (which
-    takes its goal's classifier probabilities) is not stored for every passage whose goal is likely."""
+    """Near misses are kept for --min-score searches down to half a category's own threshold, and an SDG target
+    (which takes its goal's classifier probabilities) only on evidence of its own: it is not stored for every passage
+    whose goal is likely."""
     from evimap.store.sqlite import LABEL_FLOOR
 
     m = Mapper(frameworks.load("sdg"))
@@ -635,3 +636,6 @@ def test_a_store_keeps_near_misses_down_to_half_each_categorys_own_threshold():
     kept_targets = [lab.code for lab in row if "." in lab.code]
     everything = m.score(["Access to safe drinking water and sanitation remains out of reach for rural households."])[0]
     assert len(kept_targets) < sum("." in lab.code and lab.score >= LABEL_FLOOR for lab in everything)
+    # a target kept without being assigned has evidence of its own, not only its goal's probabilities
+    assert all(lab.features["rules"] > 0 or lab.features["terms"] > 0
+               for lab in row if "." in lab.code and not lab.assigned)

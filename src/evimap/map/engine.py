@@ -427,7 +427,8 @@ class Mapper:
         """Lowest score a store keeps, per category: assigned labels and near misses at half the category's own
         threshold (never under LABEL_FLOOR), for --min-score searches and coverage maxima. Per category, because a
         framework's thresholds can differ tenfold (an SDG goal at 0.06, its targets at 0.66): half the lowest one
-        kept millions of target rows no search would ask for."""
+        kept millions of target rows no search would ask for. A child category scored on its parent's classifier
+        probabilities is kept as a near miss only when a rule or term of its own matches (see ``_labels``)."""
         from ..store.sqlite import LABEL_FLOOR
 
         return np.maximum(LABEL_FLOOR, self.thresholds / 2)
@@ -457,7 +458,16 @@ class Mapper:
     def _labels(self, batch: Prepared, s: Scores, evidence: bool | str,
                 floor: float | np.ndarray) -> list[list[Label]]:
         out: list[list[Label]] = [[] for _ in range(len(batch))]
-        keep = np.ones_like(s.assigned) if np.all(np.asarray(floor) <= 0) else (s.score >= floor) | s.assigned
+        if np.all(np.asarray(floor) <= 0):
+            keep = np.ones_like(s.assigned)
+        else:
+            near = s.score >= floor
+            if self.classifier:  # a child scored on its parent's probabilities is a near miss only on evidence of its own
+                inherits = np.array([self.parent[j] >= 0 and c.code not in self.classifier.codes
+                                     for j, c in enumerate(self.cats)])
+                own = (s.features[:, :, SIGNALS.index("rules")] > 0) | (s.features[:, :, SIGNALS.index("terms")] > 0)
+                near &= own | ~inherits
+            keep = near | s.assigned
         rows, cols = np.nonzero(keep)  # row-major: each passage's labels in framework order
         for i, j, sc, a, f in zip(rows.tolist(), cols.tolist(), s.score[rows, cols].tolist(),
                                   s.assigned[rows, cols].tolist(), s.features[rows, cols].tolist()):
