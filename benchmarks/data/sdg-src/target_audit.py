@@ -6,6 +6,7 @@ measured (no passage was read for the targets it was not given).
     evimap ingest ../shared/seeds ../shared/corpus/iom-evaluations --store /tmp/s.db && evimap map --store /tmp/s.db
     python benchmarks/data/sdg-src/target_audit.py /tmp/s.db --print 80    # the sample, to judge
     python benchmarks/data/sdg-src/target_audit.py /tmp/s.db               # precision of the judged sample
+    python benchmarks/data/sdg-src/target_audit.py /tmp/s.db --verdicts target-audit-2026-12-06.txt   # a later audit
 """
 
 from __future__ import annotations
@@ -37,14 +38,15 @@ def main() -> None:
             print(f"[{i}] {pid} {code} ({score:.2f}) {titles[code]}\n    {text[:700]}\n")
         return
     verdicts = {}
-    for line in open(HERE / "target-audit.txt", encoding="utf-8"):
+    name = sys.argv[sys.argv.index("--verdicts") + 1] if "--verdicts" in sys.argv else "target-audit.txt"
+    for line in open(HERE / name, encoding="utf-8"):
         if line.strip() and not line.startswith("#"):
             pid, code, v = line.split()[:3]
             verdicts[pid, code] = v == "y"
     assigned = {(pid, code) for pid, code, _, _ in sample(db, len(verdicts))}
     judged = [verdicts[k] for k in verdicts if k in assigned]
     missing = len(verdicts) - len(judged)
-    print(f"SDG target labels judged: {len(judged)} (of {len(verdicts)} in target-audit.txt; {missing} no longer "
+    print(f"SDG target labels judged: {len(judged)} (of {len(verdicts)} in {name}; {missing} no longer "
           f"assigned in this store); precision {sum(judged) / len(judged):.3f} ({sum(judged)} right)")
 
 
