@@ -113,8 +113,12 @@ def test_ctrl_c_stops_an_ingest_with_a_summary_and_a_rerun_completes_it(tmp_path
     _make_corpus(src, n=n)
     store = tmp_path / "s.db"
     evimap_cli = os.path.join(os.path.dirname(sys.executable), "evimap")
+    # a terminal's Ctrl+C reaches a process whose SIGINT is not ignored; a child inherits "ignored" from its parent
+    # (a test runner started in the background by a non-interactive shell has it), and Python then installs no
+    # KeyboardInterrupt handler
     proc = subprocess.Popen([evimap_cli, "ingest", str(src), "--store", str(store), "-j", "2"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
 
     def stored_now() -> int:
         """Documents committed so far; 0 while the store is not there or busy (never wait on the writer: a reader
