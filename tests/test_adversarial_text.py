@@ -92,3 +92,40 @@ def test_brackets_nested_thousands_deep_are_text_not_a_catalogue(tmp_path):
     report = corpus.ingest([tmp_path / "brackets.md", tmp_path / "arrays.txt"], workers=1)
     assert report.failed == [] and report.added == 2
     corpus.close()
+
+
+def test_a_file_of_bare_headings_is_packed_into_few_passages_keeping_every_word(tmp_path):
+    from evimap.ingest.pipeline import process_file
+
+    path = tmp_path / "headings.md"
+    path.write_text("".join(f"# Heading {i}\n" for i in range(25_000)), encoding="utf-8")
+    doc = process_file(path)
+    assert len(doc.passages) < 300
+    assert all(len(p.text) <= 1500 for p in doc.passages)
+    assert not doc.sections
+    words = " ".join(p.text for p in doc.passages).split()
+    assert words == [w for i in range(25_000) for w in ("Heading", str(i))]
+
+
+def test_an_ordinary_document_keeps_its_headings_and_paragraphs(tmp_path):
+    from evimap.ingest.pipeline import process_file
+
+    path = tmp_path / "report.md"
+    path.write_text("".join(f"# Part {i}\n\nThe findings of part {i} are set out here.\n\n" for i in range(300)),
+                    encoding="utf-8")
+    doc = process_file(path)
+    assert len(doc.passages) == 600
+    assert len(doc.sections) == 300
+
+
+def test_near_duplicate_fingerprints_do_not_depend_on_where_the_text_is_read_in_stretches(monkeypatch):
+    from evimap.enrich import duplicates
+
+    text = " ".join(
+        f"Paragraph {i}: ΟΔΟΣ İstanbul naïve café — the Member States reaffirmed commitment {i % 7}." for i in range(400)
+    ) + " " + "<b" * 3000
+    whole = duplicates.fingerprints(text)
+    assert len(whole) > 8 * 50
+    for stretch in (7, 64, 1000):
+        monkeypatch.setattr(duplicates, "_STRETCH", stretch)
+        assert duplicates.fingerprints(text) == whole

@@ -73,3 +73,18 @@ def test_web_chrome_in_text_dump():
     kept, removed = strip_web_chrome([Block(t, LINE) for t in lines])
     assert [b.text for b in kept] == lines[4:6]
     assert removed["web_chrome_lines"] == 6
+
+
+def test_lines_taken_as_needing_no_repair_are_those_the_repairs_leave_unchanged():
+    from evimap.normalise.repairs import _needs_repair, _repair
+
+    lines = [
+        "Migration governance", "data.12 The", "R e c o m m e n d a t i o n s", "a b c d e", "two  spaces",
+        " leading", "trailing ", "tab\there", "naïve café", "e\ufb03cient", "migrantsâ€™", "soft\u00adhyphen",
+        "x\u200by", "policies,4 and", "COVID19 response", "G77 and China", "(a) first item", "I a m here",
+        "ctrl\x07char", "plain words only, with punctuation; and more: yes!", "", "A", "1",
+    ]
+    for line in lines:
+        if not _needs_repair(line):
+            assert _repair(line) == line, line
+    assert not _needs_repair("Migration governance") and _needs_repair("a b c d e")

@@ -122,7 +122,8 @@ def learn_abbreviations(texts: list[str], gaz: Gazetteer) -> tuple[Overlay, list
         found.append((abbr, expansion, abbr))
 
     for text in texts:
-        for m in _PAREN_ABBR_RE.finditer(text):
+        # the pattern tries up to 12 words at every capitalised word: a text without a "(" is not tried
+        for m in (_PAREN_ABBR_RE.finditer(text) if "(" in text else ()):
             words = m.group(1).replace(",", " ").split()
             start = _initials_fit(m.group(2), words)
             if start is not None:
@@ -1081,7 +1082,9 @@ class ActorFinder:
                     add(x.entry.code, "presenter", stripped[m.start(): x.end])
                     prev = x
         word = r"[A-Z][a-zà-ÿ'’]+(?:-[A-Za-zà-ÿ'’]+)*"  # "Jean-Christophe"
-        for pm in re.finditer(rf"(?:(?<=^)|(?<=\s))(?:Moderator:\s*)?((?:{word}\s+){{1,3}}{word}),\s+", stripped):
+        # a name is followed by a comma: without one, the names pattern is not tried at every capitalised word
+        names = re.finditer(rf"(?:(?<=^)|(?<=\s))(?:Moderator:\s*)?((?:{word}\s+){{1,3}}{word}),\s+", stripped) if "," in stripped else ()
+        for pm in names:
             name = pm.group(1)
             # "… of the Statistical Commission Stefan Schweinfest, …": a title's words run into the name
             last_block = list(_NOT_NAME.finditer(name))

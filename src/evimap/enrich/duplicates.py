@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections import deque
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,20 +17,33 @@ import numpy as np
 SHINGLE = 5
 SAMPLE = 8
 _WORD_RE = re.compile(r"\w+")
+_NON_WORD_RE = re.compile(r"\W")
+_STRETCH = 1 << 18  # characters read at a time
 
 
 def fingerprints(text: str) -> bytes:
     """Sorted unique sampled shingle hashes as little-endian uint64 bytes."""
-    # words are read one at a time into a window of SHINGLE: a list of every word of a 100 MB text
-    # would hold some 17 million strings (over 1 GB)
-    window: deque[str] = deque(maxlen=SHINGLE)
-    out = set()
-    for m in _WORD_RE.finditer(text.lower()):
-        window.append(m.group())
-        if len(window) == SHINGLE:
-            h = int.from_bytes(hashlib.blake2b(" ".join(window).encode(), digest_size=8).digest(), "little")
+    # the text is read a stretch at a time, cut between words: a list of every word of a 100 MB text
+    # would hold some 17 million strings (over 1 GB). A shingle repeated within a stretch is hashed
+    # once (tables, forms and repeated lines repeat them).
+    out: set[int] = set()
+    carry: list[str] = []
+    pos, n = 0, len(text)
+    while pos < n:
+        cut = n
+        if pos + _STRETCH < n:
+            m = _NON_WORD_RE.search(text, pos + _STRETCH)
+            cut = m.end() if m else n
+        words = carry + _WORD_RE.findall(text[pos:cut].lower())
+        pos = cut
+        if len(words) < SHINGLE:
+            carry = words
+            continue
+        for shingle in set(map(" ".join, zip(*(words[k : len(words) - SHINGLE + 1 + k] for k in range(SHINGLE))))):
+            h = int.from_bytes(hashlib.blake2b(shingle.encode(), digest_size=8).digest(), "little")
             if h % SAMPLE == 0:
                 out.add(h)
+        carry = words[-(SHINGLE - 1):]
     return np.array(sorted(out), dtype="<u8").tobytes()
 
 

@@ -47,6 +47,8 @@ _ITALIC_RE = re.compile(r"(?<![\w*])\*(?=\S)([^*]+?)(?<=\S)\*(?![\w*])")
 _ESCAPE_RE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>$])")
 _RULE_RE = re.compile(r"^\s*(?:-{3,}|\*{3,}|_{3,})\s*$")
 _TABLE_CAPTION_RE = re.compile(r"^\s*Table\s+(\d+[A-Za-z]?)\b", re.IGNORECASE)
+# every markup pattern above needs one of these characters: a line without any is returned as it is
+_MARKUP_CHAR_RE = re.compile(r"[<\[*_\\]")
 
 
 def strip_inline_markup(line: str) -> str:
@@ -55,6 +57,8 @@ def strip_inline_markup(line: str) -> str:
     Superscripts become bracketed markers ("<sup>1</sup>" -> "[1]") so footnote references
     stay visible without gluing to words.
     """
+    if not _MARKUP_CHAR_RE.search(line):
+        return line
     line = _SUP_RE.sub(r"[\1]", line)
     line = _MD_AUTOLINK_RE.sub(r"\1", line)
     line = _MD_LINK_RE.sub(r"\1", line)
@@ -129,7 +133,8 @@ def read_text(path: Path, data: bytes, encodings: list[str], markdown: bool) -> 
                 title = strip_inline_markup(_heading_title(raw[m.end() :])).strip()
                 in_footnotes = False
                 if title:
-                    blocks.append(Block("", BLANK))
+                    if not blocks or blocks[-1].kind != BLANK:
+                        blocks.append(Block("", BLANK))
                     blocks.append(Block(title, HEADING, level=len(m.group(1))))
                     blocks.append(Block("", BLANK))
                 continue

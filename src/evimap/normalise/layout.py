@@ -87,6 +87,9 @@ def _is_menu_line(text: str) -> bool:
     return len(t.split()) <= 6 and not t.endswith((".", ":", ";", "?", "!"))
 
 
+MAX_MENU_LINES = 500
+
+
 def strip_web_chrome(blocks: list[Block]) -> tuple[list[Block], dict[str, int]]:
     """Drop website navigation captured in text dumps of web pages ("Skip to content", menus, footers).
 
@@ -99,9 +102,10 @@ def strip_web_chrome(blocks: list[Block]) -> tuple[list[Block], dict[str, int]]:
         return blocks, removed
     drop: set[int] = set()
     # The leading region runs to the first sentence-long line; within it, everything up to the
-    # last menu bullet is navigation, provided a navigation marker shows it is a web page.
+    # last menu bullet is navigation, provided a navigation marker shows it is a web page. A menu is
+    # not longer than MAX_MENU_LINES lines: a file of short lines is not read to its end here.
     region: list[int] = []
-    for i in nonblank:
+    for i in nonblank[:MAX_MENU_LINES]:
         if _has_words(blocks[i].text, 15):
             break
         region.append(i)
@@ -192,7 +196,9 @@ def normalise_blocks(blocks: list[Block], paged: bool, min_share: float = 0.3) -
     repaired = []
     for b in blocks:
         text = repair_text(b.text) if b.text else ""
-        repaired.append(Block(text, b.kind if text or b.kind != LINE else BLANK, b.page, b.level, b.label))
+        kind = b.kind if text or b.kind != LINE else BLANK
+        # an unchanged block is kept as it is (the reader's blocks are not used again)
+        repaired.append(b if text is b.text and kind == b.kind else Block(text, kind, b.page, b.level, b.label))
     repaired, joins = dehyphenate_lines(repaired)
     removed["hyphenation_joins"] = joins
     return repaired, {k: v for k, v in removed.items() if v}

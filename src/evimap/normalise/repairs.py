@@ -129,8 +129,21 @@ def _pieces(text: str, size: int) -> list[str]:
     return pieces
 
 
+# In printable ASCII text without leading/trailing or double spaces, only a digit (a glued footnote
+# number) or four single characters each followed by a space (a letter-spaced run) can change.
+_ASCII_CUE_RE = re.compile(r"\d|(?:\S ){4}")
+
+
+def _needs_repair(text: str) -> bool:
+    if not text.isascii() or not text.isprintable() or "  " in text or text[:1] == " " or text[-1:] == " ":
+        return True
+    return _ASCII_CUE_RE.search(text) is not None
+
+
 def repair_text(text: str) -> str:
     """All single-string repairs, in the order that makes each one safe."""
+    if not _needs_repair(text):
+        return text
     if len(text) <= LONG_LINE:
         return _repair(text)
     *pieces, last = _pieces(text, _CHUNK)

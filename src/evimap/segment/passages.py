@@ -168,6 +168,54 @@ def split_long(text: str, max_chars: int) -> list[str]:
 _HASH_WORDS_RE = re.compile(r"\w+")
 
 
+# A document of tens of thousands of tiny paragraphs (a word list, a log, a file of bare headings) would
+# make as many passages, each with its rows, index entries, attribution and mapping: 100,000 one-word
+# headings took 12 s to ingest. Past these bounds its paragraphs are packed into passages of up to
+# ``max_chars`` characters, read as plain text (no headings, no sections).
+DENSE_MIN_PARAS = 20_000
+DENSE_MAX_MEAN_CHARS = 60
+
+
+def is_dense(paras: list[Para]) -> bool:
+    """Whether ``paras`` are so many and so short that they are packed (see DENSE_MIN_PARAS)."""
+    return len(paras) >= DENSE_MIN_PARAS and sum(len(p.text) for p in paras) < DENSE_MAX_MEAN_CHARS * len(paras)
+
+
+def pack_dense(paras: list[Para], max_chars: int) -> list[Para]:
+    """Consecutive paragraphs joined by a space into paragraphs of at most ``max_chars`` characters
+    (a longer one stays alone and is split like any long paragraph), page changes kept as breaks."""
+    out: list[Para] = []
+    texts: list[str] = []
+    size = 0
+    page = page_end = None
+    breaks: list[tuple[int, int]] = []
+
+    def flush() -> None:
+        nonlocal texts, size, breaks
+        if texts:
+            out.append(Para(" ".join(texts), page, page_end, PARAGRAPH, page_breaks=breaks or None))
+        texts, size, breaks = [], 0, []
+
+    for p in paras:
+        text = p.text.strip()
+        if not text:
+            continue
+        if texts and size + 1 + len(text) > max_chars:
+            flush()
+        if not texts:
+            page = p.page
+        elif p.page is not None and p.page != page_end:
+            breaks.append((size + 1, p.page))
+        if texts:
+            size += 1
+        breaks.extend((size + o, pg) for o, pg in p.page_breaks or [])
+        texts.append(text)
+        size += len(text)
+        page_end = p.page_end if p.page_end is not None else p.page
+    flush()
+    return out
+
+
 def text_hash(text: str) -> str:
     """Hash of a passage's words, case- and punctuation-insensitive (for duplicate collapsing)."""
     norm = " ".join(_HASH_WORDS_RE.findall(text.lower()))
@@ -224,6 +272,8 @@ def segment(blocks: list[Block], doc_id: str, max_chars: int = 1500,
     (bibliography, documents reviewed, people interviewed, acronyms) get the kind ``reference``.
     ``removed``, when given, counts the lone numbers dropped."""
     paras = group_lines(blocks)
+    if is_dense(paras):
+        paras = pack_dense(paras, max_chars)
     on_page = Counter((p.page, p.text.strip()) for p in paras if p.page is not None)
     stack = SectionStack()
     items: list[dict] = []
