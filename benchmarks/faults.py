@@ -25,10 +25,17 @@ after; afterwards the server's totals equal a freshly opened store's.
 ``workers``: answers/s of ``serve --workers 2`` against ``--workers 1`` under the same 50-client load,
 same store, no writer, the load generator on the same machine. Target: ratio >= 1.6.
 
+``huge-line``: ``evimap ingest`` (one process) of one text file that is a single line of about ``--mb``
+MB: a sentence repeated, in Latin-1 (``--script latin1``: one byte per character in Python), with
+curly quotes and dashes (``bmp``: two bytes per character) or with an emoji (``astral``: four bytes).
+Peak RSS of the process and its children, sampled every 0.2 s. Target: <= 1 GB for any file under the
+100 MB limit.
+
     python benchmarks/faults.py inputs [--sizes 100,250,1000] [--only nested-brackets,...]
     python benchmarks/faults.py kills [--files 300] [--seed N]
     python benchmarks/faults.py serve-ingest [--work DIR]
     python benchmarks/faults.py workers --store STORE [--order 1,2,1,2] [--seconds 30]
+    python benchmarks/faults.py huge-line [--mb 100] [--script latin1|bmp|astral]
 """
 
 from __future__ import annotations
@@ -657,6 +664,47 @@ def workers_main(args: argparse.Namespace) -> None:
               f"ratio {two / one:.2f}x (target >= 1.6x)")
 
 
+SENTENCES = {
+    "latin1": "Migrants and refugees need protection, and data on their situation is scarce in many countries. ",
+    "bmp": "Migrants’ rights — and “data” on their situation — are scarce in many countries. ",
+    "astral": "Migrants and refugees need protection 🌍 and data on their situation is scarce. ",
+}
+
+
+def huge_line_main(args: argparse.Namespace) -> None:
+    sentence = SENTENCES[args.script]
+    target = int(args.mb * 1024 * 1024)
+    with tempfile.TemporaryDirectory(prefix="evimap-huge-", dir=args.tmp) as tmp:
+        folder = Path(tmp) / "in"
+        folder.mkdir()
+        path = folder / f"huge-{args.script}.txt"
+        unit = sentence.encode("utf-8")
+        with path.open("wb") as fh:
+            for _ in range(target // len(unit)):
+                fh.write(unit)
+            fh.write(b"\n")
+        size = path.stat().st_size
+        cmd = evimap_cmd("ingest", str(folder), "-j", "1", store=Path(tmp) / "store.db")
+        started = time.monotonic()
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        peak = 0
+        root = psutil.Process(proc.pid)
+        while proc.poll() is None:
+            try:
+                rss = sum(p.memory_info().rss for p in [root, *root.children(recursive=True)])
+                peak = max(peak, rss)
+            except psutil.NoSuchProcess:
+                pass
+            time.sleep(0.2)
+        seconds = time.monotonic() - started
+        out, err = proc.communicate()
+    print(f"huge-line ({args.script}): {size:,} bytes, {len(sentence)} characters a sentence; exit {proc.returncode}, "
+          f"{seconds:.1f} s, peak RSS {peak / 1048576:.0f} MB; machine {platform.machine()}, {os.cpu_count()} cores, "
+          f"Python {platform.python_version()}")
+    tail = (out.strip().splitlines() or [""])[-1]
+    print(f"last line of the output: {tail}" + (f"; stderr: {err.strip()[-200:]}" if err.strip() else ""))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="part", required=True)
@@ -687,12 +735,16 @@ def main() -> None:
     p.add_argument("--search-cache", type=int, default=2048, help="as `serve --search-cache` (0 = off)")
     p.add_argument("--mix", default="", help="request kinds and weights, e.g. api=0.6,page=0.4 (default: "
                    + ",".join(f"{k}={v}" for k, v in MIX.items()) + ")")
+    p = sub.add_parser("huge-line", help="peak memory of ingesting one text file that is a single huge line")
+    p.add_argument("--mb", type=float, default=100)
+    p.add_argument("--script", choices=sorted(SENTENCES), default="bmp")
     for p in sub.choices.values():
         if p.prog.split()[-1] != "inputs":
             p.add_argument("--corpus", default=str(UNGDC), help="the UNGDC folder")
             p.add_argument("--tmp", default=None, help="where temporary folders go")
     args = parser.parse_args()
-    {"inputs": inputs_main, "kills": kills_main, "serve-ingest": serve_ingest_main, "workers": workers_main}[args.part](args)
+    {"inputs": inputs_main, "kills": kills_main, "serve-ingest": serve_ingest_main, "workers": workers_main,
+     "huge-line": huge_line_main}[args.part](args)
 
 if __name__ == "__main__":
     main()

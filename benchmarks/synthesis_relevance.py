@@ -7,10 +7,14 @@ writes, per theme,
                                                      shuffled order (no scores, labels or document names)
   benchmarks/data/synthesis-judging/keys/THEME.json  quote number -> passage id (and the synthesis' quote id)
 
+``--corpus held-out`` builds the same material over documents no synthesis setting was looked at with
+(the IOM meta-evaluation 2020–2024 report, the English documents of the Los Angeles Declaration folder
+and the Reintegration Handbook excerpts) into ``synthesis-judging/held-out/``.
+
 Judgements ({"theme": ..., "judgements": [{"n": 1, "verdict": "relevant|marginal|off-topic"}]}) are
 scored with benchmarks/synthesis_relevance_score.py.
 
-    python benchmarks/synthesis_relevance.py [--themes data,research,capacity] [--out DIR]
+    python benchmarks/synthesis_relevance.py [--themes data,research,capacity] [--corpus iom-seeds|held-out] [--out DIR]
 """
 
 from __future__ import annotations
@@ -39,6 +43,16 @@ def iom_files() -> list[Path]:
     raise SystemExit("IOM_FILES not found in tests/conftest.py")
 
 
+def held_out_files() -> list[Path]:
+    """Documents outside IOM_FILES and the seeds: the meta-evaluation report, the Los Angeles Declaration
+    folder's English documents (the other languages' file names are Spanish, French and Portuguese) and the
+    Reintegration Handbook excerpts."""
+    la = [p for p in sorted((SHARED / "corpus" / "la-declaration").glob("*.md"))
+          if not any(w in p.name for w in ("declaracao", "declaracion", "declaration-de-los"))]
+    handbook = sorted((SHARED / "corpus" / "reintegration-handbook").glob("*.md"))
+    return [SHARED / "corpus" / "iom-evaluations" / "meta-evaluation-2020-2024-report.pdf", *la, *handbook]
+
+
 def definition(theme: str) -> dict:
     """The theme as the framework defines it: title, description and its subthemes."""
     from evimap.map import load_frameworks
@@ -53,12 +67,16 @@ def definition(theme: str) -> dict:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--themes", default="data,research,capacity")
-    ap.add_argument("--out", type=Path, default=OUT)
+    ap.add_argument("--corpus", choices=["iom-seeds", "held-out"], default="iom-seeds")
+    ap.add_argument("--min-relevance", type=float, default=None,
+                    help="as `report synthesis --min-relevance` (0 reproduces the material judged on 2026-12-06)")
+    ap.add_argument("--out", type=Path, default=None)
     args = ap.parse_args()
+    args.out = args.out or (OUT if args.corpus == "iom-seeds" else OUT / "held-out")
     import evimap
     from evimap.report import synthesis
 
-    files = [SHARED / "seeds", *iom_files()]
+    files = [SHARED / "seeds", *iom_files()] if args.corpus == "iom-seeds" else held_out_files()
     missing = [str(f) for f in files if not f.exists()]
     if missing:
         sys.exit(f"missing: {', '.join(missing)}")
@@ -69,10 +87,10 @@ def main() -> None:
         if report.failed:
             sys.exit(f"ingest failed: {report.failed}")
         corpus.map(frameworks=["themes"])
-        print(f"ingested and mapped {len(files) - 1} IOM files + seeds in {time.perf_counter() - t0:.1f} s")
+        print(f"ingested and mapped {len(files)} paths ({args.corpus}) in {time.perf_counter() - t0:.1f} s")
         for theme in args.themes.split(","):
             t0 = time.perf_counter()
-            s = synthesis(corpus, theme)
+            s = synthesis(corpus, theme, min_relevance=args.min_relevance)
             quotes = s.quotes()
             order = list(range(len(quotes)))
             random.Random(f"synthesis-judging:{theme}").shuffle(order)  # the judge must not see the ranking

@@ -1,10 +1,11 @@
 """The share of synthesis quotes a blind judge found relevant.
 
-    python benchmarks/synthesis_relevance_score.py JUDGEMENT.json [JUDGEMENT.json …]
+    python benchmarks/synthesis_relevance_score.py [--judging DIR] JUDGEMENT.json [JUDGEMENT.json …]
 
 A judgement file: {"theme": "data", "judgements": [{"n": 1, "verdict": "relevant|marginal|off-topic"}, …]}.
 Each is checked against the judging file it answers (benchmarks/data/synthesis-judging/THEME.json): every
-quote judged once, no unknown numbers. Prints per theme and overall: relevant / marginal / off-topic and
+quote judged once, no unknown numbers (``--judging DIR``: the judging files are in DIR, e.g.
+benchmarks/data/synthesis-judging/held-out). Prints per theme and overall: relevant / marginal / off-topic and
 the relevant share (the target is 0.80)."""
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ JUDGING = Path(__file__).resolve().parent / "data" / "synthesis-judging"
 VERDICTS = ("relevant", "marginal", "off-topic")
 
 
-def tally(path: Path) -> tuple[str, Counter]:
+def tally(path: Path, judging_dir: Path = JUDGING) -> tuple[str, Counter]:
     data = json.loads(path.read_text(encoding="utf-8"))
     theme = data["theme"]
     counts: Counter = Counter()
@@ -31,7 +32,7 @@ def tally(path: Path) -> tuple[str, Counter]:
             raise SystemExit(f"{path}: quote {j['n']} judged twice")
         seen.add(j["n"])
         counts[verdict] += 1
-    judging = JUDGING / f"{theme}.json"
+    judging = judging_dir / f"{theme}.json"
     if judging.exists():
         expected = {q["n"] for q in json.loads(judging.read_text(encoding="utf-8"))["quotes"]}
         if seen != expected:
@@ -47,11 +48,14 @@ def line(name: str, c: Counter) -> str:
 
 
 def main(paths: list[str]) -> None:
+    judging_dir = JUDGING
+    if paths[:1] == ["--judging"] and len(paths) > 1:
+        judging_dir, paths = Path(paths[1]), paths[2:]
     if not paths:
         raise SystemExit(__doc__)
     total: Counter = Counter()
     for p in paths:
-        theme, c = tally(Path(p))
+        theme, c = tally(Path(p), judging_dir)
         total += c
         print(line(theme, c))
     if len(paths) > 1:

@@ -289,3 +289,26 @@ def test_country_columns_use_the_document_country_where_passages_name_none_and_s
     code, n = next((code, c.passages) for (code, g), c in sorted(m.cells.items()) if g == country)
     rows = mapped_corpus.cell("gcm", code, by="country", group=country, limit=200)
     assert len(rows) >= n
+
+
+def test_a_theme_synthesis_quotes_only_passages_strongly_linked_to_the_theme(mapped_corpus):
+    s = synthesis(mapped_corpus, "data")
+    assert s.min_relevance == 0.8 and s.n_weak > 0
+    assert s.quotes() and all(q.passage["score"] >= 0.8 for q in s.quotes())
+    assert f"{s.n_weak} passages linked to it only weakly (label score below 0.80)" in s.to_markdown()
+    assert s.to_dict()["weakly_linked"] == s.n_weak
+    loose = synthesis(mapped_corpus, "data", min_relevance=0.0)
+    assert loose.n_weak == 0 and len(loose.quotes()) > len(s.quotes())
+    # a framework with a trained classifier keeps its own threshold: no extra floor
+    assert synthesis(mapped_corpus, "gcm:23").min_relevance == 0.0
+
+
+def test_synthesis_cli_takes_a_relevance_floor(mapped_corpus, tmp_path):
+    store = str(mapped_corpus.path)
+    out = tmp_path / "syn.json"
+    r = CliRunner().invoke(app, ["report", "synthesis", "--store", store, "--theme", "data", "--min-relevance", "0.95",
+                                 "-f", "json", "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    data = json.loads(out.read_text())
+    assert data["min_relevance"] == 0.95
+    assert all(q["score"] >= 0.95 for g in data["groups"] for q in g["quotes"])

@@ -134,3 +134,44 @@ def test_cluster_names_are_shown_in_the_report(fmt):
     s = synthesis(corpus, "data")
     out = s.render(fmt)
     assert all(c["name"].split()[0] in out for c in s.clusters)
+
+
+def _assigned_themes(texts):
+    from evimap.map import load_frameworks
+    from evimap.map.engine import Mapper
+
+    mapper = Mapper(load_frameworks("themes")[0])
+    return [{lab.code for lab in labels if lab.assigned} for labels in mapper.score(texts, evidence=False)]
+
+
+def test_a_programme_monitoring_its_own_caseload_is_not_migration_data_but_statistics_on_migrants_are():
+    own, census = _assigned_themes([
+        "Each month the number of open files per caseworker is reported to managers, broken down by type of service, "
+        "and this indicator can be disaggregated further by project and by office.",
+        "The national statistics office will disaggregate census data on migrants by sex, age and country of birth, "
+        "so that emigrants and immigrants become visible in official statistics.",
+    ])
+    assert "data" not in own
+    assert {"data", "data.disaggregation", "data.census"} <= census
+
+
+def test_research_topics_count_as_research_only_when_someone_studies_them():
+    talk, study = _assigned_themes([
+        "Speakers called attention to the challenges of irregular migration and smuggling, and to the role of "
+        "governments and civil society in fighting them.",
+        "A new study of smuggling routes across the Sahel analyses prices, networks and the deaths of migrants, "
+        "and researchers call for more evidence on why people take these routes.",
+    ])
+    assert "research" not in talk
+    assert "research" in study
+
+
+def test_an_evaluations_own_staff_training_is_not_capacity_for_migration_data():
+    own, statistics = _assigned_themes([
+        "Participation in the internal evaluation training fell sharply, and evaluation staff said that turnover "
+        "left offices without the skills to manage evaluations.",
+        "Officials of the national statistical office were trained to analyse census and survey data on migration, "
+        "with technical assistance on integrating migration questions into household surveys.",
+    ])
+    assert "capacity" not in own
+    assert "capacity" in statistics

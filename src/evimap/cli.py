@@ -465,6 +465,10 @@ def report_synthesis(
                                                                            "labels, e.g. gcm."),
     by: str = ByOpt,
     per_group: int = typer.Option(8, "--per-group", help="Quotes per group."),
+    min_relevance: Optional[float] = typer.Option(
+        None, "--min-relevance", min=0.0, max=1.0,
+        help="Quote only passages whose theme label scores at least this (default: 0.8 for a framework "
+             "without a trained classifier, such as themes; none for gcm and sdg)."),
     fmt: str = typer.Option("md", "--format", "-f", help=_choices(Synthesis.formats) + "."),
     output: Optional[Path] = OutputOpt,
 ) -> None:
@@ -472,7 +476,8 @@ def report_synthesis(
     from .report import synthesis
 
     with _open(store) as corpus:
-        _write(synthesis(corpus, theme, framework=framework, by=by, per_group=per_group), fmt, output)
+        _write(synthesis(corpus, theme, framework=framework, by=by, per_group=per_group, min_relevance=min_relevance),
+               fmt, output)
 
 
 @report_app.command("document")

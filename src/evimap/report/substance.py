@@ -66,7 +66,8 @@ class Lexicon:
     sections: list[CueFamily] = field(default_factory=list)
 
     def number(self, key: str) -> float:
-        """A top-level number of the lexicon: substance_weight, min_substance, max_substance, diversity_penalty."""
+        """A top-level number of the lexicon: substance_weight, min_substance, min_relevance, max_substance,
+        diversity_penalty."""
         return float(self.data[key])
 
 

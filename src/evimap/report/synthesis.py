@@ -64,6 +64,8 @@ class Synthesis(Report):
     provenance: Provenance
     n_passages: int = 0
     n_collapsed: int = 0
+    n_weak: int = 0  # passages whose theme label scores below min_relevance: not quoted
+    min_relevance: float = 0.0
     set_aside: list[dict[str, Any]] = field(default_factory=list)  # passage_id, citation, substance, reasons
     kind = "synthesis"
     formats = ("md", "html", "json", "docx", "xlsx")
@@ -73,7 +75,7 @@ class Synthesis(Report):
 
     def to_dict(self) -> dict[str, Any]:
         return {"theme": self.theme, "by": self.by, "passages": self.n_passages, "collapsed_duplicates": self.n_collapsed,
-                "set_aside": self.set_aside,
+                "weakly_linked": self.n_weak, "min_relevance": self.min_relevance, "set_aside": self.set_aside,
                 "groups": [{"name": g["name"], "passages": g["passages"], "quotes": [q.to_dict() for q in g["quotes"]]}
                            for g in self.groups],
                 "recommendations": [{**{k: v for k, v in c.items() if k != "quotes"},
@@ -87,7 +89,9 @@ class Synthesis(Report):
         were = "was" if self.n_collapsed == 1 else "were"
         return (f"{counted(self.n_passages, 'passage')} in the store {address} this theme ({self.theme['framework']}:"
                 f"{self.theme['code']}); {counted(self.n_collapsed, 'near-duplicate')} {were} collapsed and "
-                f"{counted(len(self.set_aside), 'passage')} on methods, indicators or procedure set aside. Quotes are "
+                f"{counted(len(self.set_aside), 'passage')} on methods, indicators or procedure set aside; "
+                f"{counted(self.n_weak, 'passage')} linked to it only weakly (label score below {self.min_relevance:.2f}) "
+                f"{'is' if self.n_weak == 1 else 'are'} not quoted. Quotes are "
                 f"verbatim, findings and recommendations first, spread across sources; grouped by {self.by}, strongest first.")
 
     def to_markdown(self) -> str:
@@ -319,10 +323,11 @@ def _terms(texts: list[str], background: Counter, n_docs: int, top: int = 4) -> 
 
 def build(corpus: Any, theme: str = "data", *, framework: str | None = None, by: str = "document",
           per_group: int = 8, max_quotes: int = 40, max_passages: int = 600, min_chars: int = 80,
-          model: str = "static", lexicon: str | None = None) -> Synthesis:
+          model: str = "static", lexicon: str | None = None, min_relevance: float | None = None) -> Synthesis:
     """The synthesis of ``theme``: passages carrying its label, ranked by relevance (the label's score) plus
     substance (report/substance.py, lexicon ``lexicon`` or the built-in one), near-duplicates folded,
-    those below the lexicon's ``min_substance`` set aside, then picked across sources; recurring
+    those below the lexicon's ``min_substance`` set aside and those whose label scores below ``min_relevance``
+    (the lexicon's unless given) left unquoted, then picked across sources; recurring
     recommendations clustered from the recommendation passages among them."""
     from ..map import load_frameworks
     from ..map.embed import get_embedder
@@ -344,8 +349,13 @@ def build(corpus: Any, theme: str = "data", *, framework: str | None = None, by:
     emb = get_embedder(model)
     vecs = emb.encode([r["text"] for r in rows]) if rows else np.zeros((0, 1))
     kept, folded = _dedupe(rows, vecs)
-    usable = [i for i in kept if rows[i]["substance"].score >= lex.number("min_substance")]
-    set_aside = [i for i in kept if rows[i]["substance"].score < lex.number("min_substance")]
+    # the lexicon's floor is on the scale of rules and similarity (a framework without a trained classifier,
+    # such as themes); a classifier's calibrated probabilities have their own threshold, already applied
+    floor = float(min_relevance) if min_relevance is not None else (0.0 if fw.classifier else lex.number("min_relevance"))
+    weak = [i for i in kept if rows[i]["score"] < floor]
+    strong = [i for i in kept if rows[i]["score"] >= floor]
+    usable = [i for i in strong if rows[i]["substance"].score >= lex.number("min_substance")]
+    set_aside = [i for i in strong if rows[i]["substance"].score < lex.number("min_substance")]
     chosen = _diverse(usable, rows, lex.number("diversity_penalty"), per_group, max_quotes)
     codes: dict[str, list[str]] = {}
     extra_fws = []
@@ -376,8 +386,8 @@ def build(corpus: Any, theme: str = "data", *, framework: str | None = None, by:
                      provenance=Provenance(str(corpus.path), infos, {"theme": theme, "framework": framework, "by": by,
                                                                      "per_group": per_group, "max_quotes": max_quotes,
                                                                      "max_passages": max_passages,
-                                                                     "lexicon": lexicon}),
-                     n_passages=len(rows), n_collapsed=len(rows) - len(kept),
+                                                                     "lexicon": lexicon, "min_relevance": floor}),
+                     n_passages=len(rows), n_collapsed=len(rows) - len(kept), n_weak=len(weak), min_relevance=floor,
                      set_aside=[{"passage_id": rows[i]["passage_id"], "citation": citation(rows[i]),
                                  "substance": rows[i]["substance"].score, "reasons": rows[i]["substance"].explain()}
                                 for i in set_aside])
