@@ -151,3 +151,18 @@ def test_broken_docx_says_which_part_is_wrong(tmp_path):
     assert reason.startswith("not a readable DOCX (word/document.xml is not well-formed XML")
     assert "lxml" not in reason and "AttributeError" not in reason
     corpus.close()
+
+
+def test_a_text_too_big_in_memory_is_refused_with_its_width_and_the_setting(tmp_path):
+    from evimap.errors import EvimapError, IngestError
+    from evimap.ingest.pipeline import process_file
+    from evimap.settings import Settings
+
+    path = tmp_path / "emoji.txt"
+    path.write_text("Migrants need data \U0001F30D. " * 60_000, encoding="utf-8")  # 1.32 M characters, 4 bytes each
+    with pytest.raises(IngestError) as err:
+        process_file(path, Settings(max_text_mb=4))
+    assert str(err.value).startswith("text takes 5 MB in memory (4 bytes a character), over the 4 MB limit (max_text_mb)")
+    assert process_file(path, Settings(max_text_mb=8)).passages
+    with pytest.raises(EvimapError, match="max_text_mb must be a positive number"):
+        Settings(max_text_mb=0)

@@ -17,6 +17,10 @@ DATA_FILE_MODES = ("tables", "skip", "passages")
 @dataclass
 class Settings:
     max_file_mb: float = 100.0
+    # Refuse a text file whose decoded text takes more memory than this: Python holds a character in 1, 2
+    # or 4 bytes (Latin-1, the rest of the Basic Multilingual Plane, beyond it: emoji), so 100 MB of text
+    # with an emoji in every sentence is some 380 MB in memory, and ingesting it peaked at 1.3 GB.
+    max_text_mb: float = 256.0
     # Refuse archives (DOCX/XLSX) that expand to more than this, or with a suspicious ratio.
     max_unzipped_mb: float = 500.0
     max_zip_ratio: float = 200.0
@@ -41,7 +45,7 @@ class Settings:
 
     def __post_init__(self) -> None:
         problems = []
-        for name in ("max_file_mb", "max_unzipped_mb", "max_zip_ratio"):
+        for name in ("max_file_mb", "max_text_mb", "max_unzipped_mb", "max_zip_ratio"):
             if not isinstance(getattr(self, name), (int, float)) or getattr(self, name) <= 0:
                 problems.append(f"{name} must be a positive number")
         for name in ("max_passages", "max_passage_chars", "max_html_depth"):

@@ -44,7 +44,7 @@ def read_document(path: Path, data: bytes, settings: Settings) -> RawDocument:
         return read_csv(path, data, settings.text_encodings)
     from .text import read_text
 
-    return read_text(path, data, settings.text_encodings, markdown=(fmt == "md"))
+    return read_text(path, data, settings.text_encodings, markdown=(fmt == "md"), max_text_mb=settings.max_text_mb)
 
 
 def _language_sample(passages, limit: int) -> str:
@@ -127,7 +127,8 @@ def process_file(
 
     data = None  # the bytes and the reader's blocks are not needed past this point: on a 100 MB file
     raw_blocks, raw.blocks = raw.blocks, []  # each is another 100 MB held to the end
-    blocks, removed = normalise_blocks(raw_blocks, paged=raw.pages is not None, min_share=settings.header_min_share)
+    blocks, removed = normalise_blocks(raw_blocks, paged=raw.pages is not None, min_share=settings.header_min_share,
+                                       consume=True)
     del raw_blocks
     for key, value in raw.removed.items():
         removed[key] = removed.get(key, 0) + value
@@ -135,7 +136,7 @@ def process_file(
         blocks, contents_lines = drop_contents_pages(blocks)
         if contents_lines:
             removed["contents_lines"] = contents_lines
-    passages, sections, text = segment(blocks, doc_id, settings.max_passage_chars, removed)
+    passages, sections, text = segment(blocks, doc_id, settings.max_passage_chars, removed, consume=True)
     if not passages:
         raise IngestError("no text found in the document")
     if len(passages) > settings.max_passages:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
 
 from ..errors import IngestError
@@ -49,6 +50,14 @@ _RULE_RE = re.compile(r"^\s*(?:-{3,}|\*{3,}|_{3,})\s*$")
 _TABLE_CAPTION_RE = re.compile(r"^\s*Table\s+(\d+[A-Za-z]?)\b", re.IGNORECASE)
 # every markup pattern above needs one of these characters: a line without any is returned as it is
 _MARKUP_CHAR_RE = re.compile(r"[<\[*_\\]")
+_QUOTE_LINE_RE = re.compile(r"\s*>")
+
+
+def _char_width(text: str) -> int:
+    """Bytes a character of ``text`` takes in CPython: 1, 2 or 4, set by its widest character (read from
+    the object's size: the header is under 80 bytes, negligible on the long texts this is asked about)."""
+    per_char = (sys.getsizeof(text) - 80) / max(1, len(text))
+    return min((1, 2, 4), key=lambda w: abs(per_char - w))
 
 
 def strip_inline_markup(line: str) -> str:
@@ -88,17 +97,26 @@ def _split_cells(line: str) -> list[str]:
     return [strip_inline_markup(c).strip() for c in cells]
 
 
-def read_text(path: Path, data: bytes, encodings: list[str], markdown: bool) -> RawDocument:
+def read_text(path: Path, data: bytes, encodings: list[str], markdown: bool,
+              max_text_mb: float | None = None) -> RawDocument:
     text, encoding = decode_text(data, encodings)
+    in_memory = sys.getsizeof(text) / 1048576
+    if max_text_mb is not None and in_memory > max_text_mb:
+        width = {1: "1 byte", 2: "2 bytes", 4: "4 bytes"}[_char_width(text)]
+        raise IngestError(f"text takes {in_memory:.0f} MB in memory ({width} a character), over the {max_text_mb:g} MB "
+                          "limit (max_text_mb); split the file or raise the limit")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     blocks: list[Block] = []
     tables: list[Table] = []
     removed = {"markup_rules": 0}
     lines = text.split("\n")
+    del text  # a line is let go once read: a huge one-line file is not held twice (the text and its line)
     in_footnotes = False
     current_table: Table | None = None
     last_caption: str | None = None
-    for raw in lines:
+    for index in range(len(lines)):
+        raw = lines[index]
+        lines[index] = ""
         is_table_line = raw.count("\t") >= 2 or (markdown and raw.strip().startswith("|") and raw.count("|") >= 3)
         if is_table_line:
             cells = _split_cells(raw)
@@ -123,7 +141,7 @@ def read_text(path: Path, data: bytes, encodings: list[str], markdown: bool) -> 
             in_footnotes = markdown
             blocks.append(Block("", BLANK))
             continue
-        if not raw.strip():
+        if not raw or raw.isspace():  # not raw.strip(): that copies a huge line
             if not blocks or blocks[-1].kind != BLANK:  # a run of blank lines is one break (a million of them: one block)
                 blocks.append(Block("", BLANK))
             continue
@@ -145,12 +163,12 @@ def read_text(path: Path, data: bytes, encodings: list[str], markdown: bool) -> 
             if in_footnotes and re.match(r"^\s*\\?\*\s", raw):
                 blocks.append(Block(line.strip().lstrip("*").strip(), FOOTNOTE, label="*"))
                 continue
-            if line.strip().startswith(">"):
+            if _QUOTE_LINE_RE.match(line):
                 line = line.strip().lstrip("> ")
         else:
             line = raw
-        if line.strip():
-            last_caption = line.strip()
+        if line and not line.isspace():
+            last_caption = line[:500].strip()  # a caption is short; a huge line is not copied for it
         blocks.append(Block(line, LINE))
     return RawDocument(
         path=str(path),

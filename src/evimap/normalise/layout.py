@@ -7,7 +7,7 @@ from collections import Counter, defaultdict
 from itertools import islice
 
 from ..records import BLANK, LINE, Block
-from .repairs import repair_text
+from .repairs import repair_pieces
 
 _PAGE_NUMBER_RE = re.compile(
     r"^\s*(?:[-–—]\s*)?(?:page\s+)?(?:\d{1,4}|[ivxlcdm]{1,7})(?:\s*(?:/|of)\s*\d{1,4})?(?:\s*[-–—])?\s*$",
@@ -184,21 +184,42 @@ def dehyphenate_lines(blocks: list[Block], vocab: Counter[str] | None = None) ->
     return out, joins
 
 
-def normalise_blocks(blocks: list[Block], paged: bool, min_share: float = 0.3) -> tuple[list[Block], dict[str, int]]:
-    """Run every repair over a reader's blocks. Returns repaired blocks and removal counts."""
+def normalise_blocks(blocks: list[Block], paged: bool, min_share: float = 0.3,
+                     consume: bool = False) -> tuple[list[Block], dict[str, int]]:
+    """Run every repair over a reader's blocks. Returns repaired blocks and removal counts.
+
+    ``consume``: ``blocks`` is emptied and each block let go once repaired, so that a caller holding no
+    other reference never has a huge text in memory twice over (the reader's and the repaired)."""
     removed: dict[str, int] = {}
+    given = blocks
     if paged:
         blocks, counts = strip_page_furniture(blocks, min_share)
         removed.update(counts)
     else:
         blocks, counts = strip_web_chrome(blocks)
         removed.update(counts)
+    if consume and blocks is not given:
+        given.clear()
     repaired = []
-    for b in blocks:
-        text = repair_text(b.text) if b.text else ""
+    for k in range(len(blocks)):
+        b = blocks[k]
+        if consume:
+            blocks[k] = None  # type: ignore[call-overload]
+        pieces = repair_pieces(b.text) if b.text else [""]
+        if len(pieces) == 1:
+            text = pieces[0]
+        else:  # a huge line: its pieces are joined once the reader's copy is gone (if nothing else holds it)
+            original = b
+            b = Block("", original.kind, original.page, original.level, original.label)
+            del original
+            text = "".join(pieces).strip()
+        del pieces
         kind = b.kind if text or b.kind != LINE else BLANK
         # an unchanged block is kept as it is (the reader's blocks are not used again)
         repaired.append(b if text is b.text and kind == b.kind else Block(text, kind, b.page, b.level, b.label))
+        del b
+    if consume:
+        blocks.clear()
     repaired, joins = dehyphenate_lines(repaired)
     removed["hyphenation_joins"] = joins
     return repaired, {k: v for k, v in removed.items() if v}

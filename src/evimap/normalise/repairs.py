@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Iterator
 
 import ftfy
 
@@ -116,17 +117,38 @@ _CHUNK = 1 << 18
 _SAFE_CUT_RE = re.compile(r"(?<=[a-z]{2}) (?=[a-z]{2})")
 
 
-def _pieces(text: str, size: int) -> list[str]:
-    pieces: list[str] = []
+def _iter_pieces(text: str, size: int) -> Iterator[str]:
     start = 0
     while len(text) - start > size:
         cut = _SAFE_CUT_RE.search(text, start + size, start + 2 * size)
         if cut is None:  # no safe place in the next stretch: keep it whole with the rest
             break
-        pieces.append(text[start : cut.end()])
+        yield text[start : cut.end()]
         start = cut.end()
-    pieces.append(text[start:])
-    return pieces
+    yield text[start:]
+
+
+def _pieces(text: str, size: int) -> list[str]:
+    return list(_iter_pieces(text, size))
+
+
+def repair_pieces(text: str) -> list[str]:
+    """``repair_text(text)`` as pieces whose concatenation, stripped, is the repaired text: a caller that
+    lets ``text`` go before joining them never holds three copies of a huge line (the line, its pieces
+    and their join)."""
+    if not _needs_repair(text):
+        return [text]
+    if len(text) <= LONG_LINE:
+        return [_repair(text)]
+    out: list[str] = []
+    pieces = _iter_pieces(text, _CHUNK)
+    prev = next(pieces)
+    for piece in pieces:
+        # a piece ends in the space of its cut, which the "x" shields from the strip meant for the ends of the whole
+        out.append(_repair(prev + "x")[:-1])
+        prev = piece
+    out.append(_repair(prev))
+    return out
 
 
 # In printable ASCII text without leading/trailing or double spaces, only a digit (a glued footnote
@@ -142,10 +164,5 @@ def _needs_repair(text: str) -> bool:
 
 def repair_text(text: str) -> str:
     """All single-string repairs, in the order that makes each one safe."""
-    if not _needs_repair(text):
-        return text
-    if len(text) <= LONG_LINE:
-        return _repair(text)
-    *pieces, last = _pieces(text, _CHUNK)
-    # a piece ends in the space of its cut, which the "x" shields from the strip meant for the ends of the whole
-    return ("".join(_repair(piece + "x")[:-1] for piece in pieces) + _repair(last)).strip()
+    pieces = repair_pieces(text)
+    return pieces[0] if len(pieces) == 1 else "".join(pieces).strip()

@@ -264,14 +264,18 @@ def _merge_continuations(items: list[dict]) -> list[dict]:
 
 
 def segment(blocks: list[Block], doc_id: str, max_chars: int = 1500,
-            removed: dict[str, int] | None = None) -> tuple[list[Passage], list[Section], str]:
+            removed: dict[str, int] | None = None, consume: bool = False) -> tuple[list[Passage], list[Section], str]:
     """Blocks -> passages with provenance, the section outline, and the normalised document text.
 
     On pages, a number alone on a line (page or footnote number, stray table figure) is no passage, and
     a line repeated on its page (a table's cells) is no heading. Passages under a reference list
     (bibliography, documents reviewed, people interviewed, acronyms) get the kind ``reference``.
-    ``removed``, when given, counts the lone numbers dropped."""
+    ``removed``, when given, counts the lone numbers dropped. ``consume``: ``blocks`` is emptied and the
+    intermediate paragraphs let go as passages are made, so that the text is held at most twice (the
+    passages and the document text) when the caller keeps no other reference."""
     paras = group_lines(blocks)
+    if consume:
+        blocks.clear()
     if is_dense(paras):
         paras = pack_dense(paras, max_chars)
     on_page = Counter((p.page, p.text.strip()) for p in paras if p.page is not None)
@@ -307,6 +311,7 @@ def segment(blocks: list[Block], doc_id: str, max_chars: int = 1500,
                 label = p.label
         items.append(dict(kind=kind, label=label, text=text, page=p.page, page_end=p.page_end,
                           section=stack.section, titles=stack.titles, heading=None, breaks=list(p.page_breaks or [])))
+    paras = p = text = None  # type: ignore[assignment]
     items = _merge_continuations(items)
     in_list = False  # after a caption such as "Table 2: List of documents reviewed", while entries follow
     for it in items:
@@ -325,7 +330,10 @@ def segment(blocks: list[Block], doc_id: str, max_chars: int = 1500,
     chunks: list[str] = []
     offset = 0
     seq = 0
-    for it in items:
+    for k in range(len(items)):
+        it = items[k]
+        if consume:
+            items[k] = None  # type: ignore[call-overload]
         parts = split_long(it["text"], max_chars) if it["kind"] != "heading" else [it["text"]]
         breaks = it.get("breaks") or []
         part_offset = 0
@@ -337,6 +345,7 @@ def segment(blocks: list[Block], doc_id: str, max_chars: int = 1500,
                 page = next((pg for o, pg in reversed(breaks) if o <= part_start + lead), it["page"])
                 page_end = next((pg for o, pg in reversed(breaks) if o < part_offset), it["page"])
             part_text = part.strip()
+            parts[part_no] = ""  # a huge paragraph's parts are let go as passages take their place
             if not part_text:
                 continue
             if chunks:
@@ -370,4 +379,5 @@ def segment(blocks: list[Block], doc_id: str, max_chars: int = 1500,
                 )
             )
             seq += 1
+    it = parts = None  # type: ignore[assignment]  # the last paragraph goes before the document text is joined
     return passages, sections, "".join(chunks)
