@@ -786,3 +786,30 @@ def test_meetings_dated_by_month_and_two_meetings_of_one_name(tmp_path):
                           "JOIN passages p ON p.id = ep.passage_id ORDER BY e.start_date, p.seq").fetchall()
     applauded = [d for d, text in rows if text.startswith("Civil society")]
     assert applauded == ["2016-12-10"], rows
+
+
+def test_loose_texts_are_attributed_in_batch_with_the_sentence_that_carries_each_claim(tmp_path):
+    from typer.testing import CliRunner
+
+    from evimap.cli import app
+
+    nadir = ("Mr. El Habib Nadir, Secretary-General of the Ministry in charge of Moroccans Living Abroad, Kingdom of "
+             "Morocco, presented the new immigration and asylum policy of Morocco. Regularization followed in 2014.")
+    src = tmp_path / "texts.jsonl"
+    src.write_text(json.dumps({"id": "nadir", "text": nadir}) + "\n"
+                   + json.dumps({"id": 7, "text": "Migration from Mexico to the United States fell in 2023."}) + "\n",
+                   encoding="utf-8")
+    out = tmp_path / "claims.jsonl"
+    r = CliRunner().invoke(app, ["attribute", "--input", str(src), "--output", str(out)])
+    assert r.exit_code == 0, r.output
+    first, second = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    (claim,) = first["claims"]
+    assert (claim["actor"], claim["code"], claim["type"], claim["person"]) == ("Morocco", "MAR", "Member State",
+                                                                               "El Habib Nadir")
+    assert nadir[claim["start"]:claim["end"]].endswith("asylum policy of Morocco.") and claim["start"] == 0
+    assert claim["score"] == 1.0 and claim["evidence"] in nadir
+    # a country named is not a country speaking: mentions, no claim
+    assert second["id"] == 7 and second["claims"] == []
+    assert {m["code"] for m in second["mentions"]} == {"MEX", "USA"}
+    r = CliRunner().invoke(app, ["attribute", "--output", str(out)])
+    assert r.exit_code != 0 and "--output goes with --input" in r.output

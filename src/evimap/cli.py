@@ -291,6 +291,14 @@ def classify(
     """Classify arbitrary texts without a store (batch, JSON lines in and out)."""
     from .map import classify as run
 
+    _jsonl_batch(input_file, output, lambda records: run(records, framework, level=level, all_scores=all_scores,
+                                                         model=model))
+
+
+def _jsonl_batch(input_file: Path, output: Optional[Path], run: Any) -> None:
+    """JSON lines ``{"id": …, "text": …}`` from ``input_file`` ("-" = stdin) through ``run`` to ``output``
+    (default: standard output), one line out per line in."""
+
     def records() -> Any:
         src = sys.stdin if str(input_file) == "-" else open(input_file, encoding="utf-8")
         with src:
@@ -309,7 +317,7 @@ def classify(
         raise EvimapError(f"{input_file}: no such file")
     dst = open(output, "w", encoding="utf-8") if output else sys.stdout
     try:
-        for row in run(records(), framework, level=level, all_scores=all_scores, model=model):
+        for row in run(records()):
             dst.write(json.dumps(row, ensure_ascii=False) + "\n")
     finally:
         if output:
@@ -637,8 +645,21 @@ def show(
 @app.command()
 @handle_errors
 def attribute(store: str = StoreOpt, force: bool = typer.Option(False, "--force", help="Redo every document."),
+              input_file: Optional[Path] = typer.Option(
+                  None, "--input", "-i", help='Attribute these texts instead of the store: JSON lines {"id": …, '
+                                              '"text": …} ("-" = stdin), each read as one paragraph.'),
+              output: Optional[Path] = typer.Option(None, "--output", "-o", help="With --input: JSON lines out "
+                                                                                 "(default: standard output)."),
               as_json: bool = JsonOpt) -> None:
-    """Attribute documents stored before attribution existed (new ingests are attributed as they go)."""
+    """Attribute documents stored before attribution existed (new ingests are attributed as they go), or, with
+    --input, loose texts: who speaks in each (claims with their sentence span) and whom it names (mentions)."""
+    if input_file is not None:
+        from .attribute.batch import attribute_texts
+
+        _jsonl_batch(input_file, output, attribute_texts)
+        return
+    if output is not None:
+        raise EvimapError("--output goes with --input (texts to attribute)")
     with _open(store) as corpus:
         n = corpus.attribute(force=force)
         actors = corpus.actors(limit=5)
