@@ -813,3 +813,22 @@ def test_loose_texts_are_attributed_in_batch_with_the_sentence_that_carries_each
     assert {m["code"] for m in second["mentions"]} == {"MEX", "USA"}
     r = CliRunner().invoke(app, ["attribute", "--output", str(out)])
     assert r.exit_code != 0 and "--output goes with --input" in r.output
+
+
+def test_states_listed_as_the_subject_of_a_commitment_each_commit_but_a_state_inside_a_longer_subject_does_not():
+    from evimap.attribute.batch import attribute_text
+
+    def actors(text):
+        return sorted(c["code"] for c in attribute_text(text)["claims"])
+
+    assert actors("In April of 2023, the United States, Panama, and Colombia announced a joint campaign against "
+                  "smuggling in the Darien.") == ["COL", "PAN", "USA"]
+    assert actors("Mexico, Guatemala, Canada, and Spain are also making commitments today to expand labour "
+                  "pathways.") == ["CAN", "ESP", "GTM", "MEX"]
+    assert actors("To that end, Canada will welcome up to 4,000 refugees from the Americas by 2028.") == ["CAN"]
+    assert actors("Migrants from Venezuela and Haiti will need protection in Colombia.") == []
+    assert actors("The Government of Ecuador's new visa will cost less.") == []
+    # a body's plans and its standing mission statement are no commitments; its announcement is
+    assert actors("In December 2014, UNHCR will organize a dialogue on protection at sea.") == []
+    assert actors("IOM is committed to the principle that humane and orderly migration benefits migrants.") == []
+    assert actors("UNHCR and IOM announced a joint platform for refugees and migrants from Venezuela.") == ["IOM", "UNHCR"]

@@ -1,4 +1,4 @@
-from evimap.records import HEADING, LINE, Block
+from evimap.records import BLANK, HEADING, LINE, Block
 from evimap.segment import SectionStack, classify_heading, segment, split_long, split_sentences
 
 
@@ -62,3 +62,25 @@ def test_markdown_heading_levels_follow_numbering():
     passages, sections, _ = segment(blocks, "d")
     assert [s.path for s in sections] == ["", "I", "I.A", "I.A.1", "I.B"]
     assert passages[-1].section == "I.B" and passages[-1].section_title == "B. Next"
+
+
+def test_a_numbered_capitals_heading_that_runs_on_into_its_paragraph_becomes_the_section():
+    from evimap.segment.passages import run_on_heading
+
+    body = ("In his capacity as moderator, Ambassador Juan José Gómez Camacho, Permanent Representative of Mexico "
+            "to the United Nations, opened the session and introduced the panellists.")
+    page = "III. INTERNATIONAL COOPERATION AND GOVERNANCE OF MIGRATION " + body
+    blocks = [Block("I. Opening of the meeting", HEADING, level=1), Block("The Chair opened the meeting.", LINE),
+              Block("", BLANK), Block(page, LINE), Block("", BLANK),
+              Block("Mr. Nadir of Morocco presented the new immigration policy of his country, and the regularization "
+                    "of migrants that followed it in 2014 and 2016.", LINE)]
+    passages, sections, _ = segment(blocks, "d" * 16)
+    assert [s.title for s in sections] == ["Opening of the meeting", "INTERNATIONAL COOPERATION AND GOVERNANCE OF MIGRATION"]
+    assert passages[-2].text == body and passages[-1].section_title.startswith("III. INTERNATIONAL COOPERATION")
+    assert run_on_heading("I. OPENING Under-Secretary-General Mr. Wu Hongbo opened the meeting with a message from "
+                          "the Secretary-General on migrants.")[0] == "I. OPENING"
+    # a number, a letter or one short word ahead of ordinary prose is no heading
+    assert run_on_heading("1. UNHCR has launched a Global Initiative on Protection at Sea to raise awareness of the "
+                          "risks at sea for refugees.") is None
+    assert run_on_heading("C. UNHCR Said that it would cooperate on the protection of migrants and refugees in "
+                          "mixed movements across the region.") is None

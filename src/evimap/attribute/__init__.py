@@ -21,7 +21,7 @@ __all__ = ["ACTOR_TYPES", "ATTRIBUTION_VERSION", "field_of", "Attribution", "Cla
            "gazetteer", "speaker_from_filename"]
 
 # Bump when attribution rules or the organisation table change: `evimap attribute` redoes older documents.
-ATTRIBUTION_VERSION = "10"  # the rules version: stores attributed with an older one are attributed again
+ATTRIBUTION_VERSION = "11"  # the rules version: stores attributed with an older one are attributed again
 _UNGDC_RE = re.compile(r"^([A-Z]{2,4})_(\d{1,3})_((?:19|20)\d\d)\.txt$")
 _DIGIT_RE = re.compile(r"\d")
 

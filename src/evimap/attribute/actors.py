@@ -23,7 +23,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .gazetteer import Entry, Gazetteer, Match, Organisation, Overlay, _tokens
+from .gazetteer import COLLECTIVE, Entry, Gazetteer, Match, Organisation, Overlay, _tokens
 
 
 @dataclass
@@ -304,6 +304,19 @@ _ORDINAL_RE = re.compile(r"^(?:the\s+|The\s+)?(?:first|second|third|fourth|fifth
 # offices held by one person: "He" in the next sentence may be the holder
 _OFFICE_RE = re.compile(r"Secretary-General|Special Representative|Rapporteur|High Commissioner|Director|President|"
                         r"Chair|Envoy|Adviser|Commissioner")
+# a subject, then a verb of committing or announcing (see ActorFinder._commitments)
+_COMMIT_RE = re.compile(
+    r"^(?:(?:In|By|On|Since|As part of|With|Through|Under) [^,]{3,80},\s+|"
+    r"(?:Today|Together|Also|Additionally|In addition|Moreover|Furthermore|To (?:that|this) end),?\s+)?"
+    r"(?:the\s+)?(?P<subj>[A-Z][^;:,.]{0,200}?(?:,\s+[^;:,.]{1,80}?){0,12})\s+"
+    r"(?:(?:also|each|all|both|jointly|together|formally|officially|today|now|further)\s+){0,2}"
+    r"(?:announc(?:ed|es)|commit(?:s|ted) to|pledg(?:ed|es)|agreed to|(?:has|have) agreed to|"
+    r"(?P<state_only>(?:is|are|remains?) (?:(?:also|fully|firmly|strongly)\s+)?committed to|will\b)|"
+    r"(?:is|are|was|were) (?:(?:also|now)\s+)?making (?:\S+\s+){0,3}?commitments?\b|"
+    r"(?:made|make|makes) (?:\S+\s+){0,3}?commitments?\b|intends? to|plans? to)")
+# what may stand between the names of a subject list: commas, "and", "the", "Government(s) of"
+_LIST_GLUE_RE = re.compile(r"(?:\s|,|&|\b(?:and|the|The|Governments?|of|both|as well as)\b|’s|'s)*")
+
 _LEAD = (r"(?:(?:[Ii]n (?:his|her|its|their) [^,]{3,80}|On behalf of [^,]{3,80}|Similarly|Further|Furthermore|Moreover|"
          r"First|Second|Third|Fourth|Fifth|Having [^,]{3,80}|"
          r"However|Finally|Lastly|In closing|In conclusion|In response[^,]{0,200}|Responding[^,]{0,200}|"
@@ -930,6 +943,7 @@ class ActorFinder:
             for sentence in sentences(body):
                 before, done = done, done + " " + sentence
                 sentence = _ITEM_PREFIX_RE.sub("", sentence)
+                self._commitments(sentence, add)
                 for rm in _REPORT_OF_RE.finditer(sentence):
                     first = self._leading_body(rm.group(1))
                     if first:
@@ -1067,6 +1081,30 @@ class ActorFinder:
                     hits = _without_offices(self._find(am.group(1)))
                     if len(hits) == 1 and hits[0].entry.kind in ("org", "country") and not _SUBJ_BLOCK.search(am.group(1)):
                         add(hits[0].entry.code, "speech", am.group(0))
+
+    def _commitments(self, sentence: str, add: _Add) -> None:
+        """States and bodies that commit or announce, alone or listed together, as the sentence's subject:
+        "Mexico, Guatemala, Canada, and Spain are also making commitments …", "In April of 2023, the United
+        States, Panama, and Colombia announced …", "Canada will welcome up to 4,000 refugees …". The subject
+        must be nothing but their names (a country named inside a longer subject is not speaking); "will" and "is
+        committed to" count for states only."""
+        cm = _COMMIT_RE.match(sentence)
+        if not cm:
+            return
+        subj = cm.group("subj")
+        hits = [h for h in self._find(subj) if h.entry.kind in ("country", "org") and h.entry.code not in COLLECTIVE]
+        # a state that will do something or is committed to it speaks for its policy; a body's plans and its
+        # standing mission statement ("IOM is committed to the principle …") are activities and boilerplate
+        if not hits or (cm.group("state_only") and any(h.entry.kind != "country" for h in hits)):
+            return
+        rest, last = [], 0
+        for h in hits:
+            rest.append(subj[last:h.start])
+            last = h.end
+        rest.append(subj[last:])
+        if _LIST_GLUE_RE.fullmatch(" ".join(rest)):
+            for h in hits:
+                add(h.entry.code, "commitment", cm.group(0))
 
     def _presenters(self, pid: str, stripped: str, kind: str, matches: list[Match], add: _Add) -> None:
         """Presenters: SDG indicator updates, agenda entries, papers listed with their bodies."""

@@ -168,6 +168,29 @@ def split_long(text: str, max_chars: int) -> list[str]:
 _HASH_WORDS_RE = re.compile(r"\w+")
 
 
+# A numbered heading in capitals that runs on into its first paragraph, as where a page or a report was
+# flattened into one line: "III. INTERNATIONAL COOPERATION AND GOVERNANCE OF MIGRATION In his capacity as …".
+# The capitals end where a capitalised word in lower case begins.
+_RUN_ON_HEADING_RE = re.compile(
+    r"^(?P<heading>(?P<label>[IVXLC]{1,6}|[A-H]|\d{1,2})\.\s+[A-Z0-9][A-Z0-9’'&/-]*[:,]?"
+    r"(?:\s+(?:[A-Z0-9][A-Z0-9’'&/-]*[:,]?|[–-]))*)"
+    r"\s+(?=[A-Z][a-z])")
+
+
+def run_on_heading(text: str) -> tuple[str, str] | None:
+    """(heading, rest) when ``text`` opens with a numbered heading in capitals that runs on into prose."""
+    m = _RUN_ON_HEADING_RE.match(text)
+    if not m or len(text) - m.end() < 80:
+        return None
+    heading = m.group("heading")
+    words = [w for w in heading.split()[1:] if any(c.isalpha() for c in w)]
+    # a roman numeral may head one word ("I. OPENING"); a letter or a number needs two ("2. UNHCR Said …" is prose)
+    roman = set(m.group("label")) <= set("IVXLC") and m.group("label") not in ("C", "L")
+    if len(words) < (1 if roman else 2) or len(heading) > 160 or (len(words) == 1 and len(words[0]) < 4):
+        return None
+    return heading, text[m.end():]
+
+
 # A document of tens of thousands of tiny paragraphs (a word list, a log, a file of bare headings) would
 # make as many passages, each with its rows, index entries, attribution and mapping: 100,000 one-word
 # headings took 12 s to ingest. Past these bounds its paragraphs are packed into passages of up to
@@ -290,6 +313,15 @@ def segment(blocks: list[Block], doc_id: str, max_chars: int = 1500,
                 removed["lone_numbers"] = removed.get("lone_numbers", 0) + 1
             continue
         heading: Heading | None = None
+        run_on = run_on_heading(text) if p.source_kind in (LINE, PARAGRAPH) and len(text) > 200 else None
+        if run_on is not None:
+            heading = classify_heading(run_on[0])
+            if heading is not None:
+                heading = stack.push(heading)
+                items.append(dict(kind="heading", label=heading.label, text=run_on[0], page=p.page, page_end=p.page,
+                                  section=stack.section, titles=stack.titles, heading=heading))
+                text = run_on[1]
+                heading = None
         if p.source_kind == HEADING:
             heading = classify_heading(text, explicit_level=p.level or 1)
         elif p.source_kind in (LINE, PARAGRAPH) and len(text) <= 200 and on_page[(p.page, text)] < 2:
