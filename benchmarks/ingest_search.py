@@ -183,7 +183,7 @@ def main() -> None:
         machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}"
         section = [f"\n## ingest_search.py — {time.strftime('%Y-%m-%d')}", "", f"Machine: {machine}.", ""]
         section += [f"- {l}" for l in lines]
-        section += [f"- slowest queries: " + ", ".join(f"`{q}` {t:.0f} ms" for t, q in slow)]
+        section += ["- slowest queries: " + ", ".join(f"`{q}` {t:.0f} ms" for t, q in slow)]
         with open(HERE / "RESULTS.md", "a", encoding="utf-8") as fh:
             fh.write("\n".join(section) + "\n")
     corpus.close()

@@ -1,6 +1,5 @@
 """Every bad input gets one clear line naming the file and reason; the batch goes on."""
 
-import io
 import json
 import zipfile
 

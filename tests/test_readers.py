@@ -1,7 +1,5 @@
 """Reader details: PDF cover titles, CSV encodings, exact spreadsheet numbers, one hash per file."""
 
-from pathlib import Path
-
 import pytest
 
 import evimap

@@ -10,7 +10,6 @@ data/synthesis.yaml."""
 from __future__ import annotations
 
 import json
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
