@@ -108,6 +108,11 @@ def quality(workdir: Path, show_errors: bool = False, dev_only: bool = False
                 if row is None:  # the text of a passage changed since it was annotated (e.g. words once glued
                     # in the PDF are now apart): the same letters in the same order, spacing aside
                     row = by_letters(db, g["document"]).get(_letters(g["text"]))
+                if row is None:  # or a heading that ran on into it is now split off: the passage holding most of it
+                    want = _letters(g["text"])
+                    inside = [(len(k), v) for k, v in by_letters(db, g["document"]).items()
+                              if len(k) >= 0.5 * len(want) and k in want]
+                    row = max(inside)[1] if inside else None
                 if row is None:  # no longer a passage (a contents line, a lone number: dropped as structure)
                     gone.setdefault(split, []).append(f"{g['document']} seq {g['seq']}")
                     n -= 1

@@ -832,3 +832,4 @@ def test_states_listed_as_the_subject_of_a_commitment_each_commit_but_a_state_in
     assert actors("In December 2014, UNHCR will organize a dialogue on protection at sea.") == []
     assert actors("IOM is committed to the principle that humane and orderly migration benefits migrants.") == []
     assert actors("UNHCR and IOM announced a joint platform for refugees and migrants from Venezuela.") == ["IOM", "UNHCR"]
+    assert actors("The United States is proud to support these efforts in the region.") == ["USA"]

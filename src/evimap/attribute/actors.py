@@ -313,7 +313,8 @@ _COMMIT_RE = re.compile(
     r"(?:announc(?:ed|es)|commit(?:s|ted) to|pledg(?:ed|es)|agreed to|(?:has|have) agreed to|"
     r"(?P<state_only>(?:is|are|remains?) (?:(?:also|fully|firmly|strongly)\s+)?committed to|will\b)|"
     r"(?:is|are|was|were) (?:(?:also|now)\s+)?making (?:\S+\s+){0,3}?commitments?\b|"
-    r"(?:made|make|makes) (?:\S+\s+){0,3}?commitments?\b|intends? to|plans? to)")
+    r"(?:made|make|makes) (?:\S+\s+){0,3}?commitments?\b|intends? to|plans? to|"
+    r"(?:is|are) (?:(?:very|deeply|especially|particularly)\s+)?(?:proud|pleased|grateful|honou?red|delighted|glad) (?:to|of|for)\b)")
 # what may stand between the names of a subject list: commas, "and", "the", "Government(s) of"
 _LIST_GLUE_RE = re.compile(r"(?:\s|,|&|\b(?:and|the|The|Governments?|of|both|as well as)\b|’s|'s)*")
 
