@@ -833,3 +833,18 @@ def test_states_listed_as_the_subject_of_a_commitment_each_commit_but_a_state_in
     assert actors("IOM is committed to the principle that humane and orderly migration benefits migrants.") == []
     assert actors("UNHCR and IOM announced a joint platform for refugees and migrants from Venezuela.") == ["IOM", "UNHCR"]
     assert actors("The United States is proud to support these efforts in the region.") == ["USA"]
+
+
+def test_a_claims_span_goes_on_with_the_same_speaker_up_to_the_next_one():
+    from evimap.attribute.batch import attribute_text
+
+    first = ("Mr. El Habib Nadir, Secretary-General of the Ministry in charge of Moroccans Living Abroad, Kingdom of "
+             "Morocco, presented the new immigration and asylum policy of Morocco.")
+    text = (first + " He highlighted the regularization of migrants. Mr. Nadir emphasized cooperation with the "
+            "European Union. Ms. Rosengaertner proposed that the compact set principles rather than targets.")
+    (claim,) = attribute_text(text)["claims"]
+    assert text[claim["start"]:claim["end"]] == text[: text.index(" Ms. Rosengaertner")]
+    # a sentence with another subject ends the turn
+    other = first + " The European Union then announced new funding. He highlighted the regularization of migrants."
+    spans = {c["code"]: other[c["start"]:c["end"]] for c in attribute_text(other)["claims"]}
+    assert spans["MAR"] == first

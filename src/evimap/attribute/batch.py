@@ -5,14 +5,16 @@
         print(row["claims"])
 
 A claim is who speaks (or writes, or commits) in the text: the actor, its code and type, the person when
-one is named, the sentence or sentences that carry the claim (``start``/``end``: character offsets in the
-text), the rule that decided (``method``) and its ``evidence``. ``score`` is 1.0: the rules decide and do
+one is named, the sentences that carry the claim (``start``/``end``: character offsets in the text, from
+the sentence that holds the evidence through those that go on with the same speaker — "He highlighted …",
+"Mr. Nadir emphasized …" — up to the next speaker), the rule that decided (``method``) and its ``evidence``. ``score`` is 1.0: the rules decide and do
 not grade their decisions. ``mentions`` are the states, regions and bodies the text names, which are not
 claims: a country named is not a country speaking.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any, Iterable, Iterator
 
 from ..segment.passages import iter_sentences
@@ -29,16 +31,42 @@ def _sentence_bounds(text: str) -> list[tuple[int, int]]:
     return bounds
 
 
-def claim_span(text: str, evidence: str) -> tuple[int, int]:
-    """The sentences of ``text`` that hold ``evidence`` (the whole text when it is not found in it)."""
+# a sentence that goes on with the same speaker: a pronoun, or "the speaker"/"the representative" as its subject
+_GOES_ON_RE = re.compile(r"^(?:(?:Further|Furthermore|Moreover|In addition|Also|Finally|Lastly|However),?\s+)?"
+                         r"(?:He|She|They|It|The (?:speaker|representative|delegate|delegation|minister|ambassador))\b")
+_NAMED_SUBJECT_RE = re.compile(r"^(?:(?:Further|Furthermore|Moreover|In addition|Also|Finally|Lastly|However),?\s+)?"
+                               r"(?:Mr|Ms|Mrs|Dr|Professor|Ambassador)\.?\s+(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)*)")
+
+
+def claim_span(text: str, evidence: str, person: str | None = None, others: tuple[str, ...] = ()) -> tuple[int, int]:
+    """The sentences of ``text`` that hold ``evidence`` (the whole text when it is not found in it), and those
+    after them that go on with the same speaker: a pronoun or "the representative" as subject, or the person
+    named again ("Mr. Nadir emphasized …"), up to a sentence that holds another claim's evidence (``others``)
+    or names someone else as its subject."""
     at = text.find(evidence) if evidence else -1
     if at < 0:
         return 0, len(text)
     end = at + len(evidence)
-    covering = [(s, e) for s, e in _sentence_bounds(text) if s < end and e > at]
+    bounds = _sentence_bounds(text)
+    covering = [k for k, (s, e) in enumerate(bounds) if s < end and e > at]
     if not covering:
         return at, end
-    return covering[0][0], len(text[: covering[-1][1]].rstrip())
+    last = covering[-1]
+    surname = person.split()[-1] if person else None
+    for k in range(last + 1, len(bounds)):
+        sentence = text[bounds[k][0]:bounds[k][1]]
+        if any(o and o in sentence for o in others):
+            break
+        named = _NAMED_SUBJECT_RE.match(sentence)
+        if named:
+            if surname and named.group("name").split()[-1] == surname:
+                last = k
+                continue
+            break
+        if not _GOES_ON_RE.match(sentence):
+            break
+        last = k
+    return bounds[covering[0]][0], len(text[: bounds[last][1]].rstrip())
 
 
 def attribute_text(text: str, text_id: Any = None) -> dict[str, Any]:
@@ -47,8 +75,10 @@ def attribute_text(text: str, text_id: Any = None) -> dict[str, Any]:
     pid = "t"
     result = attribute_document("", [{"id": pid, "text": text, "kind": "paragraph"}], text)
     claims = []
-    for c in result.passage_claims(pid):
-        start, end = claim_span(text, c.evidence)
+    found = result.passage_claims(pid)
+    for c in found:
+        others = tuple(o.evidence for o in found if o.evidence != c.evidence)
+        start, end = claim_span(text, c.evidence, c.person, others)
         claims.append({"actor": gaz.display(c.actor), "code": c.actor, "type": c.actor_type, "person": c.person,
                        "start": start, "end": end, "score": 1.0, "method": c.method, "evidence": c.evidence})
     mentions = [{"kind": kind, "code": code, "text": found, "start": offset, "end": offset + len(found)}
