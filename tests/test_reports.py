@@ -312,3 +312,15 @@ def test_synthesis_cli_takes_a_relevance_floor(mapped_corpus, tmp_path):
     data = json.loads(out.read_text())
     assert data["min_relevance"] == 0.95
     assert all(q["score"] >= 0.95 for g in data["groups"] for q in g["quotes"])
+
+
+def test_the_morocco_profile_quotes_what_morocco_said_and_no_other_speaker_of_the_same_passages(mapped_corpus):
+    prof = mapped_corpus.profile("MAR")
+    said = [p for p in prof["passages"] if p["said_by"] and p["statement"]]
+    statements = " ".join(p["statement"] for p in said)
+    assert any(p["person"] == "El Habib Nadir" for p in said) and "presented the Moroccan perspective" in statements
+    for other in ("Westbratt", "Rosengaertner", "Lauber", "Doyle"):
+        assert other not in statements
+    # the passage it comes from holds those other speakers: the statement is a span of it
+    mixed = next(p for p in said if "Westbratt" in p["text"])
+    assert mixed["text"][mixed["span"][0]:mixed["span"][1]] == mixed["statement"]

@@ -745,7 +745,10 @@ def profile(ref: str = typer.Argument(..., help="Country (ISO3 or name, e.g. MAR
         out.print("[bold]passages[/bold]")
         for p in prof["passages"]:
             tag = "by" if p["said_by"] else "about"
-            text = p["text"] if len(p["text"]) <= 200 else p["text"][:199] + "…"
+            if p.get("person"):
+                tag += f" {p['person']}"
+            text = p.get("statement") or p["text"]  # what it says, not the other speakers of the passage
+            text = text if len(text) <= 300 else text[:299] + "…"
             out.print(f"  [dim]{tag} · {escape(cite(p['document'], p['page'], p['section'], p['label'], p['kind']))}"
                       f"[/dim]\n    {escape(text)}")
 

@@ -686,9 +686,26 @@ class Corpus:
         if not out["by"]["passages"] and not out["about"]["passages"]:
             raise NotFoundError(f"no actor {ref!r} in this store{_did_you_mean(ref, known)}")
         out.update({"code": code, "name": gaz.display(code), "kind": kind, "actor_type": gaz.actor_type(code)})
+        for p in out["passages"]:
+            p.update(self._statement(p, code))
         if kind == "country":
             out["region"], out["subregion"] = gaz.region_of(code)
         return out
+
+    def _statement(self, passage: dict[str, Any], code: str) -> dict[str, Any]:
+        """What of a passage ``code`` says: the sentences from its claim's evidence through those that go on with
+        the same speaker, up to the next one (a passage of a meeting report holds several speakers), and who
+        spoke. Nothing when the passage is not its statement or the whole passage is (a UNGDC file's)."""
+        from .attribute.batch import claim_span
+
+        claims = self.store.claims(passage_id=passage["id"])
+        own = [c for c in claims if c["actor"] == code]
+        if not passage.get("said_by") or not own:
+            return {"statement": None, "person": None, "span": None}
+        c = own[0]
+        others = tuple(o["evidence"] for o in claims if o["actor"] != code and o.get("evidence"))
+        start, end = claim_span(passage["text"], c.get("evidence") or "", c.get("person"), others, c.get("method"))
+        return {"statement": passage["text"][start:end], "person": c.get("person"), "span": [start, end]}
 
     def status(self) -> dict[str, Any]:
         return self.store.stats()

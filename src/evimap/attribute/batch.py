@@ -31,22 +31,27 @@ def _sentence_bounds(text: str) -> list[tuple[int, int]]:
     return bounds
 
 
-# a sentence that goes on with the same speaker: a pronoun, or "the speaker"/"the representative" as its subject
+# a sentence that goes on with the same speaker: a personal pronoun, or "the speaker"/"the representative" as its
+# subject ("It was suggested …" is nobody's)
 _GOES_ON_RE = re.compile(r"^(?:(?:Further|Furthermore|Moreover|In addition|Also|Finally|Lastly|However),?\s+)?"
-                         r"(?:He|She|They|It|The (?:speaker|representative|delegate|delegation|minister|ambassador))\b")
+                         r"(?:He|She|They|The (?:speaker|representative|delegate|delegation|minister|ambassador))\b")
 _NAMED_SUBJECT_RE = re.compile(r"^(?:(?:Further|Furthermore|Moreover|In addition|Also|Finally|Lastly|However),?\s+)?"
                                r"(?:Mr|Ms|Mrs|Dr|Professor|Ambassador)\.?\s+(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)*)")
 
 
-def claim_span(text: str, evidence: str, person: str | None = None, others: tuple[str, ...] = ()) -> tuple[int, int]:
+def claim_span(text: str, evidence: str, person: str | None = None, others: tuple[str, ...] = (),
+               method: str | None = None) -> tuple[int, int]:
     """The sentences of ``text`` that hold ``evidence`` (the whole text when it is not found in it), and those
     after them that go on with the same speaker: a pronoun or "the representative" as subject, or the person
     named again ("Mr. Nadir emphasized …"), up to a sentence that holds another claim's evidence (``others``)
-    or names someone else as its subject."""
+    or names someone else as its subject. A presenter of an agenda or a programme (``method`` "presenter") is
+    its entry alone: an agenda is one run of entries, not sentences."""
     at = text.find(evidence) if evidence else -1
     if at < 0:
         return 0, len(text)
     end = at + len(evidence)
+    if method == "presenter":
+        return at, end
     bounds = _sentence_bounds(text)
     covering = [k for k, (s, e) in enumerate(bounds) if s < end and e > at]
     if not covering:
@@ -78,7 +83,7 @@ def attribute_text(text: str, text_id: Any = None) -> dict[str, Any]:
     found = result.passage_claims(pid)
     for c in found:
         others = tuple(o.evidence for o in found if o.evidence != c.evidence)
-        start, end = claim_span(text, c.evidence, c.person, others)
+        start, end = claim_span(text, c.evidence, c.person, others, c.method)
         claims.append({"actor": gaz.display(c.actor), "code": c.actor, "type": c.actor_type, "person": c.person,
                        "start": start, "end": end, "score": 1.0, "method": c.method, "evidence": c.evidence})
     mentions = [{"kind": kind, "code": code, "text": found, "start": offset, "end": offset + len(found)}
