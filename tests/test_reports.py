@@ -324,3 +324,19 @@ def test_the_morocco_profile_quotes_what_morocco_said_and_no_other_speaker_of_th
     # the passage it comes from holds those other speakers: the statement is a span of it
     mixed = next(p for p in said if "Westbratt" in p["text"])
     assert mixed["text"][mixed["span"][0]:mixed["span"][1]] == mixed["statement"]
+
+
+def test_a_passage_with_several_speakers_shows_each_claims_statement(mapped_corpus):
+    pid = mapped_corpus.store.db.execute("SELECT id FROM passages WHERE text LIKE 'Mr. Westbratt further voiced%'"
+                                         ).fetchone()[0]
+    claims = {c["actor"]: c for c in mapped_corpus.claims(pid)}
+    assert claims["MAR"]["statement"].startswith("Mr. El Habib Nadir") and "Westbratt" not in claims["MAR"]["statement"]
+    assert claims["SWE"]["statement"].startswith("Mr. Westbratt further voiced") and "Nadir" not in claims["SWE"]["statement"]
+    r = CliRunner().invoke(app, ["who", pid, "--store", str(mapped_corpus.path)])
+    assert r.exit_code == 0 and "said: Mr. El Habib Nadir" in r.output
+    from fastapi.testclient import TestClient
+
+    from evimap.web.app import create_app
+
+    page = TestClient(create_app(str(mapped_corpus.path))).get(f"/passages/{pid}")
+    assert page.status_code == 200 and '<blockquote class="said">Mr. El Habib Nadir' in page.text

@@ -699,6 +699,9 @@ def who(passage_id: str = typer.Argument(..., help="Passage id."), store: str = 
         person = f" — {c['person']}" if c["person"] else ""
         out.print(f"[bold]{escape(c['actor'])}[/bold] ({c['actor_type']}){escape(person)} [dim]{c['method']}: "
                   f"“{escape(c['evidence'][:160])}”[/dim]")
+        if c.get("statement"):
+            said = c["statement"] if len(c["statement"]) <= 300 else c["statement"][:299] + "…"
+            out.print(f"    said: {escape(said)}")
     for m in mentions:
         out.print(f"  {m['kind']}: {escape(m['code'])} [dim]“{escape(m['text'])}”[/dim]")
 

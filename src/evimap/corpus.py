@@ -631,8 +631,22 @@ class Corpus:
         return len(todo)
 
     def claims(self, passage_id: str) -> list[dict[str, Any]]:
-        """Who a passage is attributed to: actor, actor type, person, method and the supporting span."""
-        return self.store.claims(self.passage(passage_id)["id"])
+        """Who a passage is attributed to: actor, actor type, person, method and the supporting span; with
+        ``statement`` and ``span`` (character offsets in the passage) when the claim holds only part of the
+        passage: its sentences through the same speaker's next ones (a meeting report's passage holds several)."""
+        from .attribute.batch import claim_span
+
+        p = self.passage(passage_id)
+        claims = self.store.claims(p["id"])
+        for c in claims:
+            c["statement"] = c["span"] = None
+            if not c.get("evidence") or c.get("method") == "document":
+                continue
+            others = tuple(o["evidence"] for o in claims if o is not c and o["actor"] != c["actor"] and o.get("evidence"))
+            start, end = claim_span(p["text"], c["evidence"], c.get("person"), others, c.get("method"))
+            if (start, end) != (0, len(p["text"])):
+                c["statement"], c["span"] = p["text"][start:end], [start, end]
+        return claims
 
     def mentions(self, passage_id: str) -> list[dict[str, Any]]:
         return self.store.mentions(self.passage(passage_id)["id"])
