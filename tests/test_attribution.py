@@ -833,6 +833,11 @@ def test_states_listed_as_the_subject_of_a_commitment_each_commit_but_a_state_in
     assert actors("IOM is committed to the principle that humane and orderly migration benefits migrants.") == []
     assert actors("UNHCR and IOM announced a joint platform for refugees and migrants from Venezuela.") == ["IOM", "UNHCR"]
     assert actors("The United States is proud to support these efforts in the region.") == ["USA"]
+    # a commitment listed under its state's name; a figure listed so is not one
+    assert actors("Belize: Expand access to regularization for 12,000 migrants by 2025.") == ["BLZ"]
+    assert actors("- Costa Rica – will provide temporary protection to Venezuelans.") == ["CRI"]
+    assert actors("Mexico: 1.2 million migrants crossed in 2023.") == []
+    assert actors("Migration data: Improve the census questions on country of birth.") == []
 
 
 def test_a_claims_span_goes_on_with_the_same_speaker_up_to_the_next_one():

@@ -315,6 +315,17 @@ _COMMIT_RE = re.compile(
     r"(?:is|are|was|were) (?:(?:also|now)\s+)?making (?:\S+\s+){0,3}?commitments?\b|"
     r"(?:made|make|makes) (?:\S+\s+){0,3}?commitments?\b|intends? to|plans? to|"
     r"(?:is|are) (?:(?:very|deeply|especially|particularly)\s+)?(?:proud|pleased|grateful|honou?red|delighted|glad) (?:to|of|for)\b)")
+# "Belize: Expand access …": a name, a colon or a dash, then a verb of doing or committing
+_LABELLED_COMMITMENT_RE = re.compile(
+    r"^(?:[-•*·]\s*)?(?P<label>[A-Z][^:;,.–—()]{1,60}?)(?::\s+|\s+[–—-]\s+)"
+    r"(?:[Ww]ill\s+|[Cc]ommits? to\s+|[Pp]ledges? to\s+)?"
+    r"(?:Expand|Provide|Establish|Increase|Strengthen|Launch|Support|Grant|Develop|Implement|Create|Offer|Welcome|"
+    r"Improve|Promote|Host|Adopt|Continue|Regulari[sz]e|Resettle|Facilitate|Invest|Allocate|Ensure|Extend|Open|"
+    r"Issue|Train|Reduce|Combat|Integrate|Protect|Receive|Register|Issue|Fund|Double|Admit|Enhance|Commit|"
+    r"Will|Pledge|Announce|expand|provide|establish|increase|strengthen|launch|support|grant|develop|implement|"
+    r"create|offer|welcome|improve|promote|host|adopt|continue|regulari[sz]e|resettle|facilitate|invest|allocate|"
+    r"ensure|extend|open|issue|train|reduce|combat|integrate|protect|receive|register|fund|double|admit|enhance)"
+    r"(?:s|d|ed)?\b")
 # what may stand between the names of a subject list: commas, "and", "the", "Government(s) of"
 _LIST_GLUE_RE = re.compile(r"(?:\s|,|&|\b(?:and|the|The|Governments?|of|both|as well as)\b|’s|'s)*")
 
@@ -945,6 +956,8 @@ class ActorFinder:
                 before, done = done, done + " " + sentence
                 sentence = _ITEM_PREFIX_RE.sub("", sentence)
                 self._commitments(sentence, add)
+                if not before.strip():  # a label opens the passage
+                    self._labelled_commitment(sentence, add)
                 for rm in _REPORT_OF_RE.finditer(sentence):
                     first = self._leading_body(rm.group(1))
                     if first:
@@ -1082,6 +1095,18 @@ class ActorFinder:
                     hits = _without_offices(self._find(am.group(1)))
                     if len(hits) == 1 and hits[0].entry.kind in ("org", "country") and not _SUBJ_BLOCK.search(am.group(1)):
                         add(hits[0].entry.code, "speech", am.group(0))
+
+    def _labelled_commitment(self, text: str, add: _Add) -> None:
+        """A commitment listed under its state or body: "Belize: Expand access to regularization …", "Costa
+        Rica – will provide …". The label must be nothing but the name, and what follows must open with a verb of
+        doing or committing (not "Mexico: 1.2 million migrants")."""
+        lm = _LABELLED_COMMITMENT_RE.match(text)
+        if not lm:
+            return
+        hits = [h for h in self._find(lm.group("label")) if h.entry.kind in ("country", "org")
+                and h.entry.code not in COLLECTIVE]
+        if len(hits) == 1 and _LIST_GLUE_RE.fullmatch(lm.group("label")[:hits[0].start] + lm.group("label")[hits[0].end:]):
+            add(hits[0].entry.code, "commitment", lm.group(0))
 
     def _commitments(self, sentence: str, add: _Add) -> None:
         """States and bodies that commit or announce, alone or listed together, as the sentence's subject:
