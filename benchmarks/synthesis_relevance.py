@@ -15,6 +15,9 @@ Judgements ({"theme": ..., "judgements": [{"n": 1, "verdict": "relevant|marginal
 scored with benchmarks/synthesis_relevance_score.py.
 
     python benchmarks/synthesis_relevance.py [--themes data,research,capacity] [--corpus iom-seeds|held-out] [--out DIR]
+
+A theme is a category of the themes framework (``data``) or of another one (``gcm:1``, a GCM objective:
+the synthesis ranks the same way, with the classifier's own threshold in place of ``min_relevance``).
 """
 
 from __future__ import annotations
@@ -54,14 +57,63 @@ def held_out_files() -> list[Path]:
 
 
 def definition(theme: str) -> dict:
-    """The theme as the framework defines it: title, description and its subthemes."""
+    """The theme as its framework defines it: title, description and its subthemes (``data`` is the themes
+    framework's; ``gcm:1`` a GCM objective)."""
     from evimap.map import load_frameworks
+    from evimap.report.synthesis import parse_theme
 
-    fw = load_frameworks("themes")[0]
-    cat = fw.category(theme)
+    fw_id, code = parse_theme(theme)
+    fw = load_frameworks(fw_id)[0]
+    cat = fw.category(code)
     subs = [c for c in fw.categories if c.parent == cat.code]
     return {"title": cat.title, "description": " ".join(cat.description.split()),
             "subthemes": [{"title": c.title, "description": " ".join(c.description.split())} for c in subs]}
+
+
+def file_name(theme: str) -> str:
+    return theme.replace(":", "-")
+
+
+def known_verdicts(folders: list[Path], theme: str) -> dict[str, dict[str, str]]:
+    """passage id -> judge -> verdict, from each folder's keys and judgements (judge names carry the folder)."""
+    out: dict[str, dict[str, str]] = {}
+    for folder in folders:
+        key_file = folder / "keys" / f"{file_name(theme)}.json"
+        if not key_file.exists():
+            continue
+        ids = {q["n"]: q["passage_id"] for q in json.loads(key_file.read_text(encoding="utf-8"))["quotes"]}
+        for j_file in sorted((folder / "judgements").glob(f"*-{file_name(theme)}.json")):
+            judge = f"{folder.name}/{j_file.name.split('-')[0]}"
+            for j in json.loads(j_file.read_text(encoding="utf-8"))["judgements"]:
+                out.setdefault(ids[j["n"]], {})[judge] = j["verdict"]
+    return out
+
+
+def rescore(corpus, themes: list[str], folders: list[Path], min_relevance: float | None) -> None:
+    """Each judge's relevant share over the quotes of this tree's synthesis that the judge has seen."""
+    from collections import Counter
+
+    from evimap.report import synthesis
+
+    totals: Counter = Counter()
+    for theme in themes:
+        verdicts = known_verdicts(folders, theme)
+        quotes = synthesis(corpus, theme, min_relevance=min_relevance).quotes()
+        judged = Counter()
+        for q in quotes:
+            for judge, v in verdicts.get(q.passage["passage_id"], {}).items():
+                judged[(judge, "n")] += 1
+                judged[(judge, "relevant")] += v == "relevant"
+        unjudged = sum(1 for q in quotes if q.passage["passage_id"] not in verdicts)
+        for judge in sorted({j for j, _ in judged}):
+            n, rel = judged[(judge, "n")], judged[(judge, "relevant")]
+            totals[(judge, "n")] += n
+            totals[(judge, "relevant")] += rel
+            print(f"{theme:<10} {judge:<24} {rel:>3} of {n:>3} judged quotes relevant ({rel / n:.3f})")
+        print(f"{theme:<10} {len(quotes)} quotes, {unjudged} never judged")
+    for judge in sorted({j for j, _ in totals}):
+        n, rel = totals[(judge, "n")], totals[(judge, "relevant")]
+        print(f"{'all':<10} {judge:<24} {rel:>3} of {n:>3} judged quotes relevant ({rel / n:.3f})")
 
 
 def main() -> None:
@@ -71,6 +123,10 @@ def main() -> None:
     ap.add_argument("--min-relevance", type=float, default=None,
                     help="as `report synthesis --min-relevance` (0 reproduces the material judged on 2026-12-06)")
     ap.add_argument("--out", type=Path, default=None)
+    ap.add_argument("--verdicts", type=Path, action="append", default=[],
+                    help="a judging folder (theme files, keys/, judgements/): instead of writing material, score the "
+                         "synthesis of this tree with the verdicts given there to the same passages (a re-scoring, "
+                         "not a blind judging: say so when you report it); repeatable")
     args = ap.parse_args()
     args.out = args.out or (OUT if args.corpus == "iom-seeds" else OUT / "held-out")
     import evimap
@@ -86,8 +142,12 @@ def main() -> None:
         report = corpus.ingest(files, workers=2)
         if report.failed:
             sys.exit(f"ingest failed: {report.failed}")
-        corpus.map(frameworks=["themes"])
+        from evimap.report.synthesis import parse_theme
+        corpus.map(frameworks=sorted({parse_theme(t)[0] for t in args.themes.split(",")}))
         print(f"ingested and mapped {len(files)} paths ({args.corpus}) in {time.perf_counter() - t0:.1f} s")
+        if args.verdicts:
+            rescore(corpus, args.themes.split(","), args.verdicts, args.min_relevance)
+            return
         for theme in args.themes.split(","):
             t0 = time.perf_counter()
             s = synthesis(corpus, theme, min_relevance=args.min_relevance)
@@ -99,12 +159,12 @@ def main() -> None:
             key = {"theme": theme, "store_passages": s.n_passages, "set_aside": len(s.set_aside),
                    "quotes": [{"n": n, "passage_id": quotes[i].passage["passage_id"], "quote_id": quotes[i].qid}
                               for n, i in enumerate(order, 1)]}
-            (args.out / f"{theme}.json").write_text(json.dumps(judging, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-            (args.out / "keys" / f"{theme}.json").write_text(json.dumps(key, ensure_ascii=False, indent=1) + "\n",
+            (args.out / f"{file_name(theme)}.json").write_text(json.dumps(judging, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+            (args.out / "keys" / f"{file_name(theme)}.json").write_text(json.dumps(key, ensure_ascii=False, indent=1) + "\n",
                                                             encoding="utf-8")
             print(f"{theme}: {len(quotes)} quotes from {len(s.groups)} sources ({s.n_passages} passages, "
                   f"{s.n_collapsed} near-duplicates, {len(s.set_aside)} set aside) in {time.perf_counter() - t0:.1f} s "
-                  f"-> {args.out / (theme + '.json')}")
+                  f"-> {args.out / (file_name(theme) + '.json')}")
 
 
 if __name__ == "__main__":

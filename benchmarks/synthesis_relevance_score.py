@@ -32,7 +32,7 @@ def tally(path: Path, judging_dir: Path = JUDGING) -> tuple[str, Counter]:
             raise SystemExit(f"{path}: quote {j['n']} judged twice")
         seen.add(j["n"])
         counts[verdict] += 1
-    judging = judging_dir / f"{theme}.json"
+    judging = judging_dir / f"{theme.replace(':', '-')}.json"
     if judging.exists():
         expected = {q["n"] for q in json.loads(judging.read_text(encoding="utf-8"))["quotes"]}
         if seen != expected:

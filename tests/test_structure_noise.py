@@ -6,7 +6,7 @@ from __future__ import annotations
 from evimap.records import BLANK, LINE, Block
 from evimap.segment import segment
 from evimap.segment.structure import (
-    drop_contents_pages, is_list_caption, is_lone_number, is_reference_section)
+    drop_contents_pages, is_citation_note, is_list_caption, is_lone_number, is_reference_section)
 
 from conftest import IOM, needs_shared
 
@@ -84,6 +84,22 @@ def test_reference_section_titles_and_captions():
         assert not is_reference_section(title), title
     assert is_list_caption("Table 1: List of persons met")
     assert not is_list_caption("The list of persons met is in the annex and was agreed with the mission.")
+
+
+def test_a_note_that_only_cites_a_source_is_a_reference_and_a_note_that_reports_is_content():
+    cites = ("[15] ACP Observatory on Migration, “Migration and development within the South: new evidence from "
+             "African, Caribbean and Pacific countries”, Migration Research Series, No. 46 (Geneva, 2013).")
+    reports = ("145 The increased availability of migration data (result 1.1.) was achieved mainly through the "
+               "production and the publication of migration data and reports in 2019.")
+    for note in (cites, "12 See IOM, World Migration Report 2020 (Geneva, 2019), p. 4.",
+                 "³ Smith et al., Return and reintegration, 2021, https://example.org/return"):
+        assert is_citation_note(note), note
+    for text in (reports, BODY, "IOM (2020). AAP Framework. Geneva.",  # an entry of a list, not a note
+                 "[3] Member States stressed the importance of “safe and dignified return” in 2018 and after."):
+        assert not is_citation_note(text), text
+    passages, _, _ = segment(paragraphs(4, "2. FINDINGS", BODY, cites, reports), "e" * 16)
+    kinds = {p.text[:12]: p.kind for p in passages}
+    assert kinds[cites[:12]] == "reference" and kinds[reports[:12]] == "paragraph" and kinds[BODY[:12]] == "paragraph"
 
 
 @needs_shared

@@ -100,6 +100,9 @@ def load_lexicon(path: str | None = None) -> Lexicon:
 class Substance:
     score: float
     reasons: list[tuple[str, float]]  # (why, weight), largest effect first
+    # the theme's matched words sit in too few of the passage's sentences: it mentions the theme in passing
+    # (a synthesis sets it aside whatever its score); None when unknown (no rule or term evidence)
+    passing: bool = False
 
     def explain(self) -> str:
         return "; ".join(f"{why} {w:+.2f}" for why, w in self.reasons)
@@ -205,22 +208,47 @@ def substance(passage: dict[str, Any], lex: Lexicon | None = None) -> Substance:
         reasons.append((f"kind {passage['kind']}", float(kind_w)))
     if passage.get("claimed"):
         reasons.append(("attributed to an actor", float(d["claim"]["weight"])))
+    if _table_row(text, lex):
+        reasons.append(("reads as a table row", float(d["table_row"]["weight"])))
     reasons += _evidence_reasons(passage.get("evidence"), lex)
+    passing = False
     if passage.get("evidence") is not None:
-        reasons += _focus_reasons(text, passage["evidence"], lex)
+        focus, passing = _focus_reasons(text, passage["evidence"], lex)
+        reasons += focus
     reasons.sort(key=lambda r: -abs(r[1]))
-    return Substance(round(min(sum(w for _, w in reasons), lex.number("max_substance")), 4), reasons)
+    return Substance(round(min(sum(w for _, w in reasons), lex.number("max_substance")), 4), reasons, passing)
 
 
-def _focus_reasons(text: str, evidence: list[dict[str, Any]], lex: Lexicon) -> list[tuple[str, float]]:
+_CELL_RE = re.compile(r"^(?:[-+]?\d+(?:[.,]\d+)*%?|n/?a|–|-|—)$", re.IGNORECASE)
+
+
+def _table_row(text: str, lex: Lexicon) -> bool:
+    """Cells of a table read as one line: a good share of its tokens are numbers, percentages or "n/a", and
+    it holds no sentence end ("Border and identify solutions 2.7 n/a 3.3 2.6 n/a Migration research 3.2")."""
+    spec = lex.data.get("table_row")
+    tokens = text.split()
+    if not spec:
+        return False
+    if len(tokens) < spec["min_tokens"] or re.search(r"[a-z]{2}[.!?]\s", text + " "):
+        return False
+    return sum(1 for t in tokens if _CELL_RE.match(t)) / len(tokens) >= spec["min_cell_share"]
+
+
+def _focus_reasons(text: str, evidence: list[dict[str, Any]], lex: Lexicon) -> tuple[list[tuple[str, float]], bool]:
+    """The focus penalty and whether the theme is only mentioned in passing: its rule or term matches sit in
+    fewer than ``min_share`` of the sentences (a label without such matches, by similarity alone, is
+    penalised but not called passing: there is nothing to count)."""
     spec = lex.data["focus"]
     quotes = {" ".join(q.lower().split()) for e in evidence if e.get("type") in ("rule", "term") for q in e.get("quotes", [])}
     sents = [" ".join(s.lower().split()) for s in sentences(text)] or [text.lower()]
     on_theme = sum(1 for s in sents if any(q in s for q in quotes))
     share = on_theme / len(sents)
     if share >= spec["min_share"]:
-        return []
-    return [(f"theme in {on_theme} of {len(sents)} sentences", round(float(spec["weight"]) * (1 - share / spec["min_share"]), 3))]
+        return [], False
+    why = f"theme in {on_theme} of {len(sents)} sentences"
+    passing = bool(quotes) and bool(spec.get("set_aside_passing", False))
+    return [(why + (" (in passing)" if passing else ""),
+             round(float(spec["weight"]) * (1 - share / spec["min_share"]), 3))], passing
 
 
 def _evidence_reasons(evidence: list[dict[str, Any]] | None, lex: Lexicon) -> list[tuple[str, float]]:

@@ -88,7 +88,8 @@ class Synthesis(Report):
         were = "was" if self.n_collapsed == 1 else "were"
         return (f"{counted(self.n_passages, 'passage')} in the store {address} this theme ({self.theme['framework']}:"
                 f"{self.theme['code']}); {counted(self.n_collapsed, 'near-duplicate')} {were} collapsed and "
-                f"{counted(len(self.set_aside), 'passage')} on methods, indicators or procedure set aside; "
+                f"{counted(len(self.set_aside), 'passage')} on methods, indicators or procedure, or naming the theme only in "
+                f"passing, set aside; "
                 f"{counted(self.n_weak, 'passage')} linked to it only weakly (label score below {self.min_relevance:.2f}) "
                 f"{'is' if self.n_weak == 1 else 'are'} not quoted. Quotes are "
                 f"verbatim, findings and recommendations first, spread across sources; grouped by {self.by}, strongest first.")
@@ -353,8 +354,11 @@ def build(corpus: Any, theme: str = "data", *, framework: str | None = None, by:
     floor = float(min_relevance) if min_relevance is not None else (0.0 if fw.classifier else lex.number("min_relevance"))
     weak = [i for i in kept if rows[i]["score"] < floor]
     strong = [i for i in kept if rows[i]["score"] >= floor]
-    usable = [i for i in strong if rows[i]["substance"].score >= lex.number("min_substance")]
-    set_aside = [i for i in strong if rows[i]["substance"].score < lex.number("min_substance")]
+    def quotable(i: int) -> bool:
+        return rows[i]["substance"].score >= lex.number("min_substance") and not rows[i]["substance"].passing
+
+    usable = [i for i in strong if quotable(i)]
+    set_aside = [i for i in strong if not quotable(i)]
     chosen = _diverse(usable, rows, lex.number("diversity_penalty"), per_group, max_quotes)
     codes: dict[str, list[str]] = {}
     extra_fws = []

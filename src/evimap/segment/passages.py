@@ -10,7 +10,7 @@ from typing import Iterator
 
 from ..records import BLANK, FOOTNOTE, HEADING, LINE, LIST_ITEM, PARAGRAPH, TABLE_ROW, Block, Passage, Section
 from .headings import Heading, SectionStack, classify_heading, paragraph_label, starts_new_item
-from .structure import REFERENCE, is_list_caption, is_lone_number, is_reference_section, looks_like_list_entry
+from .structure import REFERENCE, is_citation_note, is_list_caption, is_lone_number, is_reference_section, looks_like_list_entry
 
 TERMINAL_RE = re.compile(r"[.!?:;][\"”’)\]]*$")
 SENTENCE_END_RE = re.compile(r"[.!?][\"”’)\]]*$")
@@ -354,7 +354,7 @@ def segment(blocks: list[Block], doc_id: str, max_chars: int = 1500,
             in_list = True
         elif in_list and not looks_like_list_entry(it["text"]):
             in_list = False
-        if in_list or any(is_reference_section(t) for t in it["titles"]):
+        if in_list or any(is_reference_section(t) for t in it["titles"]) or is_citation_note(it["text"]):
             it["kind"] = REFERENCE
 
     passages: list[Passage] = []

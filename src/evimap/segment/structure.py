@@ -102,3 +102,30 @@ def is_list_caption(text: str) -> bool:
 def looks_like_list_entry(text: str) -> bool:
     """An entry of a reference list: short (a name and role, an acronym), or a citation with a year or link."""
     return len(text.split()) <= 25 or bool(_CITATION_RE.search(text))
+
+
+# a footnote or endnote that only cites a source: a note marker, then author, a quoted or series title,
+# and a place, year, number or link — "[15] ACP Observatory, “Migration and development …”, Research
+# Series, No. 46 (Geneva, 2013)". A note that argues or reports ("145 The increased availability of …
+# was achieved mainly through …") is content and keeps its kind.
+_NOTE_MARKER_RE = re.compile(r"^\s*(?:\[\d{1,3}\]|\(\d{1,3}\)|\d{1,3}(?=\s+[A-Z])|[¹²³⁰⁴-⁹]+)\s*")
+_TITLE_MARK_RE = re.compile(r"[“\"«][^”\"»]{8,}[”\"»]|\*[^*]{8,}\*|\b(?:et al\.|pp?\.\s*\d|vol\.\s*\d|no\.\s*\d|"
+                            r"ibid\b|op\. cit\b|available (?:at|from)\b)", re.IGNORECASE)
+_QUOTED_TITLE_RE = re.compile(r"[“\"«][^”\"»]*[”\"»]|\*[^*]*\*")
+_CLAUSE_VERB_RE = re.compile(r"\b(?:is|are|was|were|has|have|had|will|would|should|can|could|may|must|stressed|"
+                             r"noted|said|found|showed|highlighted|reported|stated|emphasi[sz]ed|recommended|"
+                             r"concluded|explained|argued|suggested)\b", re.IGNORECASE)
+_PLACE_YEAR_RE = re.compile(r"\(\s*[A-Z][\w .,-]{1,40}?,?\s*(?:19|20)\d{2}\s*\)|https?://|www\.")
+
+
+def is_citation_note(text: str) -> bool:
+    """A numbered note that only cites a source (see ``_NOTE_MARKER_RE``): at most 60 words, a title or a
+    bibliographic token (et al., p. 4, No. 46), a year, place or link, and no verb outside the quoted title
+    (a note that reports or argues is content)."""
+    m = _NOTE_MARKER_RE.match(text)
+    if not m or len(text.split()) > 60:
+        return False
+    rest = text[m.end():]
+    if _CLAUSE_VERB_RE.search(_QUOTED_TITLE_RE.sub(" ", rest)):  # a sentence outside the cited title: a note that says something
+        return False
+    return bool(_TITLE_MARK_RE.search(rest)) and bool(_PLACE_YEAR_RE.search(rest) or _CITATION_RE.search(rest))
