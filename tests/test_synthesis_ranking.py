@@ -175,3 +175,38 @@ def test_an_evaluations_own_staff_training_is_not_capacity_for_migration_data():
     ])
     assert "capacity" not in own
     assert "capacity" in statistics
+
+
+def test_capacity_for_data_counts_only_where_migration_is_in_view():
+    other, migration = _assigned_themes([
+        "Agencies in the working group were trained to use feedback data from affected communities, and "
+        "technical assistance helped partners analyse complaint records across the response.",
+        "Technical assistance helped the statistics office analyse border records, and officials were trained "
+        "to produce statistics on emigrants and immigrants from them.",
+    ])
+    assert "capacity" not in other
+    assert "capacity" in migration
+
+
+PASSING = ("The programme opened four new offices in the region in its first year. Staff numbers doubled and a new "
+           "director was appointed. Partners praised the speed of procurement. Reporting included migration data "
+           "among many other topics. A second phase was approved by the donor.")
+
+
+def test_a_passage_that_names_its_theme_only_in_passing_is_set_aside_with_the_reason():
+    evidence = [{"type": "rule", "rule": "data NEAR/8 migra*", "quotes": ["migration data"]}]
+    passing = substance({"text": PASSING, "evidence": evidence})
+    focused = substance({"text": FINDING, "evidence": [{"type": "rule", "rule": "x", "quotes": ["data on migration"]}]})
+    assert passing.passing and not focused.passing
+    assert any("in passing" in why for why, _ in passing.reasons)
+    # with no rule or term evidence there is nothing to count: penalised, not called passing
+    assert not substance({"text": PASSING, "evidence": [{"type": "closest", "text": "x", "similarity": 0.7}]}).passing
+
+
+def test_a_table_row_read_as_one_line_is_set_aside_and_a_sentence_with_figures_is_not():
+    lex = load_lexicon()
+    row = substance({"text": "Border and identify solutions 2.7 n/a 3.3 2.6 n/a Migration research 3.2 2.5 n/a n/a n/a"}, lex)
+    prose = substance({"text": "In 2019, 45% of the 1,200 returnees surveyed in 3 countries found work within 6 months. "
+                               "Data on the others were missing."}, lex)
+    assert any("table row" in why for why, _ in row.reasons) and row.score < lex.number("min_substance")
+    assert not any("table row" in why for why, _ in prose.reasons)
