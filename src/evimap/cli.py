@@ -475,8 +475,8 @@ def report_synthesis(
     per_group: int = typer.Option(8, "--per-group", help="Quotes per group."),
     min_relevance: Optional[float] = typer.Option(
         None, "--min-relevance", min=0.0, max=1.0,
-        help="Quote only passages whose theme label scores at least this (default: 0.8 for a framework "
-             "without a trained classifier, such as themes; none for gcm and sdg)."),
+        help="Quote only passages whose label scores at least this (default 0.8, from the synthesis lexicon; "
+             "0 quotes every labelled passage)."),
     fmt: str = typer.Option("md", "--format", "-f", help=_choices(Synthesis.formats) + "."),
     output: Optional[Path] = OutputOpt,
 ) -> None:

@@ -349,9 +349,9 @@ def build(corpus: Any, theme: str = "data", *, framework: str | None = None, by:
     emb = get_embedder(model)
     vecs = emb.encode([r["text"] for r in rows]) if rows else np.zeros((0, 1))
     kept, folded = _dedupe(rows, vecs)
-    # the lexicon's floor is on the scale of rules and similarity (a framework without a trained classifier,
-    # such as themes); a classifier's calibrated probabilities have their own threshold, already applied
-    floor = float(min_relevance) if min_relevance is not None else (0.0 if fw.classifier else lex.number("min_relevance"))
+    # one floor for every framework: a themes label (rules and similarity) and a classifier's calibrated
+    # probability alike reach some passages weakly, and a synthesis filled with them is mostly marginal
+    floor = float(min_relevance) if min_relevance is not None else lex.number("min_relevance")
     weak = [i for i in kept if rows[i]["score"] < floor]
     strong = [i for i in kept if rows[i]["score"] >= floor]
     def quotable(i: int) -> bool:
