@@ -46,6 +46,15 @@ def iom_files() -> list[Path]:
     raise SystemExit("IOM_FILES not found in tests/conftest.py")
 
 
+def ungdc_sample(n: int = 400) -> list[Path]:
+    """General Debate speeches from 2016 on (sessions 71 and later, the years of the GCM) that speak of
+    migration, ``n`` of them drawn with a fixed seed: statements no synthesis setting was looked at with."""
+    speeches = sorted(p for d in sorted((SHARED / "corpus" / "ungdc").glob("*-session-*"))
+                      if int(d.name.split("-")[-1]) >= 71 for p in d.glob("*.txt")
+                      if "migra" in p.read_text(encoding="utf-8", errors="replace").lower())
+    return sorted(random.Random("synthesis-judging:ungdc").sample(speeches, min(n, len(speeches))))
+
+
 def held_out_files() -> list[Path]:
     """Documents outside IOM_FILES and the seeds: the meta-evaluation report, the Los Angeles Declaration
     folder's English documents (the other languages' file names are Spanish, French and Portuguese) and the
@@ -119,7 +128,8 @@ def rescore(corpus, themes: list[str], folders: list[Path], min_relevance: float
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--themes", default="data,research,capacity")
-    ap.add_argument("--corpus", choices=["iom-seeds", "held-out"], default="iom-seeds")
+    ap.add_argument("--corpus", choices=["iom-seeds", "held-out", "ungdc"], default="iom-seeds",
+                    help="ungdc: 400 General Debate speeches from 2016 on that speak of migration (seeded sample)")
     ap.add_argument("--min-relevance", type=float, default=None,
                     help="as `report synthesis --min-relevance` (0 reproduces the material judged on 2026-12-06)")
     ap.add_argument("--out", type=Path, default=None)
@@ -128,11 +138,12 @@ def main() -> None:
                          "synthesis of this tree with the verdicts given there to the same passages (a re-scoring, "
                          "not a blind judging: say so when you report it); repeatable")
     args = ap.parse_args()
-    args.out = args.out or (OUT if args.corpus == "iom-seeds" else OUT / "held-out")
+    args.out = args.out or (OUT if args.corpus == "iom-seeds" else OUT / args.corpus)
     import evimap
     from evimap.report import synthesis
 
-    files = [SHARED / "seeds", *iom_files()] if args.corpus == "iom-seeds" else held_out_files()
+    files = {"iom-seeds": lambda: [SHARED / "seeds", *iom_files()], "held-out": held_out_files,
+             "ungdc": ungdc_sample}[args.corpus]()
     missing = [str(f) for f in files if not f.exists()]
     if missing:
         sys.exit(f"missing: {', '.join(missing)}")

@@ -178,6 +178,7 @@ _TRAILING = frozenset("a an and or of the to by in for with on at as from that w
 
 def substance(passage: dict[str, Any], lex: Lexicon | None = None) -> Substance:
     """Score one passage. ``passage`` holds ``text`` and, when known, ``kind``, ``section_title``,
+    ``category_title`` (the title of the category being synthesised),
     ``claimed`` (the passage has its own attribution claim), ``evidence`` (the theme label's mapping
     evidence, as stored)."""
     lex = lex or load_lexicon()
@@ -208,6 +209,9 @@ def substance(passage: dict[str, Any], lex: Lexicon | None = None) -> Substance:
         reasons.append((f"kind {passage['kind']}", float(kind_w)))
     if passage.get("claimed"):
         reasons.append(("attributed to an actor", float(d["claim"]["weight"])))
+    restated = _restated_title(text, passage.get("category_title") or "", lex)
+    if restated:
+        reasons.append(restated)
     if _table_row(text, lex):
         reasons.append(("reads as a table row", float(d["table_row"]["weight"])))
     reasons += _evidence_reasons(passage.get("evidence"), lex)
@@ -217,6 +221,23 @@ def substance(passage: dict[str, Any], lex: Lexicon | None = None) -> Substance:
         reasons += focus
     reasons.sort(key=lambda r: -abs(r[1]))
     return Substance(round(min(sum(w for _, w in reasons), lex.number("max_substance")), 4), reasons, passing)
+
+
+def _content_words(text: str) -> list[str]:
+    return [w for w in re.findall(r"[a-z]{3,}", text.lower()) if w not in _TRAILING]
+
+
+def _restated_title(text: str, title: str, lex: Lexicon) -> tuple[str, float] | None:
+    """A short passage that is the category's own title quoted in a document ("(17) Eliminate all forms of
+    discrimination and promote …"): it names the objective and says nothing about it."""
+    spec = lex.data.get("restated_title")
+    if not spec or not title or len(text.split()) > spec["max_words"]:
+        return None
+    words, title_words = _content_words(text), set(_content_words(title))
+    if not words or not title_words:
+        return None
+    share = sum(1 for w in words if w in title_words) / len(words)
+    return ("restates the category's title", float(spec["weight"])) if share >= spec["min_overlap"] else None
 
 
 _CELL_RE = re.compile(r"^(?:[-+]?\d+(?:[.,]\d+)*%?|n/?a|–|-|—)$", re.IGNORECASE)

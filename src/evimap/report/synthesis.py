@@ -343,6 +343,7 @@ def build(corpus: Any, theme: str = "data", *, framework: str | None = None, by:
     lex = load_lexicon(lexicon)
     _features(store, fw.id, code, rows, set(lex.data["claim"]["methods"]))
     for r in rows:
+        r["category_title"] = cat.title
         r["substance"] = substance(r, lex)
         r["rank"] = r["score"] + lex.number("substance_weight") * r["substance"].score
     rows.sort(key=lambda r: (-r["rank"], r["passage_id"]))
