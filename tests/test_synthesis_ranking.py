@@ -210,3 +210,20 @@ def test_a_table_row_read_as_one_line_is_set_aside_and_a_sentence_with_figures_i
                                "Data on the others were missing."}, lex)
     assert any("table row" in why for why, _ in row.reasons) and row.score < lex.number("min_substance")
     assert not any("table row" in why for why, _ in prose.reasons)
+
+
+def test_a_passage_that_only_restates_the_category_title_or_signposts_its_document_is_set_aside():
+    lex = load_lexicon()
+    title = "Eliminate all forms of discrimination and promote evidence-based public discourse to shape perceptions of migration"
+    restated = substance({"text": "(17) Eliminate all forms of discrimination and promote fact-based public discourse to "
+                                  "shape perceptions of migration", "category_title": title}, lex)
+    said = substance({"text": "Campaigns against xenophobia reached schools in four provinces, and reported hate "
+                              "incidents against migrants fell by a third.", "category_title": title}, lex)
+    assert "restates the category's title" in restated.explain() and restated.score < lex.number("min_substance")
+    assert "restates" not in said.explain()
+    signpost = substance({"text": "Reintegration assistance at the community level – provides guidance on assessing "
+                                  "community needs. This chapter also gives examples of community projects."}, lex)
+    assert any(why.startswith("signpost") for why, _ in signpost.reasons) and signpost.score < lex.number("min_substance")
+    # a code of conduct that gives guidance is no signpost
+    assert not any(why.startswith("signpost") for why, _ in substance(
+        {"text": "The authorities adopted a code of conduct which provides guidance to recruiting agencies."}, lex).reasons)
