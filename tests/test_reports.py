@@ -341,3 +341,46 @@ def test_a_passage_with_several_speakers_shows_each_claims_statement(mapped_corp
 
     page = TestClient(create_app(str(mapped_corpus.path))).get(f"/passages/{pid}")
     assert page.status_code == 200 and '<blockquote class="said">Mr. El Habib Nadir' in page.text
+
+
+def test_claims_are_stored_with_their_statement_span_and_a_search_by_actor_shows_it(mapped_corpus):
+    db = mapped_corpus.store.db
+    pid = db.execute("SELECT id FROM passages WHERE text LIKE 'Mr. Westbratt further voiced%'").fetchone()[0]
+    text = mapped_corpus.passage(pid)["text"]
+    start, end = db.execute("SELECT span_start, span_end FROM claims WHERE passage_id = ? AND actor = 'MAR'",
+                            (pid,)).fetchone()
+    assert text[start:end].startswith("Mr. El Habib Nadir") and "Westbratt" not in text[start:end]
+    # every claim written by this version carries its span
+    assert db.execute("SELECT COUNT(*) FROM claims WHERE span_start IS NULL").fetchone()[0] == 0
+    hit = next(h for h in mapped_corpus.search("immigration", actor="MAR") if h.passage_id == pid)
+    assert hit.statement["actor"] == "MAR" and hit.statement["text"] == text[start:end]
+    assert hit.to_dict()["statement"]["start"] == start
+    r = CliRunner().invoke(app, ["search", "immigration", "--actor", "Morocco", "--store", str(mapped_corpus.path)])
+    assert r.exit_code == 0 and "MAR, El Habib Nadir said" in r.output
+    from fastapi.testclient import TestClient
+
+    from evimap.web.app import create_app
+
+    client = TestClient(create_app(str(mapped_corpus.path)))
+    page = client.get(f"/passages/{pid}?actor=MAR").text
+    assert '<span class="said-span" title="MAR said">Mr. El Habib Nadir' in page
+    assert 'class="said-span"' not in client.get(f"/passages/{pid}").text
+    results = client.get("/search", params={"q": "immigration", "actor": "MAR"}).text
+    assert f'href="/passages/{pid}?actor=MAR">MAR, El Habib Nadir said</a>' in results
+
+
+def test_a_claim_stored_before_spans_gets_its_span_when_read(mapped_corpus, tmp_path):
+    import sqlite3
+
+    import evimap
+
+    copy = tmp_path / "old.db"
+    with sqlite3.connect(copy) as target:
+        mapped_corpus.store.db.backup(target)
+    with evimap.open(copy) as corpus:
+        pid = corpus.store.db.execute("SELECT id FROM passages WHERE text LIKE 'Mr. Westbratt further voiced%'"
+                                      ).fetchone()[0]
+        now = {c["actor"]: c["span"] for c in corpus.claims(pid)}
+        with corpus.store.db:
+            corpus.store.db.execute("UPDATE claims SET span_start = NULL, span_end = NULL")
+        assert {c["actor"]: c["span"] for c in corpus.claims(pid)} == now

@@ -200,6 +200,10 @@ def _data_files_line(documents: int, data_files: list[dict[str, str]]) -> str:
     return lead + f"{len(data_files)} data files: " + "; ".join(parts) + " · --data-files passages reads them as documents"
 
 
+def _clip(text: str, n: int = 300) -> str:
+    return text if len(text) <= n else text[:n - 1] + "…"
+
+
 @app.command()
 @handle_errors
 def search(
@@ -241,6 +245,10 @@ def search(
         dup = f" [dim](+{h.duplicates} copies)[/dim]" if h.duplicates else ""
         out.print(f"[bold]{i}.[/bold] [cyan]{escape(h.citation)}[/cyan]  [dim]{h.score:.2f} · {h.passage_id}[/dim]{dup}")
         out.print(f"   {snippet}")
+        if h.statement:
+            who = h.statement["actor"] + (f", {h.statement['person']}" if h.statement.get("person") else "")
+            out.print(f"   [green]{escape(who)} said[/green] [dim](chars {h.statement['start']}–{h.statement['end']}):"
+                      f"[/dim] {escape(_clip(h.statement['text']))}")
     out.print(f"[dim]{len(hits)} of {total} matching passages[/dim]")
 
 
@@ -700,8 +708,7 @@ def who(passage_id: str = typer.Argument(..., help="Passage id."), store: str = 
         out.print(f"[bold]{escape(c['actor'])}[/bold] ({c['actor_type']}){escape(person)} [dim]{c['method']}: "
                   f"“{escape(c['evidence'][:160])}”[/dim]")
         if c.get("statement"):
-            said = c["statement"] if len(c["statement"]) <= 300 else c["statement"][:299] + "…"
-            out.print(f"    said: {escape(said)}")
+            out.print(f"    said: {escape(_clip(c['statement']))}")
     for m in mentions:
         out.print(f"  {m['kind']}: {escape(m['code'])} [dim]“{escape(m['text'])}”[/dim]")
 

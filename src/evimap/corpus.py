@@ -563,7 +563,21 @@ class Corpus:
                         language=language, year=year, kind=kind, collapse=collapse, label=label,
                         min_score=min_score, actor=actor, actor_type=actor_type, country=country, region=region,
                         event=event)
-        return [Hit.from_row(r) for r in self._run(self.store.search, q, query, any_terms)]
+        hits = [Hit.from_row(r) for r in self._run(self.store.search, q, query, any_terms)]
+        if actor:
+            self._add_statements(hits, [actor] if isinstance(actor, str) else list(actor))
+        return hits
+
+    def _add_statements(self, hits: list[Hit], actors: list[str]) -> None:
+        """Each hit of a search by actor gets the span of the passage that actor says, when it is not all of it."""
+        codes = [resolve_actor(a) for a in actors]
+        for h in hits:
+            for code in codes:
+                st = self._statement({"id": h.passage_id, "text": h.text, "said_by": True}, code)
+                if st["span"] and st["span"] != [0, len(h.text)]:
+                    h.statement = {"actor": code, "person": st["person"], "start": st["span"][0],
+                                   "end": st["span"][1], "text": st["statement"]}
+                    break
 
     def count(self, query: str | None = None, **filters: Any) -> int:
         """Number of passages ``search`` would find with the same query and filters."""
@@ -634,18 +648,12 @@ class Corpus:
         """Who a passage is attributed to: actor, actor type, person, method and the supporting span; with
         ``statement`` and ``span`` (character offsets in the passage) when the claim holds only part of the
         passage: its sentences through the same speaker's next ones (a meeting report's passage holds several)."""
-        from .attribute.batch import claim_span
-
         p = self.passage(passage_id)
         claims = self.store.claims(p["id"])
         for c in claims:
-            c["statement"] = c["span"] = None
-            if not c.get("evidence") or c.get("method") == "document":
-                continue
-            others = tuple(o["evidence"] for o in claims if o is not c and o["actor"] != c["actor"] and o.get("evidence"))
-            start, end = claim_span(p["text"], c["evidence"], c.get("person"), others, c.get("method"))
-            if (start, end) != (0, len(p["text"])):
-                c["statement"], c["span"] = p["text"][start:end], [start, end]
+            start, end = _span_of(p["text"], c, claims)
+            whole = start is None or (start, end) == (0, len(p["text"]))
+            c["statement"], c["span"] = (None, None) if whole else (p["text"][start:end], [start, end])
         return claims
 
     def mentions(self, passage_id: str) -> list[dict[str, Any]]:
@@ -710,15 +718,14 @@ class Corpus:
         """What of a passage ``code`` says: the sentences from its claim's evidence through those that go on with
         the same speaker, up to the next one (a passage of a meeting report holds several speakers), and who
         spoke. Nothing when the passage is not its statement or the whole passage is (a UNGDC file's)."""
-        from .attribute.batch import claim_span
-
         claims = self.store.claims(passage_id=passage["id"])
         own = [c for c in claims if c["actor"] == code]
         if not passage.get("said_by") or not own:
             return {"statement": None, "person": None, "span": None}
         c = own[0]
-        others = tuple(o["evidence"] for o in claims if o["actor"] != code and o.get("evidence"))
-        start, end = claim_span(passage["text"], c.get("evidence") or "", c.get("person"), others, c.get("method"))
+        start, end = _span_of(passage["text"], c, claims)
+        if start is None:  # the whole passage is the actor's
+            start, end = 0, len(passage["text"])
         return {"statement": passage["text"][start:end], "person": c.get("person"), "span": [start, end]}
 
     def status(self) -> dict[str, Any]:
@@ -746,6 +753,16 @@ def _checked(table: dict[str, Any]) -> dict[str, Any]:
     table["structure"] = table.get("structure") or structure_table(table["rows"])
     table["checks"] = check_totals(table["structure"])
     return table
+
+
+def _span_of(text: str, claim: dict[str, Any], claims: list[dict[str, Any]]) -> tuple[int | None, int | None]:
+    """A stored claim's statement span in its passage (attribution stores it); for a claim stored before spans
+    were (``span_start`` NULL on a row whose method is not whole-passage), computed the same way now."""
+    if claim.get("span_start") is not None:
+        return claim["span_start"], claim["span_end"]
+    from .attribute.batch import statement_span
+
+    return statement_span(text, claim, claims)
 
 
 def _did_you_mean(ref: str, codes: list[str]) -> str:

@@ -21,7 +21,8 @@ from ..segment.passages import iter_sentences
 from . import attribute_document, gazetteer
 
 
-def _sentence_bounds(text: str) -> list[tuple[int, int]]:
+def sentence_bounds(text: str) -> list[tuple[int, int]]:
+    """Character offsets (start, end) of the sentences of ``text``, as evimap splits them."""
     bounds = []
     start = 0
     for sentence in iter_sentences(text):
@@ -52,7 +53,7 @@ def claim_span(text: str, evidence: str, person: str | None = None, others: tupl
     end = at + len(evidence)
     if method == "presenter":
         return at, end
-    bounds = _sentence_bounds(text)
+    bounds = sentence_bounds(text)
     covering = [k for k, (s, e) in enumerate(bounds) if s < end and e > at]
     if not covering:
         return at, end
@@ -72,6 +73,20 @@ def claim_span(text: str, evidence: str, person: str | None = None, others: tupl
             break
         last = k
     return bounds[covering[0]][0], len(text[: bounds[last][1]].rstrip())
+
+
+def statement_span(text: str, claim: Any, claims: list[Any]) -> tuple[int | None, int | None]:
+    """Where ``claim`` (a record with ``actor``, ``evidence``, ``person``, ``method``, as stored or as found) speaks
+    in its passage ``text``, among the passage's ``claims``: ``claim_span``'s offsets, or (None, None) when it
+    holds for the whole passage (no evidence, a document's claim, or a span that is the whole text)."""
+    get = (lambda c, k: c.get(k)) if isinstance(claim, dict) else (lambda c, k: getattr(c, k, None))
+    evidence = get(claim, "evidence")
+    if not text or not evidence or get(claim, "method") == "document":
+        return None, None
+    others = tuple(get(o, "evidence") for o in claims
+                   if o is not claim and get(o, "actor") != get(claim, "actor") and get(o, "evidence"))
+    start, end = claim_span(text, evidence, get(claim, "person"), others, get(claim, "method"))
+    return (None, None) if (start, end) == (0, len(text)) else (start, end)
 
 
 def attribute_text(text: str, text_id: Any = None) -> dict[str, Any]:

@@ -117,6 +117,9 @@ class Hit:
     score: float
     citation: str
     duplicates: int = 0
+    # with a search by actor: what of the passage that actor says (actor, person, start, end, text), when it is
+    # only part of the passage (a meeting report's passage holds several speakers)
+    statement: dict[str, Any] | None = None
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> "Hit":

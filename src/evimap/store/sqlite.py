@@ -24,7 +24,7 @@ from .facets import SAID_FACETS
 from .facets import arrays as facet_arrays
 from .base import SearchQuery, StoredDocument
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 
 def _migration_1(db: sqlite3.Connection) -> None:
@@ -279,8 +279,19 @@ def _migration_6(db: sqlite3.Connection) -> None:
 
 
 # Migration N brings a store from schema N-1 to N. Later issues append here.
+def _migration_7(db: sqlite3.Connection) -> None:
+    """A claim's statement: the character offsets, inside its passage, of the sentences that carry it (from the
+    sentence of its evidence through those where the same speaker goes on, up to the next speaker); the whole
+    passage when the claim holds for all of it. NULL on claims stored before (computed when read until the
+    document is attributed again)."""
+    have = {r[1] for r in db.execute("PRAGMA table_info(claims)")}
+    for column in ("span_start", "span_end"):
+        if column not in have:
+            db.execute(f"ALTER TABLE claims ADD COLUMN {column} INTEGER")
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migration_1, _migration_2, _migration_3, _migration_4,
-                                                          _migration_5, _migration_6]
+                                                          _migration_5, _migration_6, _migration_7]
 LABEL_FLOOR = 0.05
 
 
@@ -467,6 +478,11 @@ class SQLiteStore:
         import hashlib
 
         from ..attribute import ATTRIBUTION_VERSION, field_of, gazetteer
+        from ..attribute.batch import statement_span
+
+        def _stored_span(text: str, c: Any, claims: list[Any]) -> tuple[int, int]:
+            start, end = statement_span(text, c, claims)
+            return (0, len(text)) if start is None else (start, end)  # NULL is left for rows stored before spans
 
         gaz = gazetteer()
         for table in ("mentions", "claims", "doc_claims", "people", "figures", "abbreviations", "events", "attributed"):
@@ -478,9 +494,15 @@ class SQLiteStore:
             return (c.actor, c.actor_type, country, gaz.region_of(country)[0] if country else None, c.person,
                     c.method, c.evidence)
 
+        text_of = {field_of(p, "id"): field_of(p, "text") for p in passages}
+        by_passage: dict[str, list[Any]] = {}
+        for c in a.claims:
+            by_passage.setdefault(c.passage_id, []).append(c)
         self.db.executemany("INSERT INTO claims (doc_id, passage_id, actor, actor_type, country, region, person, method, "
-                            "evidence) VALUES (?,?,?,?,?,?,?,?,?)",
-                            [(doc_id, c.passage_id, *claim_row(c)) for c in a.claims])
+                            "evidence, span_start, span_end) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                            [(doc_id, c.passage_id, *claim_row(c),
+                              *_stored_span(text_of.get(c.passage_id) or "", c, by_passage[c.passage_id]))
+                             for c in a.claims])
         if a.document_claim is not None:
             self.db.execute("INSERT INTO doc_claims (doc_id, actor, actor_type, country, region, person, method, evidence) "
                             "VALUES (?,?,?,?,?,?,?,?)", (doc_id, *claim_row(a.document_claim)))

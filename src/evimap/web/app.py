@@ -526,13 +526,18 @@ def create_app(store: str | WebConfig, token: str | None = None, **options: Any)
         return templates.TemplateResponse(request, "search.html", ctx, status_code=400 if ctx["error"] else 200)
 
     @app.get("/passages/{passage_id}", response_class=HTMLResponse, include_in_schema=False)
-    def passage_page(request: Request, passage_id: str) -> Response:
+    def passage_page(request: Request, passage_id: str, actor: str | None = None) -> Response:
         b = passage_bundle(conns.read(), passage_id)
         for lab in b["labels"]:
             lab["title"] = category_title(lab["framework"], lab["code"])
             lab["quotes"] = render.evidence_quotes(lab)
             lab["closest"] = next((ev.get("text") for ev in lab["evidence"] if ev.get("type") == "closest"), None)
-        b["text_html"] = render.mark_terms(b["passage"]["text"], [q for lab in b["labels"] for q in lab["quotes"]])
+        # ?actor=MAR (from a profile or a search by actor): that actor's statement highlighted in the passage
+        said = next((c for c in b["claims"] if actor and c["actor"].lower() == actor.lower() and c.get("span")), None)
+        b["said_actor"] = said["actor"] if said else None
+        b["text_html"] = render.mark_span(b["passage"]["text"], [q for lab in b["labels"] for q in lab["quotes"]],
+                                          tuple(said["span"]) if said else None,
+                                          f"{said['actor']} said" if said else "")
         return templates.TemplateResponse(request, "passage.html", b)
 
     @app.get("/documents", response_class=HTMLResponse, include_in_schema=False)

@@ -43,6 +43,16 @@ def plain_snippet(snippet: str) -> str:
     return snippet.replace(HIGHLIGHT_START, "").replace(HIGHLIGHT_END, "")
 
 
+def mark_span(text: str, terms: list[str], span: tuple[int, int] | None, who: str = "") -> Markup:
+    """``mark_terms`` with the characters ``span`` (a speaker's statement) wrapped in <span class="said-span">."""
+    if not span:
+        return mark_terms(text, terms)
+    start, end = span
+    title = f' title="{escape(who)}"' if who else ""
+    return Markup(f"{mark_terms(text[:start], terms)}<span class=\"said-span\"{title}>{mark_terms(text[start:end], terms)}"
+                  f"</span>{mark_terms(text[end:], terms)}")
+
+
 def mark_terms(text: str, terms: list[str]) -> Markup:
     """``text`` escaped, with every case-insensitive occurrence of ``terms`` in <mark>."""
     terms = sorted({t for t in terms if t and len(t.strip()) > 1}, key=len, reverse=True)
