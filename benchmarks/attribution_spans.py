@@ -3,7 +3,8 @@
 The set: benchmarks/data/attribution-spans.jsonl, passages of documents that report several speakers one after
 another (seeds 002 and 004, the English documents of the Los Angeles Declaration folder; sampler in
 benchmarks/data/attribution-src/spans/), cut into numbered sentences with evimap's own splitter and annotated
-blind under docs/attribution-guidelines.md ("Statement spans"): each actor's turns as first and last sentence.
+blind under docs/attribution-guidelines.md ("Statement spans"): each actor's turns as first and last sentence,
+by two annotators (``turns``: A, ``turns_b``: B; ``--agreement`` compares two label files).
 Split by document: seed 002 is ``dev`` (the span rule was written looking at it); the others are ``dev`` or
 ``test`` by a hash of their name, as in attribution_statements.py.
 
@@ -36,11 +37,23 @@ def split(document: str) -> str:
     return "dev" if document in DEV_DOCUMENTS else split_of(document)
 
 
+def gold_code(turn: dict, gaz) -> str:
+    """The code of a gold actor name: as attribution_statements.py resolves it, else the longest known name inside
+    it ("UN DESA Population Division" → UN DESA, "UN Special Rapporteur on …" → the Special Rapporteur), else
+    "?name" (a miss whatever evimap finds)."""
+    code = next(iter(gold_codes([turn], gaz)))
+    if code.startswith("?"):
+        inside = sorted(gaz.find(turn["name"]), key=lambda m: m.end - m.start, reverse=True)
+        if inside:
+            return inside[0].entry.code
+    return code
+
+
 def gold_pairs(turns: list[dict], gaz) -> tuple[set[tuple[str, int]], list[tuple[str, int, int]]]:
     """(actor code, sentence) pairs and (code, first, last) turns of a passage's gold turns (1-based sentences)."""
     pairs, spans = set(), []
     for t in turns:
-        code = next(iter(gold_codes([t], gaz)))
+        code = gold_code(t, gaz)
         spans.append((code, int(t["first"]), int(t["last"])))
         pairs |= {(code, k) for k in range(int(t["first"]), int(t["last"]) + 1)}
     return pairs, spans
@@ -104,6 +117,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--errors", action="store_true", help="list the dev split's differences")
     ap.add_argument("--no-write", action="store_true", help="do not append to benchmarks/RESULTS.md")
+    ap.add_argument("--annotator", choices=["A", "B"], default="A", help="whose turns are the gold (default A)")
     ap.add_argument("--agreement", nargs=2, type=Path, metavar=("A", "B"), help="compare two annotations and stop")
     args = ap.parse_args()
     from evimap.attribute import gazetteer
@@ -117,8 +131,9 @@ def main() -> None:
     found = {r["id"]: r["claims"] for r in attribute_texts({"id": r["id"], "text": r["text"]} for r in rows)}
     by_split: dict[str, tuple[list, list, set]] = {s: ([], [], set()) for s in ("dev", "test", "all")}
     errors = []
+    key = "turns_b" if args.annotator == "B" else "turns"
     for r in rows:
-        g, f = gold_pairs(r["turns"], gaz), found_pairs(r, found[r["id"]])
+        g, f = gold_pairs(r[key], gaz), found_pairs(r, found[r["id"]])
         for s in (split(r["document"]), "all"):
             by_split[s][0].append(g)
             by_split[s][1].append(f)
@@ -126,7 +141,7 @@ def main() -> None:
         if split(r["document"]) == "dev" and sorted(g[1]) != sorted(f[1]):
             errors.append(f"- {r['id']} gold {sorted(g[1])} got {sorted(f[1])}: "
                           + " ".join(f"[{k}] {s[:80]}" for k, s in enumerate(r["sentences"], 1)))
-    lines = [f"Blind statement-span set ({GOLD.name}), `evimap attribute --input` "
+    lines = [f"Blind statement-span set ({GOLD.name}, annotator {args.annotator}), `evimap attribute --input` "
              f"(machine {platform.machine()}, Python {platform.python_version()}):", "",
              "| split | documents | passages | actor P | actor R | span P | span R | span F1 | exact turns |",
              "|---|---|---|---|---|---|---|---|---|"]

@@ -806,7 +806,8 @@ def test_loose_texts_are_attributed_in_batch_with_the_sentence_that_carries_each
     (claim,) = first["claims"]
     assert (claim["actor"], claim["code"], claim["type"], claim["person"]) == ("Morocco", "MAR", "Member State",
                                                                                "El Habib Nadir")
-    assert nadir[claim["start"]:claim["end"]].endswith("asylum policy of Morocco.") and claim["start"] == 0
+    # reported speech goes on with the named speaker: the second sentence is still Mr. Nadir's account
+    assert (claim["start"], claim["end"]) == (0, len(nadir))
     assert claim["score"] == 1.0 and claim["evidence"] in nadir
     # a country named is not a country speaking: mentions, no claim
     assert second["id"] == 7 and second["claims"] == []
@@ -838,6 +839,25 @@ def test_states_listed_as_the_subject_of_a_commitment_each_commit_but_a_state_in
     assert actors("- Costa Rica – will provide temporary protection to Venezuelans.") == ["CRI"]
     assert actors("Mexico: 1.2 million migrants crossed in 2023.") == []
     assert actors("Migration data: Improve the census questions on country of birth.") == []
+
+
+def test_a_named_speakers_turn_goes_on_through_reported_speech_until_the_floor_passes():
+    from evimap.attribute.batch import attribute_text
+
+    first = ("Introducing the Swedish perspective on migration, Mr. Lars Westbratt, State Secretary for Justice and "
+             "Migration of Sweden, said that the compact should rest on cooperation.")
+    rest = (" Sweden would focus its efforts on two priority areas. First, it would promote labour migration for decent "
+            "work. Second, it would enhance capacity in countries of origin.")
+    for handover in (" Participants agreed that the compact was needed.", " In the ensuing discussion, a participant "
+                     "asked about returns.", " V. TOWARDS 2018: NEXT STEPS The session turned to the workplan.",
+                     " In closing, Mr. Rajah emphasized the role of civil society."):
+        text = first + rest + handover
+        spans = {c["code"]: text[c["start"]:c["end"]] for c in attribute_text(text)["claims"]}
+        assert spans["SWE"] == first + rest, handover
+    # an institution's claim, with no one named, keeps to its own sentences
+    text = "UNHCR stated that arrivals rose in 2023. Arrivals fell again in 2024."
+    (claim,) = attribute_text(text)["claims"]
+    assert text[claim["start"]:claim["end"]] == "UNHCR stated that arrivals rose in 2023."
 
 
 def test_a_claims_span_goes_on_with_the_same_speaker_up_to_the_next_one():

@@ -36,16 +36,27 @@ def sentence_bounds(text: str) -> list[tuple[int, int]]:
 # subject ("It was suggested …" is nobody's)
 _GOES_ON_RE = re.compile(r"^(?:(?:Further|Furthermore|Moreover|In addition|Also|Finally|Lastly|However),?\s+)?"
                          r"(?:He|She|They|The (?:speaker|representative|delegate|delegation|minister|ambassador))\b")
-_NAMED_SUBJECT_RE = re.compile(r"^(?:(?:Further|Furthermore|Moreover|In addition|Also|Finally|Lastly|However),?\s+)?"
-                               r"(?:Mr|Ms|Mrs|Dr|Professor|Ambassador)\.?\s+(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)*)")
+_NAMED_SUBJECT_RE = re.compile(r"^(?:(?:Further|Furthermore|Moreover|In addition|Also|Finally|Lastly|However),?\s+|"
+                               r"[A-Z][^,.;:]{0,60},\s+)?"
+                               r"(?:Mr|Ms|Mrs|Dr|Professor|Prof|Ambassador)\.?\s+(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)*)")
+# a sentence that hands the floor to someone else or back to the report: other participants, a moderator, a new
+# section ("In the ensuing discussion, a participant …", "Participants agreed …", "V. TOWARDS 2018: NEXT STEPS …")
+_NEW_TURN_RE = re.compile(
+    r"^(?:[A-Z][^,.;:]{0,60},\s+)?(?:(?:a|an|the|another|one|several|many|some|other|others|various|most|all|"
+    r"both|two|three)\s+(?:of\s+the\s+)?)?(?:participants?|panell?ists?|delegates?|delegations?|speakers?|"
+    r"representatives?|moderators?|chairs?|co-chairs?|member states|states|countries|experts?|discussants?|"
+    r"respondents?|facilitators?|the floor|the session|the meeting|the panel)\b", re.IGNORECASE)
+_SECTION_START_RE = re.compile(r"^(?:[IVXLC]+|[A-Z]|\d{1,2})\.\s+[A-Z][A-Z]|^[A-Z][A-Z ,:'’-]{12,}")
 
 
 def claim_span(text: str, evidence: str, person: str | None = None, others: tuple[str, ...] = (),
                method: str | None = None) -> tuple[int, int]:
     """The sentences of ``text`` that hold ``evidence`` (the whole text when it is not found in it), and those
     after them that go on with the same speaker: a pronoun or "the representative" as subject, or the person
-    named again ("Mr. Nadir emphasized …"), up to a sentence that holds another claim's evidence (``others``)
-    or names someone else as its subject. A presenter of an agenda or a programme (``method`` "presenter") is
+    named again ("Mr. Nadir emphasized …"); after a named speaker (``person``), any sentence that does not hand
+    the floor on — reported speech goes on without a verb of saying ("In recent years, Morocco had evolved …").
+    The turn ends at a sentence that holds another claim's evidence (``others``), names someone else as its
+    subject, or turns to other participants, a moderator or a new section. A presenter of an agenda or a programme (``method`` "presenter") is
     its entry alone: an agenda is one run of entries, not sentences."""
     at = text.find(evidence) if evidence else -1
     if at < 0:
@@ -69,7 +80,8 @@ def claim_span(text: str, evidence: str, person: str | None = None, others: tupl
                 last = k
                 continue
             break
-        if not _GOES_ON_RE.match(sentence):
+        hands_on = _NEW_TURN_RE.match(sentence) or _SECTION_START_RE.match(sentence)
+        if not _GOES_ON_RE.match(sentence) and not (surname and not hands_on):
             break
         last = k
     return bounds[covering[0]][0], len(text[: bounds[last][1]].rstrip())
