@@ -57,6 +57,7 @@ class RawDocument:
     metadata: dict[str, Any] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     removed: dict[str, int] = field(default_factory=dict)  # boilerplate dropped by the reader
+    ocr_pages: dict[int, float] = field(default_factory=dict)  # page (1-based) -> Tesseract's mean word confidence
 
 
 @dataclass
@@ -79,6 +80,7 @@ class Passage:
     part: int = 0  # >0 when a long paragraph was split on sentence boundaries
     text_hash: str = ""
     dup_of: str | None = None
+    ocr: float | None = None  # read by OCR from a scanned page: Tesseract's mean word confidence there (0–1)
 
 
 @dataclass

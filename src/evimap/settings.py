@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -42,6 +43,13 @@ class Settings:
     workers: int = 0  # 0 = one per core
     # Attribute passages while ingesting: countries, organisations, speakers, figures, events.
     attribute: bool = True
+    # Scanned PDF pages (no text layer, an image): "auto" recognises them with Tesseract when it is installed
+    # (ingest/ocr.py), "off" leaves them out. Languages as Tesseract names them, joined by "+" (those not
+    # installed are left out); resolution of the rendered page; threads per document (0: one per core).
+    ocr: str = "auto"
+    ocr_languages: str = "eng+fra+spa"
+    ocr_dpi: int = 300
+    ocr_workers: int = 0
 
     def __post_init__(self) -> None:
         problems = []
@@ -57,6 +65,14 @@ class Settings:
             problems.append("attribute must be true or false")
         if not isinstance(self.workers, int) or self.workers < 0:
             problems.append("workers must be 0 (auto) or a positive integer")
+        if self.ocr not in ("auto", "off"):
+            problems.append(f"ocr must be auto or off, not {self.ocr!r}")
+        if not isinstance(self.ocr_languages, str) or not re.fullmatch(r"[a-z_]+(?:\+[a-z_]+)*", self.ocr_languages):
+            problems.append("ocr_languages must be Tesseract language names joined by '+', e.g. eng+fra")
+        if not isinstance(self.ocr_dpi, int) or not 72 <= self.ocr_dpi <= 600:
+            problems.append("ocr_dpi must be an integer from 72 to 600")
+        if not isinstance(self.ocr_workers, int) or self.ocr_workers < 0:
+            problems.append("ocr_workers must be 0 (auto) or a positive integer")
         if self.data_files not in DATA_FILE_MODES:
             problems.append(f"data_files must be one of {', '.join(DATA_FILE_MODES)}, not {self.data_files!r}")
         for name in ("exclude", "include"):

@@ -210,8 +210,20 @@ def _pdf_date(value: str | None) -> str | None:
     return f"{year}-{month}-{day}"
 
 
-def read_pdf(path: Path, data: bytes) -> RawDocument:
+def _has_image(page) -> bool:
+    import pypdfium2.raw as pdfium_c
+
+    return next(iter(page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,), max_depth=3)), None) is not None
+
+
+def read_pdf(path: Path, data: bytes, ocr: str = "auto", ocr_languages: str = "eng+fra+spa", ocr_dpi: int = 300,
+             ocr_workers: int = 0) -> RawDocument:
+    """The text layer of every page; with ``ocr`` "auto", pages whose layer is (nearly) empty but that hold an
+    image are recognised with Tesseract (ingest/ocr.py) and their confidence kept in ``ocr_pages``; "off"
+    leaves them empty."""
     import pypdfium2 as pdfium
+
+    from . import ocr as ocr_mod
 
     try:
         pdf = pdfium.PdfDocument(data)
@@ -224,7 +236,8 @@ def read_pdf(path: Path, data: bytes) -> RawDocument:
         n_pages = len(pdf)
         if n_pages == 0:
             raise IngestError("PDF has no pages")
-        blocks: list[Block] = []
+        page_lines: list[list[str]] = []
+        scanned: list[int] = []
         chars = 0
         cover_title = None
         for index in range(n_pages):
@@ -238,14 +251,46 @@ def read_pdf(path: Path, data: bytes) -> RawDocument:
                         cover_title = title_from_font_sizes(_sized_lines(textpage, text))
                 finally:
                     textpage.close()
+                if ocr_mod.needs_ocr(text, _has_image(page)):
+                    scanned.append(index)
             finally:
                 page.close()
             chars += len(text.strip())
-            for line in _LINE_SPLIT_RE.split(text):
-                blocks.append(Block(line.strip(), LINE, page=index + 1))
+            page_lines.append([line.strip() for line in _LINE_SPLIT_RE.split(text)])
+        warnings: list[str] = []
+        ocr_pages: dict[int, float] = {}
+        if scanned and ocr != "off":
+            why = ocr_mod.available()
+            if why:
+                warnings.append(f"{len(scanned)} page(s) without a text layer not read: {why}")
+            else:
+                def render(index: int):
+                    page = pdf[index]
+                    try:
+                        return page.render(scale=ocr_dpi / 72, grayscale=True).to_pil()
+                    finally:
+                        page.close()
+
+                lang = ocr_mod.languages(ocr_languages)
+                for result in ocr_mod.ocr_pages(render, scanned, lang, ocr_workers):
+                    page_lines[result.index] = result.lines
+                    chars += sum(len(line) for line in result.lines)
+                    ocr_pages[result.index + 1] = result.confidence
+                low = sum(1 for c in ocr_pages.values() if c < 0.6)
+                warnings.append(f"OCR ({lang}) of {len(ocr_pages)} scanned page(s): mean confidence "
+                                f"{sum(ocr_pages.values()) / len(ocr_pages):.2f}"
+                                + (f", {low} under 0.60" if low else ""))
+        blocks: list[Block] = []
+        for index, lines in enumerate(page_lines):
+            blocks.extend(Block(line, LINE, page=index + 1) for line in lines)
             blocks.append(Block("", "blank", page=index + 1))
+        del page_lines
         if chars == 0:
-            raise IngestError(f"no text layer in {n_pages} page(s) (scanned PDF? OCR is not enabled)")
+            if scanned and ocr == "off":
+                raise IngestError(f"no text layer in {n_pages} page(s) (scanned PDF; OCR is off in the settings)")
+            if scanned and ocr_mod.available():
+                raise IngestError(f"no text layer in {n_pages} page(s) (scanned PDF): {ocr_mod.available()}")
+            raise IngestError(f"no text in {n_pages} page(s) (no text layer, and OCR found no words)")
         try:
             meta = pdf.get_metadata_dict(skip_empty=True)
         except Exception:  # metadata is optional; a damaged info dict must not lose the text
@@ -266,4 +311,6 @@ def read_pdf(path: Path, data: bytes) -> RawDocument:
         title=title,
         date=_pdf_date(meta.get("CreationDate")),
         metadata={k: v for k, v in meta.items() if k in ("Author", "Producer", "Creator", "Subject")},
+        warnings=warnings,
+        ocr_pages=ocr_pages,
     )

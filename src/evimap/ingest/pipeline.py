@@ -24,7 +24,7 @@ def read_document(path: Path, data: bytes, settings: Settings) -> RawDocument:
     if fmt == "pdf":
         from .pdf import read_pdf
 
-        return read_pdf(path, data)
+        return read_pdf(path, data, settings.ocr, settings.ocr_languages, settings.ocr_dpi, settings.ocr_workers)
     if fmt in ("docx", "xlsx"):
         check_zip(data, settings.max_unzipped_mb, settings.max_zip_ratio)
         if fmt == "docx":
@@ -139,6 +139,10 @@ def process_file(
     passages, sections, text = segment(blocks, doc_id, settings.max_passage_chars, removed, consume=True)
     if not passages:
         raise IngestError("no text found in the document")
+    if raw.ocr_pages:  # a passage from a scanned page carries the page's OCR confidence (the lowest of its pages)
+        for p in passages:
+            confs = [raw.ocr_pages[n] for n in range(p.page or 0, (p.page_end or p.page or 0) + 1) if n in raw.ocr_pages]
+            p.ocr = min(confs) if confs else None
     if len(passages) > settings.max_passages:
         raise IngestError(f"{len(passages):,} passages, over the limit of {settings.max_passages:,} (max_passages)")
 
@@ -165,6 +169,8 @@ def process_file(
     metadata = dict(raw.metadata)
     if raw.date:
         metadata["date"] = raw.date
+    if raw.ocr_pages:
+        metadata["ocr_pages"] = len(raw.ocr_pages)
     return ProcessedDocument(
         doc_id=doc_id,
         path=str(path.resolve()),

@@ -24,7 +24,7 @@ from .facets import SAID_FACETS
 from .facets import arrays as facet_arrays
 from .base import SearchQuery, StoredDocument
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 
 def _migration_1(db: sqlite3.Connection) -> None:
@@ -290,8 +290,15 @@ def _migration_7(db: sqlite3.Connection) -> None:
             db.execute(f"ALTER TABLE claims ADD COLUMN {column} INTEGER")
 
 
+def _migration_8(db: sqlite3.Connection) -> None:
+    """A passage read by OCR from a scanned page keeps Tesseract's mean word confidence on that page (0–1);
+    NULL for text from a text layer."""
+    if "ocr" not in {r[1] for r in db.execute("PRAGMA table_info(passages)")}:
+        db.execute("ALTER TABLE passages ADD COLUMN ocr REAL")
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migration_1, _migration_2, _migration_3, _migration_4,
-                                                          _migration_5, _migration_6, _migration_7]
+                                                          _migration_5, _migration_6, _migration_7, _migration_8]
 LABEL_FLOOR = 0.05
 
 
@@ -454,10 +461,10 @@ class SQLiteStore:
             )
             self.db.executemany(
                 """INSERT INTO passages (id, doc_id, seq, kind, label, part, page, page_end, section, section_title,
-                   section_path, start, end, text, text_hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+                   section_path, start, end, text, text_hash, ocr) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
                 [
                     (p.id, p.doc_id, p.seq, p.kind, p.label, p.part, p.page, p.page_end, p.section, p.section_title,
-                     json.dumps(p.section_path), p.start, p.end, p.text, p.text_hash)
+                     json.dumps(p.section_path), p.start, p.end, p.text, p.text_hash, p.ocr)
                     for p in doc.passages
                 ],
             )
