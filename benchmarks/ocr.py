@@ -12,7 +12,7 @@ reference is the same page's own text layer as evimap reads it.
 - mapping: the GCM objectives given to the page's text from OCR and from the text layer (Jaccard, pages with a
   label on either side).
 
-    python benchmarks/ocr.py [--pages 12] [--languages eng+fra+spa] [--dpi 300] [--ocr-dpi 300] [--no-write]
+    python benchmarks/ocr.py [--pages 12] [--languages eng+fra+spa] [--dpi 300] [--ocr-dpi 200] [--no-write]
 """
 
 from __future__ import annotations
@@ -94,7 +94,7 @@ def main() -> None:
     ap.add_argument("--pages", type=int, default=12, help="pages per language")
     ap.add_argument("--languages", default="eng+fra+spa")
     ap.add_argument("--dpi", type=int, default=300, help="resolution of the scanned images")
-    ap.add_argument("--ocr-dpi", type=int, default=300, help="resolution evimap renders a scanned page at for OCR")
+    ap.add_argument("--ocr-dpi", type=int, default=200, help="resolution evimap renders a scanned page at for OCR")
     ap.add_argument("--no-write", action="store_true")
     args = ap.parse_args()
     from evimap.ingest import ocr

@@ -115,3 +115,4 @@ def test_ocr_settings_are_validated():
         with pytest.raises(evimap.EvimapError, match="invalid settings"):
             Settings.from_dict(bad)
     assert Settings.from_dict({"ocr_languages": "eng+fra", "ocr_dpi": 200}).ocr_languages == "eng+fra"
+

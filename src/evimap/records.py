@@ -81,6 +81,7 @@ class Passage:
     text_hash: str = ""
     dup_of: str | None = None
     ocr: float | None = None  # read by OCR from a scanned page: Tesseract's mean word confidence there (0–1)
+    language: str | None = None  # the passage's own language (a report mixes them); see enrich.metadata.passage_language
 
 
 @dataclass

@@ -48,7 +48,7 @@ class Settings:
     # installed are left out); resolution of the rendered page; threads per document (0: one per core).
     ocr: str = "auto"
     ocr_languages: str = "eng+fra+spa"
-    ocr_dpi: int = 300
+    ocr_dpi: int = 200
     ocr_workers: int = 0
 
     def __post_init__(self) -> None:

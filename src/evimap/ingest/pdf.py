@@ -216,7 +216,7 @@ def _has_image(page) -> bool:
     return next(iter(page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,), max_depth=3)), None) is not None
 
 
-def read_pdf(path: Path, data: bytes, ocr: str = "auto", ocr_languages: str = "eng+fra+spa", ocr_dpi: int = 300,
+def read_pdf(path: Path, data: bytes, ocr: str = "auto", ocr_languages: str = "eng+fra+spa", ocr_dpi: int = 200,
              ocr_workers: int = 0) -> RawDocument:
     """The text layer of every page; with ``ocr`` "auto", pages whose layer is (nearly) empty but that hold an
     image are recognised with Tesseract (ingest/ocr.py) and their confidence kept in ``ocr_pages``; "off"

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..enrich import detect_language, extract_dates, extract_symbols, fingerprints, guess_title, guess_year
+from ..enrich import (detect_language, extract_dates, extract_symbols, fingerprints, guess_title, guess_year,
+                      passage_language)
 from ..errors import IngestError
 from ..normalise import normalise_blocks
 from ..records import DocumentMeta, ProcessedDocument, RawDocument
@@ -148,6 +150,8 @@ def process_file(
 
     dates = extract_dates(text[:20000])
     language, language_score = detect_language(_language_sample(passages, 4000) or text[:4000])
+    for p in passages:
+        p.language = passage_language(p.text, language)
     headings = [s.title if not s.label else f"{s.label}. {s.title}" for s in sections]
     first_lines = [p.text for p in passages[:8] if len(p.text) <= 200 and p.kind != "table_row"]
     meta = DocumentMeta(
@@ -171,6 +175,9 @@ def process_file(
         metadata["date"] = raw.date
     if raw.ocr_pages:
         metadata["ocr_pages"] = len(raw.ocr_pages)
+    mixed = Counter(p.language for p in passages if p.language)
+    if len(mixed) > 1:  # a report in several languages: how many passages of each
+        metadata["passage_languages"] = dict(mixed.most_common())
     return ProcessedDocument(
         doc_id=doc_id,
         path=str(path.resolve()),

@@ -291,10 +291,14 @@ def _migration_7(db: sqlite3.Connection) -> None:
 
 
 def _migration_8(db: sqlite3.Connection) -> None:
-    """A passage read by OCR from a scanned page keeps Tesseract's mean word confidence on that page (0–1);
-    NULL for text from a text layer."""
-    if "ocr" not in {r[1] for r in db.execute("PRAGMA table_info(passages)")}:
+    """A passage read by OCR from a scanned page keeps Tesseract's mean word confidence on that page (0–1;
+    NULL for text from a text layer), and every passage its own language (NULL on passages stored before: their
+    document's language holds)."""
+    have = {r[1] for r in db.execute("PRAGMA table_info(passages)")}
+    if "ocr" not in have:
         db.execute("ALTER TABLE passages ADD COLUMN ocr REAL")
+    if "language" not in have:
+        db.execute("ALTER TABLE passages ADD COLUMN language TEXT")
 
 
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migration_1, _migration_2, _migration_3, _migration_4,
@@ -461,10 +465,10 @@ class SQLiteStore:
             )
             self.db.executemany(
                 """INSERT INTO passages (id, doc_id, seq, kind, label, part, page, page_end, section, section_title,
-                   section_path, start, end, text, text_hash, ocr) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+                   section_path, start, end, text, text_hash, ocr, language) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
                 [
                     (p.id, p.doc_id, p.seq, p.kind, p.label, p.part, p.page, p.page_end, p.section, p.section_title,
-                     json.dumps(p.section_path), p.start, p.end, p.text, p.text_hash, p.ocr)
+                     json.dumps(p.section_path), p.start, p.end, p.text, p.text_hash, p.ocr, p.language)
                     for p in doc.passages
                 ],
             )
