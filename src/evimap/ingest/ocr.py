@@ -37,10 +37,9 @@ class OcrPage:
 @lru_cache(maxsize=1)
 def available() -> str | None:
     """None when OCR can run, else the reason in one line (with how to install it)."""
-    try:
-        import pytesseract  # noqa: F401
-        import PIL  # noqa: F401
-    except ImportError:
+    from importlib.util import find_spec
+
+    if find_spec("pytesseract") is None or find_spec("PIL") is None:
         return f"OCR needs pytesseract and Pillow ({INSTALL_HINT})"
     if shutil.which("tesseract") is None:
         return f"OCR needs the tesseract program ({INSTALL_HINT})"
