@@ -225,17 +225,21 @@ def search(
     country: Optional[List[str]] = typer.Option(None, "--country", help="Said by or naming this country (ISO3 or name)."),
     region: Optional[List[str]] = typer.Option(None, "--region", help="Said by a state in, or naming, this M49 region."),
     event: Optional[List[str]] = typer.Option(None, "--event", help="Reporting on this event (id or exact name)."),
+    mode: str = typer.Option("hybrid", "--mode", "-m", help="hybrid (words and meaning fused), lexical (BM25) or "
+                             "semantic (meaning: the passage vectors `evimap map` stores)."),
     as_json: bool = JsonOpt,
 ) -> None:
-    """Search passages, ranked by BM25, with highlighted snippets and citations."""
+    """Search passages, ranked by words and meaning (or --mode lexical: BM25 alone), with snippets and citations."""
     with _open(store, readonly=True) as corpus:
         filters = dict(document=document, format=fmt, language=language, year=year, kind=kind,
                        collapse=not all_copies, label=label, min_score=min_score, actor=actor, actor_type=actor_type,
                        country=country, region=region, event=event)
-        hits = corpus.search(query, any_terms=any_terms, limit=limit, offset=offset, **filters)
+        hits = corpus.search(query, any_terms=any_terms, limit=limit, offset=offset, mode=mode, **filters)
+        answered = corpus.last_mode
         total = corpus.count(query, any_terms=any_terms, **filters)
     if as_json:
-        _print_json({"query": query, "any": any_terms, "total": total, "hits": [h.to_dict() for h in hits]})
+        _print_json({"query": query, "any": any_terms, "mode": answered, "total": total,
+                     "hits": [h.to_dict() for h in hits]})
         return
     if not hits:
         out.print("no matches")
@@ -249,7 +253,13 @@ def search(
             who = h.statement["actor"] + (f", {h.statement['person']}" if h.statement.get("person") else "")
             out.print(f"   [green]{escape(who)} said[/green] [dim](chars {h.statement['start']}–{h.statement['end']}):"
                       f"[/dim] {escape(_clip(h.statement['text']))}")
-    out.print(f"[dim]{len(hits)} of {total} matching passages[/dim]")
+    if answered == "lexical":
+        out.print(f"[dim]{len(hits)} of {total} matching passages[/dim]")
+    else:
+        out.print(f"[dim]{len(hits)} shown · {answered}: ranked by meaning"
+                  + (f" and words ({total} passages hold the words)" if answered == "hybrid" else "") + "[/dim]")
+    if mode == "hybrid" and answered == "lexical" and query:
+        err.print("[dim]no passage vectors in this store (run `evimap map`): ranked by words alone[/dim]")
 
 
 FrameworksOpt = typer.Option(",".join(BUILTIN), "--framework", "-F",

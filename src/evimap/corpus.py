@@ -8,6 +8,7 @@ import fnmatch
 import hashlib
 import json
 import os
+import re
 import stat
 import time
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -221,6 +222,7 @@ class Corpus:
         self.settings = settings or Settings()
         self.store = SQLiteStore(path, readonly=readonly)
         self.path = str(path)
+        self.last_mode = "lexical"  # how the last search was answered (hybrid falls back to lexical without vectors)
 
     # -- ingest -----------------------------------------------------------------------------
     def ingest(
@@ -466,6 +468,9 @@ class Corpus:
         n_workers = workers if workers is not None else (self.settings.workers or os.cpu_count() or 1)
 
         def write(rows: list[tuple[int, str, str, list[str]]], result: dict[str, list[tuple[int, list[Any]]]]) -> None:
+            vectors = result.pop(_VECTORS, None)
+            if vectors:  # the embeddings the scoring computed, kept for search by meaning
+                self.store.put_vectors(model, [(rows[i][0], vec) for i, vec in vectors])
             for fid, scored in result.items():
                 self.store.put_labels(fid, fps[fid], [(rows[i][1], labs) for i, labs in scored], replace=fid not in fresh)
                 done[fid] += len(scored)
@@ -480,6 +485,7 @@ class Corpus:
                 while rows := self.store.unmapped_any(targets, batch, after=last):
                     last = rows[-1][0]
                     write(rows, _map_batch(rows))
+                self.embed_missing(model)
                 return done
             # Workers score; this process pages through the store by rowid and writes results.
             in_flight: dict[Any, list[tuple[int, str, str, list[str]]]] = {}
@@ -496,7 +502,26 @@ class Corpus:
                     finished, _ = wait(in_flight, return_when=FIRST_COMPLETED)
                     for fut in finished:
                         write(in_flight.pop(fut), fut.result())
+            self.embed_missing(model)
             return done
+
+    def embed_missing(self, model: str = "static", batch: int = 4000) -> int:
+        """Embed the passages that have no stored vector yet (a store mapped before vectors were kept, or
+        passages no framework needed to rescore); returns how many. Headings are not embedded."""
+        import numpy as np
+
+        from .map.embed import get_embedder
+
+        done = 0
+        embedder = None
+        last = 0
+        while rows := self.store.unembedded(batch, after=last):
+            last = rows[-1][0]
+            embedder = embedder or get_embedder(model)
+            vecs = embedder.encode([text[:20_000] for _, text in rows])
+            self.store.put_vectors(model, [(rid, v.astype(np.float16).tobytes()) for (rid, _), v in zip(rows, vecs)])
+            done += len(rows)
+        return done
 
     def map_like_before(self, workers: int | None = 1) -> dict[str, int]:
         """Map passages added since the last ``map`` to every built-in framework the store is already mapped
@@ -549,8 +574,14 @@ class Corpus:
         country: str | list[str] | None = None,
         region: str | list[str] | None = None,
         event: str | list[str] | None = None,
+        mode: str = "lexical",
     ) -> list[Hit]:
         """Full-text search with the FTS5 query language (phrases, OR/AND/NOT, NEAR, prefix*).
+
+        ``mode``: "lexical" (BM25, the default here), "semantic" (passages closest in meaning to the query's
+        words, from the embeddings `evimap map` stores; search/semantic.py) or "hybrid" (both rankings fused;
+        the CLI's, API's and web's default). A store without vectors (never mapped) answers "hybrid"
+        lexically and refuses "semantic" with a line saying so.
 
         Ranked by BM25. Duplicate passages (copies in near-duplicate documents, identical
         paragraphs) are collapsed into the first stored copy unless ``collapse=False``.
@@ -563,10 +594,50 @@ class Corpus:
                         language=language, year=year, kind=kind, collapse=collapse, label=label,
                         min_score=min_score, actor=actor, actor_type=actor_type, country=country, region=region,
                         event=event)
+        if mode not in SEARCH_MODES:
+            raise QueryError(f"unknown search mode {mode!r} (choose from: {', '.join(SEARCH_MODES)})")
+        self.last_mode = "lexical"
+        if mode != "lexical" and (query or any_terms):
+            ranked = self._by_meaning(q, query, any_terms, mode)
+            if ranked is not None:
+                self.last_mode = mode
+                hits = [Hit.from_row(r) for r in self.store.rows_for(ranked[offset:offset + limit], q.match)]
+                if actor:
+                    self._add_statements(hits, [actor] if isinstance(actor, str) else list(actor))
+                return hits
         hits = [Hit.from_row(r) for r in self._run(self.store.search, q, query, any_terms)]
         if actor:
             self._add_statements(hits, [actor] if isinstance(actor, str) else list(actor))
         return hits
+
+    def _by_meaning(self, q: SearchQuery, query: str | None, any_terms: Any, mode: str) -> list[tuple[int, float]] | None:
+        """The semantic or hybrid ranking of a query, filters applied, as (rowid, -score) for ``rows_for`` (None:
+        the store has no vectors and the mode is hybrid, so the lexical search answers)."""
+        from .map.embed import get_embedder
+        from .search.semantic import POOL, fuse
+
+        index = self.store.semantic_index()
+        if index is None:
+            if mode == "semantic":
+                raise QueryError("search by meaning needs the passage vectors `evimap map` stores: map this store first")
+            return None
+        raw = " ".join(x for x in (query, any_terms if isinstance(any_terms, str) else " ".join(any_terms or [])) if x)
+        words = " ".join(w for w in SEARCH_WORD_RE.findall(raw) if w not in _OPERATORS)
+        if not words:
+            return None
+        pool = max(POOL, q.offset + q.limit)
+        qvec = get_embedder(index.model.split(",")[0] or "static").encode([words])[0]
+        sims = dict(index.top(qvec, pool * 3))  # room for the filters to drop some
+        keep = self.store.filter_rowids(q, list(sims))
+        semantic = [rid for rid in sims if rid in keep][:pool]
+        if mode == "semantic":
+            return [(rid, -sims[rid]) for rid in semantic]
+        lexical_q = SearchQuery(**{**vars(q), "limit": pool, "offset": 0})
+        try:
+            lexical = [rid for rid, _ in self._run(self.store.ranked, lexical_q, query, any_terms)]
+        except QueryError:
+            lexical = []
+        return [(rid, -score) for rid, score in fuse(lexical, semantic)]
 
     def _add_statements(self, hits: list[Hit], actors: list[str]) -> None:
         """Each hit of a search by actor gets the span of the passage that actor says, when it is not all of it."""
@@ -755,6 +826,11 @@ def _checked(table: dict[str, Any]) -> dict[str, Any]:
     return table
 
 
+SEARCH_MODES = ("lexical", "semantic", "hybrid")
+SEARCH_WORD_RE = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")  # the words of a query, without its operators
+_OPERATORS = frozenset({"OR", "AND", "NOT", "NEAR"})
+
+
 def _span_of(text: str, claim: dict[str, Any], claims: list[dict[str, Any]]) -> tuple[int | None, int | None]:
     """A stored claim's statement span in its passage (attribution stores it); for a claim stored before spans
     were (``span_start`` NULL on a row whose method is not whole-passage), computed the same way now."""
@@ -864,14 +940,21 @@ def _map_init(refs: list[str], model: str) -> None:
         _MAPPERS[fw.id] = Mapper(fw, model)
 
 
+_VECTORS = "__vectors__"  # the key of a batch result that holds the passages' embeddings, not labels
+
+
 def _map_batch(rows: list[tuple[int, str, str, list[str]]]) -> dict[str, list[tuple[int, list[Any]]]]:
-    """Score one batch for the frameworks each passage still needs: {framework: [(row, label tuples)]}."""
+    """Score one batch for the frameworks each passage still needs: {framework: [(row, label tuples)]}, and
+    under ``_VECTORS`` each row's embedding (float16 bytes) for search by meaning."""
+    import numpy as np
+
     from .map import prepare
 
     mappers = list(_MAPPERS.values())
     out: dict[str, list[tuple[int, list[Any]]]] = {}
     with paused_gc():
         prepared = prepare([r[2] for r in rows], mappers[0].embedder)
+        out[_VECTORS] = [(i, v.tobytes()) for i, v in enumerate(np.asarray(prepared.vecs, dtype=np.float16))]
         for fid, mapper in _MAPPERS.items():
             pick = [i for i, r in enumerate(rows) if fid in r[3]]
             if not pick:

@@ -24,7 +24,7 @@ from .facets import SAID_FACETS
 from .facets import arrays as facet_arrays
 from .base import SearchQuery, StoredDocument
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 
 
 def _migration_1(db: sqlite3.Connection) -> None:
@@ -301,8 +301,26 @@ def _migration_8(db: sqlite3.Connection) -> None:
         db.execute("ALTER TABLE passages ADD COLUMN language TEXT")
 
 
+def _migration_9(db: sqlite3.Connection) -> None:
+    """Passage embeddings for search by meaning, written by `evimap map` (which computes them anyway): one
+    float16 vector per mapped passage, keyed by the passage's rowid and gone with the passage."""
+    db.executescript(
+        """
+        CREATE TABLE IF NOT EXISTS passage_vectors (
+            rowid INTEGER PRIMARY KEY,   -- the passage's rowid
+            model TEXT NOT NULL,
+            vec BLOB NOT NULL            -- float16, L2-normalised
+        );
+        CREATE TRIGGER IF NOT EXISTS passages_vec_ad AFTER DELETE ON passages BEGIN
+            DELETE FROM passage_vectors WHERE rowid = old.rowid;
+        END;
+        """
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migration_1, _migration_2, _migration_3, _migration_4,
-                                                          _migration_5, _migration_6, _migration_7, _migration_8]
+                                                          _migration_5, _migration_6, _migration_7, _migration_8,
+                                                          _migration_9]
 LABEL_FLOOR = 0.05
 
 
@@ -1039,6 +1057,13 @@ class SQLiteStore:
         self._last_rows = (key, rows)
         return rows, ri
 
+    def ranked(self, q: SearchQuery) -> list[tuple[int, float]]:
+        """(rowid, bm25) of one page of results, best first (``_ranked``), a query FTS5 cannot parse as QueryError."""
+        try:
+            return self._ranked(q)
+        except sqlite3.OperationalError as exc:
+            raise QueryError(f"cannot parse query {q.match!r}: {exc}") from None
+
     def _ranked(self, q: SearchQuery) -> list[tuple[int, float]]:
         """(rowid, bm25) of one page of results, best first.
 
@@ -1105,6 +1130,91 @@ class SQLiteStore:
                  for code, score, assigned, ev in labels if score >= LABEL_FLOOR])
             self.db.executemany("INSERT OR REPLACE INTO mapped(framework, passage_id, fingerprint) VALUES (?,?,?)",
                                 [(framework, pid, fingerprint) for pid, _ in scored])
+
+    # ---- passage vectors (search by meaning: search/semantic.py) ------------------------------------------
+    def put_vectors(self, model: str, rows: list[tuple[int, bytes]]) -> None:
+        """Store the embeddings of passages (rowid, float16 bytes) computed by a map, replacing older ones."""
+        with self.db:
+            self.db.executemany("INSERT OR REPLACE INTO passage_vectors(rowid, model, vec) VALUES (?,?,?)",
+                                [(rid, model, vec) for rid, vec in rows])
+
+    def unembedded(self, limit: int, after: int = 0) -> list[tuple[int, str]]:
+        """(rowid, text) of passages after rowid ``after`` with no stored vector (headings aside), in rowid order."""
+        return [(r[0], r[1]) for r in self.db.execute(
+            "SELECT p.rowid, p.text FROM passages p LEFT JOIN passage_vectors v ON v.rowid = p.rowid "
+            "WHERE p.rowid > ? AND v.rowid IS NULL AND p.kind != 'heading' ORDER BY p.rowid LIMIT ?", (after, limit))]
+
+    def vectors_state(self) -> tuple[int, int, int, str]:
+        """What the stored vectors are, cheaply: (count, sum of rowids, max rowid, models) — any add, delete or
+        change of model changes it."""
+        n, total, top = self.db.execute("SELECT COUNT(*), COALESCE(SUM(rowid), 0), COALESCE(MAX(rowid), 0) "
+                                        "FROM passage_vectors").fetchone()
+        models = ",".join(r[0] for r in self.db.execute("SELECT DISTINCT model FROM passage_vectors ORDER BY 1"))
+        return n, total, top, models
+
+    def iter_vectors(self, batch: int = 20_000):
+        """(rowids, float16 bytes) of every stored vector, in rowid order, a batch at a time."""
+        last = 0
+        while True:
+            rows = self.db.execute("SELECT rowid, vec FROM passage_vectors WHERE rowid > ? ORDER BY rowid LIMIT ?",
+                                   (last, batch)).fetchall()
+            if not rows:
+                return
+            last = rows[-1][0]
+            yield [r[0] for r in rows], [r[1] for r in rows]
+
+    def semantic_index(self):
+        """The vector index beside the store (``STORE.vec/``), rebuilt from the stored vectors when they changed;
+        None when the store has no vectors (not mapped) or the folder cannot be written."""
+        from ..search.semantic import VectorIndex
+
+        version = self._view_version()
+        memo = getattr(self, "_vec_memo", None)
+        if memo is not None and memo[0] == version:
+            return memo[1]
+        index = VectorIndex.current(self)
+        self._vec_memo = (version, index)
+        return index
+
+    def filter_rowids(self, q: SearchQuery, rowids: list[int]) -> set[int]:
+        """Which of ``rowids`` pass ``q``'s filters (documents, language, years, kinds, labels, attribution,
+        duplicates) — the lexical search's own conditions, on a list of candidates instead of a match."""
+        if not rowids:
+            return set()
+        where, params = self._where(SearchQuery(match="", **{k: v for k, v in vars(q).items()
+                                                             if k not in ("match", "limit", "offset")}))
+        where = where.replace("passages_fts MATCH ?", f"passages_fts.rowid IN ({','.join('?' * len(rowids))})", 1)
+        params = list(rowids) + params[1:]
+        return {r[0] for r in self.db.execute(f"SELECT passages_fts.rowid FROM passages_fts WHERE {where}", params)}
+
+    def rows_for(self, ranked: list[tuple[int, float]], match: str | None) -> list[dict[str, Any]]:
+        """Result rows, in the order given, for (rowid, score) pairs; snippets highlight ``match`` when there is one."""
+        if not ranked:
+            return []
+        scores = dict(ranked)
+        rowids = list(scores)
+        rows = self.db.execute(f"""
+            SELECT p.rowid AS rid, p.id, p.doc_id, p.seq, p.kind, p.label, p.part, p.page, p.page_end, p.section,
+                   p.section_title, p.start, p.end, p.text,
+                   d.name AS doc_name, d.title AS doc_title, d.format, d.language, d.year,
+                   (SELECT COUNT(*) FROM passages p3 WHERE p3.dup_of = p.id) AS duplicates
+            FROM passages p JOIN documents d ON d.id = p.doc_id
+            WHERE p.rowid IN ({",".join("?" * len(rowids))})""", rowids).fetchall()
+        out = [dict(r) for r in rows]
+        snippets: dict[int, str] = {}
+        if match:
+            try:
+                snippets = postings.scratch(self.db).snippets(match, {d["rid"]: d["text"] for d in out},
+                                                              "\x02", "\x03", "…", 32)
+            except sqlite3.OperationalError:
+                snippets = {}
+        order = {rid: i for i, rid in enumerate(rowids)}
+        out.sort(key=lambda d: order[d["rid"]])
+        for d in out:
+            rid = d.pop("rid")
+            d["snippet"] = snippets.get(rid) or (d["text"][:240] + ("…" if len(d["text"]) > 240 else ""))
+            d["score"] = scores[rid]
+        return out
 
     def labels(self, passage_id: str, framework: str | None = None) -> list[dict[str, Any]]:
         sql = "SELECT * FROM labels WHERE passage_id = ?" + (" AND framework = ?" if framework else "")

@@ -343,7 +343,7 @@ def create_app(store: str | WebConfig, token: str | None = None, **options: Any)
 
     def search_kwargs(p: dict[str, Any]) -> dict[str, Any]:
         kw = {k: p[k] or None for k in render.MULTI_PARAMS}
-        kw.update(any_terms=p["any"] or None, year=p["year"] or None)
+        kw.update(any_terms=p["any"] or None, year=p["year"] or None, mode=p.get("mode") or "hybrid")
         return kw
 
     @functools.lru_cache(maxsize=1)
@@ -383,8 +383,10 @@ def create_app(store: str | WebConfig, token: str | None = None, **options: Any)
             kw = search_kwargs(p)
             with conns.search_lanes:
                 hits = corpus.search(p["q"] or None, limit=per_page, offset=(page - 1) * per_page, **kw)
+                answered = corpus.last_mode
+                kw.pop("mode")
                 total, exact = corpus.count_estimate(p["q"] or None, **kw)
-            return {"hits": hits, "total": total, "exact": exact}
+            return {"hits": hits, "total": total, "exact": exact, "mode": answered}
 
         return dict(conns.cached(("search", params_key(p), page, per_page), make, kind="search"))
 
@@ -720,14 +722,18 @@ def create_app(store: str | WebConfig, token: str | None = None, **options: Any)
                    kind: list[str] = Query([]), event: list[str] = Query([]),
                    page: int = Query(1, ge=1, le=10_000), per_page: int = Query(20, ge=1, le=200),
                    facets: str = Query("", description="comma-separated: language, year, format, document, actor, "
-                                                       "actor_type, country, region, label:gcm …")) -> Any:
-        """Full-text search (FTS5 syntax: phrases, OR/AND/NOT, NEAR, prefix*) with the facets as filters."""
+                                                       "actor_type, country, region, label:gcm …"),
+                   mode: str = Query("hybrid", description="hybrid (words and meaning fused), lexical (BM25) or "
+                                                           "semantic (meaning)")) -> Any:
+        """Search (FTS5 syntax: phrases, OR/AND/NOT, NEAR, prefix*), ranked by words and meaning (``mode``), with
+        the facets as filters; ``total`` counts the passages that hold the words."""
         p = search_params(request)
         if not (p["q"] or p["any"]):
             raise EvimapError("give q (search words) or any (a comma-separated keyword family)")
         corpus = conns.read()
         res = run_search(corpus, p, page, per_page)
-        out: dict[str, Any] = {"query": p["q"], "any": p["any"], "total": res["total"], "total_exact": res["exact"],
+        out: dict[str, Any] = {"query": p["q"], "any": p["any"], "mode": res["mode"], "total": res["total"],
+                               "total_exact": res["exact"],
                                "page": page, "per_page": per_page, "hits": [hit_json(h) for h in res["hits"]]}
         if facets.strip():
             names = [f.strip() for f in facets.split(",") if f.strip()]

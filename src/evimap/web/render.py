@@ -16,7 +16,7 @@ from ..search.query import HIGHLIGHT_END, HIGHLIGHT_START
 
 # Search parameters that filter (repeatable ones may be given several times).
 MULTI_PARAMS = ("label", "actor", "actor_type", "country", "region", "document", "language", "format", "kind", "event")
-SINGLE_PARAMS = ("q", "any", "year")
+SINGLE_PARAMS = ("q", "any", "year", "mode")
 
 FACET_TITLES = {
     "label:gcm": "GCM objective",

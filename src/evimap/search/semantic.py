@@ -1,0 +1,150 @@
+"""Search by meaning: passage embeddings beside the store, and hybrid ranking with the lexical search.
+
+`evimap map` embeds every passage it scores (the static model, shipped with evimap) and stores the vectors in
+the store (``passage_vectors``, float16). For searching, they are laid out beside the store in ``STORE.vec/`` as
+one float32 matrix (memory-mapped, shared by every process through the page cache) with the passages' rowids,
+rebuilt when the stored vectors change (a few seconds for the whole UN General Debate corpus). The folder is
+derived data: deleting it costs one rebuild.
+
+A query is embedded with the same model and compared with every passage (exact cosine: one matrix-vector
+product) — or, when faiss is installed (``pip install 'evimap[ann]'``) and the store holds at least
+``ANN_MIN`` vectors, through an inverted-file index built at the same time (approximate: recall against the
+exact search is measured in benchmarks/semantic_search.py). Filters are applied to the candidates with the
+lexical search's own conditions.
+
+Hybrid ranking fuses the lexical (BM25) and semantic rankings by reciprocal rank fusion: each passage scores
+Σ 1 / (RRF_K + rank) over the rankings it appears in.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+MODES = ("hybrid", "lexical", "semantic")
+RRF_K = 60
+POOL = 200  # candidates taken from each ranking before filters and fusion
+ANN_MIN = 50_000
+_FORMAT = 1
+
+
+class VectorIndex:
+    def __init__(self, folder: Path, rowids: np.ndarray, vectors: np.ndarray, ann: Any | None, model: str):
+        self.folder, self.rowids, self.vectors, self.ann, self.model = folder, rowids, vectors, ann, model
+
+    def __len__(self) -> int:
+        return len(self.rowids)
+
+    @staticmethod
+    def folder_for(store_path: str) -> Path:
+        return Path(f"{store_path}.vec")
+
+    @classmethod
+    def current(cls, store: Any) -> "VectorIndex | None":
+        """The index for the store's vectors as they are now: loaded when the folder matches them, rebuilt when
+        not; None when there are no vectors or the folder cannot be written (searches are then lexical)."""
+        state = list(store.vectors_state())
+        if state[0] == 0:
+            return None
+        folder = cls.folder_for(store.path)
+        meta = _read_meta(folder)
+        if meta is None or meta.get("state") != state or meta.get("format") != _FORMAT:
+            try:
+                meta = build(store, folder, state)
+            except OSError:
+                return None
+        return cls._load(folder, meta)
+
+    @classmethod
+    def _load(cls, folder: Path, meta: dict[str, Any]) -> "VectorIndex":
+        rowids = np.load(folder / "rowids.npy", mmap_mode="r")
+        vectors = np.load(folder / "vectors.npy", mmap_mode="r")
+        ann = None
+        if meta.get("ann") and (folder / "ann.faiss").exists():
+            try:
+                import faiss
+
+                ann = faiss.read_index(str(folder / "ann.faiss"))
+                ann.nprobe = int(meta.get("nprobe", 16))
+            except ImportError:
+                ann = None
+        return cls(folder, rowids, vectors, ann, meta.get("model", "static"))
+
+    def top(self, query_vec: np.ndarray, k: int, exact: bool = False) -> list[tuple[int, float]]:
+        """The ``k`` passages closest to ``query_vec`` (L2-normalised): (rowid, cosine), best first."""
+        k = min(k, len(self.rowids))
+        if k <= 0:
+            return []
+        q = np.asarray(query_vec, dtype=np.float32).reshape(1, -1)
+        if self.ann is not None and not exact:
+            scores, idx = self.ann.search(q, k)
+            return [(int(self.rowids[i]), float(s)) for s, i in zip(scores[0], idx[0]) if i >= 0]
+        sims = self.vectors @ q[0]
+        part = np.argpartition(-sims, k - 1)[:k]
+        part = part[np.argsort(-sims[part], kind="stable")]
+        return [(int(self.rowids[i]), float(sims[i])) for i in part]
+
+
+def _read_meta(folder: Path) -> dict[str, Any] | None:
+    try:
+        return json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def build(store: Any, folder: Path, state: list[Any]) -> dict[str, Any]:
+    """Lay the store's vectors out in ``folder`` (written aside and moved in place, so a reader never sees a
+    half-written index)."""
+    t0 = time.perf_counter()
+    rowids: list[np.ndarray] = []
+    chunks: list[np.ndarray] = []
+    for ids, blobs in store.iter_vectors():
+        rowids.append(np.asarray(ids, dtype=np.int64))
+        chunks.append(np.frombuffer(b"".join(blobs), dtype=np.float16).reshape(len(ids), -1).astype(np.float32))
+    vectors = np.concatenate(chunks) if chunks else np.zeros((0, 1), dtype=np.float32)
+    ids_all = np.concatenate(rowids) if rowids else np.zeros(0, dtype=np.int64)
+    tmp = folder.with_name(folder.name + f".tmp{os.getpid()}")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    np.save(tmp / "rowids.npy", ids_all)
+    np.save(tmp / "vectors.npy", vectors)
+    meta: dict[str, Any] = {"format": _FORMAT, "state": state, "model": state[3], "n": int(len(ids_all)),
+                            "dim": int(vectors.shape[1]), "ann": False}
+    if len(ids_all) >= ANN_MIN:
+        try:
+            import faiss
+
+            nlist = int(4 * np.sqrt(len(ids_all)))
+            quantiser = faiss.IndexFlatIP(vectors.shape[1])
+            ann = faiss.IndexIVFFlat(quantiser, vectors.shape[1], nlist, faiss.METRIC_INNER_PRODUCT)
+            sample = vectors[np.random.default_rng(0).choice(len(vectors), min(len(vectors), 64 * nlist), replace=False)]
+            ann.train(sample)
+            ann.add(vectors)
+            faiss.write_index(ann, str(tmp / "ann.faiss"))
+            meta.update(ann=True, nlist=nlist, nprobe=max(8, nlist // 40))
+        except ImportError:
+            pass
+    meta["seconds"] = round(time.perf_counter() - t0, 2)
+    (tmp / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+    old = folder.with_name(folder.name + f".old{os.getpid()}")
+    if folder.exists():
+        folder.rename(old)
+    tmp.rename(folder)
+    shutil.rmtree(old, ignore_errors=True)
+    return meta
+
+
+def fuse(*rankings: list[int], k: int = RRF_K) -> list[tuple[int, float]]:
+    """Reciprocal rank fusion of rankings (lists of rowids, best first): (rowid, score), best first; ties by
+    the order of first appearance."""
+    scores: dict[int, float] = {}
+    for ranking in rankings:
+        for rank, rid in enumerate(ranking, 1):
+            scores[rid] = scores.get(rid, 0.0) + 1.0 / (k + rank)
+    return sorted(scores.items(), key=lambda kv: -kv[1])
