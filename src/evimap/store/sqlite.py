@@ -823,37 +823,8 @@ class SQLiteStore:
                 f"(SELECT id FROM documents WHERE id NOT IN ({docs})))"), params
 
     def search(self, q: SearchQuery) -> list[dict[str, Any]]:
-        # Rank first (bm25 only), then read the page of results alone and build their snippets in a
-        # scratch FTS5 table holding just those passages (store/postings.py: Scratch). snippet() over the
-        # store's own index evaluates the whole query again first (50 ms for a prefix like develop*).
-        try:
-            top = self._ranked(q)
-        except sqlite3.OperationalError as exc:
-            raise QueryError(f"cannot parse query {q.match!r}: {exc}") from None
-        if not top:
-            return []
-        scores = dict(top)
-        rowids = list(scores)
-        rows = self.db.execute(f"""
-            SELECT p.rowid AS rid, p.id, p.doc_id, p.seq, p.kind, p.label, p.part, p.page, p.page_end, p.section,
-                   p.section_title, p.start, p.end, p.text,
-                   d.name AS doc_name, d.title AS doc_title, d.format, d.language, d.year,
-                   (SELECT COUNT(*) FROM passages p3 WHERE p3.dup_of = p.id) AS duplicates
-            FROM passages p JOIN documents d ON d.id = p.doc_id
-            WHERE p.rowid IN ({",".join("?" * len(rowids))})""", rowids).fetchall()
-        out = [dict(r) for r in rows]
-        try:
-            snippets = postings.scratch(self.db).snippets(q.match, {d["rid"]: d["text"] for d in out},
-                                                          "\x02", "\x03", "…", 32)
-        except sqlite3.OperationalError as exc:
-            raise QueryError(f"cannot parse query {q.match!r}: {exc}") from None
-        order = {rid: i for i, rid in enumerate(rowids)}
-        out.sort(key=lambda d: order[d["rid"]])
-        for d in out:
-            rid = d.pop("rid")
-            d["snippet"] = snippets.get(rid, d["text"][:200])
-            d["score"] = scores[rid]
-        return out
+        """Rank first (bm25 only), then read the page of results alone, with snippets (``rows_for``)."""
+        return self.rows_for(self.ranked(q), q.match, strict=True)
 
     # Facets of a search: what the matching passages are, counted per value. The matches are written
     # once to a temporary table (one FTS query), then each facet is a GROUP BY joining it by index.
@@ -1187,8 +1158,11 @@ class SQLiteStore:
         params = list(rowids) + params[1:]
         return {r[0] for r in self.db.execute(f"SELECT passages_fts.rowid FROM passages_fts WHERE {where}", params)}
 
-    def rows_for(self, ranked: list[tuple[int, float]], match: str | None) -> list[dict[str, Any]]:
-        """Result rows, in the order given, for (rowid, score) pairs; snippets highlight ``match`` when there is one."""
+    def rows_for(self, ranked: list[tuple[int, float]], match: str | None, strict: bool = False) -> list[dict[str, Any]]:
+        """Result rows, in the order given, for (rowid, score) pairs; snippets highlight ``match`` when there is one
+        (a match FTS5 cannot parse: plain snippets, or QueryError when ``strict``). Snippets are built in a scratch
+        FTS5 table holding just these passages (store/postings.py: Scratch): snippet() over the store's own index
+        evaluates the whole query again first (50 ms for a prefix like develop*)."""
         if not ranked:
             return []
         scores = dict(ranked)
@@ -1206,7 +1180,9 @@ class SQLiteStore:
             try:
                 snippets = postings.scratch(self.db).snippets(match, {d["rid"]: d["text"] for d in out},
                                                               "\x02", "\x03", "…", 32)
-            except sqlite3.OperationalError:
+            except sqlite3.OperationalError as exc:
+                if strict:
+                    raise QueryError(f"cannot parse query {match!r}: {exc}") from None
                 snippets = {}
         order = {rid: i for i, rid in enumerate(rowids)}
         out.sort(key=lambda d: order[d["rid"]])
