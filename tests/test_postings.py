@@ -201,7 +201,7 @@ def test_cli_reindex_and_status(tmp_path):
     r = runner.invoke(app, ["status", "--store", db])
     assert "search postings: missing" in r.stdout and "evimap reindex" in r.stdout
     r = runner.invoke(app, ["reindex", "--store", db, "--json"])
-    assert r.exit_code == 0 and json.loads(r.stdout)["terms"] > 50
+    assert r.exit_code == 0 and json.loads(r.stdout)["postings"]["terms"] > 50
     assert "already match" in runner.invoke(app, ["reindex", "--store", db]).stdout
     assert json.loads(runner.invoke(app, ["status", "--store", db, "--json"]).stdout)["search_postings"] == "current"
 

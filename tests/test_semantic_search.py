@@ -98,6 +98,12 @@ def test_the_vector_index_follows_the_store_and_is_derived_data(store, tmp_path)
         assert corpus.store.db.execute("SELECT COUNT(*) FROM passage_vectors").fetchone()[0] == n
 
 
+def test_reindex_lays_the_vectors_out_once(store):
+    r = CliRunner().invoke(app, ["reindex", "--store", str(store), "--json"])
+    assert r.exit_code == 0 and json.loads(r.stdout)["vectors"]["n"] > 0
+    assert json.loads(CliRunner().invoke(app, ["reindex", "--store", str(store), "--json"]).stdout)["vectors"] is None
+
+
 def test_a_store_mapped_before_vectors_were_kept_gets_them_at_the_next_map(store):
     with evimap.open(store) as corpus:
         with corpus.store.db:

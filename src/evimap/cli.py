@@ -550,17 +550,27 @@ def similar(
 @handle_errors
 def reindex(store: str = StoreOpt, force: bool = typer.Option(False, "--force", help="Rebuild even if current."),
             as_json: bool = JsonOpt) -> None:
-    """Rebuild the search postings beside the store (STORE.rank/). Ingest does this itself; needed only for a
-    store made by an older evimap, or after the folder was deleted or an ingest was interrupted."""
+    """Rebuild the search postings (STORE.rank/) and the layout of the passage vectors for search by meaning
+    (STORE.vec/) beside the store. Ingest and the first search by meaning do this themselves; needed for a store
+    made by an older evimap, after a folder was deleted or an ingest was interrupted, or to pay the vectors'
+    layout (seconds on a large store) before the first search rather than in it."""
     with _open(store) as corpus:
         built = corpus.reindex(force=force)
+        vectors = corpus.reindex_vectors(force=force)
     if as_json:
-        _print_json(built)
-    elif built is None:
+        _print_json({"postings": built, "vectors": vectors})
+        return
+    if built is None:
         out.print("search postings already match the store")
     else:
         out.print(f"search postings rebuilt: {built['terms']:,} terms, {built['occurrences']:,} occurrences "
                   f"in {built['rows']:,} passages · {built['seconds']:.1f}s")
+    if vectors is None:
+        out.print("passage vectors: already laid out, or none (map the store for search by meaning)")
+    else:
+        out.print(f"passage vectors laid out: {vectors['n']:,} of {vectors['dim']} numbers"
+                  + (f", approximate index of {vectors['nlist']:,} lists" if vectors.get("ann") else "")
+                  + f" · {vectors['seconds']:.1f}s")
 
 
 @app.command()

@@ -301,6 +301,20 @@ class Corpus:
         (then None); returns what was built. Ingest does this at its end."""
         return self.store.refresh_rank_index(force=force)
 
+    def reindex_vectors(self, force: bool = False) -> dict[str, Any] | None:
+        """Lay the passage vectors out for search by meaning (``STORE.vec/``) unless that is current (then
+        None; also None when the store has no vectors). A search by meaning does this itself when needed."""
+        from .search.semantic import VectorIndex, build, read_meta
+
+        state = list(self.store.vectors_state())
+        if state[0] == 0:
+            return None
+        folder = VectorIndex.folder_for(self.store.path)
+        meta = read_meta(folder)
+        if not force and meta is not None and meta.get("state") == state:
+            return None
+        return build(self.store, folder, state)
+
     def search_postings(self) -> str:
         """State of the search postings: "current", "stale" or "missing" (searches then use FTS5 alone)."""
         return self.store.rank_index_state()

@@ -31,6 +31,8 @@ MODES = ("hybrid", "lexical", "semantic")
 RRF_K = 60
 POOL = 200  # candidates taken from each ranking before filters and fusion
 ANN_MIN = 50_000
+NLIST_MAX = 1024  # inverted lists of the approximate index
+NPROBE_SHARE = 6  # per cent of the lists a query visits (recall against exact search: benchmarks/RESULTS.md)
 _FORMAT = 1
 
 
@@ -53,7 +55,7 @@ class VectorIndex:
         if state[0] == 0:
             return None
         folder = cls.folder_for(store.path)
-        meta = _read_meta(folder)
+        meta = read_meta(folder)
         if meta is None or meta.get("state") != state or meta.get("format") != _FORMAT:
             try:
                 meta = build(store, folder, state)
@@ -91,7 +93,8 @@ class VectorIndex:
         return [(int(self.rowids[i]), float(sims[i])) for i in part]
 
 
-def _read_meta(folder: Path) -> dict[str, Any] | None:
+def read_meta(folder: Path) -> dict[str, Any] | None:
+    """The index's description (state of the vectors it was built from, model, approximate index), or None."""
     try:
         return json.loads((folder / "meta.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -120,14 +123,15 @@ def build(store: Any, folder: Path, state: list[Any]) -> dict[str, Any]:
         try:
             import faiss
 
-            nlist = int(4 * np.sqrt(len(ids_all)))
+            nlist = min(NLIST_MAX, int(4 * np.sqrt(len(ids_all))))
             quantiser = faiss.IndexFlatIP(vectors.shape[1])
             ann = faiss.IndexIVFFlat(quantiser, vectors.shape[1], nlist, faiss.METRIC_INNER_PRODUCT)
-            sample = vectors[np.random.default_rng(0).choice(len(vectors), min(len(vectors), 64 * nlist), replace=False)]
+            # k-means on a sample: 40 points a list is enough for the centroids and keeps the build to seconds
+            sample = vectors[np.random.default_rng(0).choice(len(vectors), min(len(vectors), 40 * nlist), replace=False)]
             ann.train(sample)
             ann.add(vectors)
             faiss.write_index(ann, str(tmp / "ann.faiss"))
-            meta.update(ann=True, nlist=nlist, nprobe=max(8, nlist // 40))
+            meta.update(ann=True, nlist=nlist, nprobe=max(8, nlist * NPROBE_SHARE // 100))
         except ImportError:
             pass
     meta["seconds"] = round(time.perf_counter() - t0, 2)
