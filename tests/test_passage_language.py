@@ -29,3 +29,23 @@ def test_short_passages_take_the_documents_language_and_english_is_settled_witho
 
     monkeypatch.setattr(metadata, "detect_language", lambda text: (_ for _ in ()).throw(AssertionError("called")))
     assert passage_language("The programme was extended to the returnees of all the regions in 2021.", None) == "en"
+
+
+def test_a_synthesis_quotes_each_passage_in_its_language_and_says_which(tmp_path):
+    from evimap.report import synthesis
+
+    (tmp_path / "report.md").write_text(
+        "# Findings\n\nThe national statistics office does not publish data on emigrants, and census questions on "
+        "country of birth were dropped in 2020, so migration statistics have a gap.\n\n"
+        "Les données sur les migrants de retour ne sont pas publiées par l'office national de statistique, et le "
+        "recensement ne pose plus de question sur le pays de naissance des migrants.\n", encoding="utf-8")
+    with evimap.open(tmp_path / "s.db") as corpus:
+        corpus.ingest([tmp_path / "report.md"])
+        corpus.map(["themes"], workers=1)
+        s = synthesis(corpus, "data", min_relevance=0)
+        english = [q for q in s.quotes() if q.passage["language"] == "en"]
+        assert english and not english[0].cite.endswith("]") and english[0].to_dict()["language"] == "en"
+    from evimap.report.synthesis import Quote
+
+    french = Quote("q1", {**english[0].passage, "text": "Les données …", "language": "fr"})
+    assert french.cite == english[0].cite + " · [fr]" and french.to_dict()["text"] == "Les données …"

@@ -43,14 +43,16 @@ class Quote:
 
     @property
     def cite(self) -> str:
-        return citation(self.passage)
+        """The citation, with the quote's language when it is not English: quotes stay verbatim in theirs."""
+        lang = self.passage.get("language")
+        return citation(self.passage) + (f" · [{lang}]" if lang and lang != "en" else "")
 
     def to_dict(self) -> dict[str, Any]:
         p = self.passage
         why = p.get("substance")
         return {"id": self.qid, "passage_id": p["passage_id"], "text": p["text"], "citation": self.cite,
                 "document": p["document"], "page": p["page"], "section": p["section"], "paragraph": p["paragraph"],
-                "score": round(p["score"], 4), "substance": why.score if why else None,
+                "language": p.get("language"), "score": round(p["score"], 4), "substance": why.score if why else None,
                 "why": why.explain() if why else "", "codes": self.codes, "also_in": self.also_in}
 
 

@@ -1258,7 +1258,8 @@ class SQLiteStore:
             f"""SELECT l.score AS score, p.id AS passage_id, p.doc_id AS doc_id, d.name AS document, d.title AS title,
                        d.year AS year, d.format AS format, p.page AS page, p.section AS section,
                        p.section_title AS section_title, p.label AS paragraph, p.seq AS seq, p.kind AS kind,
-                       p.text AS text, p.text_hash AS text_hash, {group_sql} AS grp
+                       p.text AS text, p.text_hash AS text_hash, COALESCE(p.language, d.language) AS language,
+                       {group_sql} AS grp
                 FROM labels l JOIN passages p ON p.id = l.passage_id JOIN documents d ON d.id = p.doc_id
                 WHERE l.framework = ? AND l.code = ? AND l.assigned = 1 {where}
                 ORDER BY l.score DESC, p.id LIMIT ? OFFSET ?""", [framework, code, *params, limit, offset])]
