@@ -49,3 +49,22 @@ def test_a_synthesis_quotes_each_passage_in_its_language_and_says_which(tmp_path
 
     french = Quote("q1", {**english[0].passage, "text": "Les données …", "language": "fr"})
     assert french.cite == english[0].cite + " · [fr]" and french.to_dict()["text"] == "Les données …"
+
+
+def test_an_evidence_map_by_language_counts_each_passage_in_its_own_language(tmp_path):
+    from evimap.report import coverage_map
+
+    (tmp_path / "rapport.md").write_text(
+        "# Constats\n\nLes États membres devraient collecter des données ventilées sur les migrants dans les "
+        "recensements et les enquêtes auprès des ménages.\n\n"
+        "L'office national de statistique publiera chaque année des statistiques sur les migrations par pays de "
+        "naissance.\n\n"
+        "Member States should collect disaggregated data on migrants through censuses and household surveys.\n",
+        encoding="utf-8")
+    with evimap.open(tmp_path / "s.db") as corpus:
+        corpus.ingest([tmp_path / "rapport.md"])
+        assert corpus.documents()[0].language == "fr"
+        corpus.map(["gcm"], workers=1)
+        cells = coverage_map(corpus, "gcm", by="language").to_dict()["cells"]
+        # the English passage is counted under en, not under its document's language
+        assert any(c["code"] == "1" and c["group"] == "en" and c["passages"] == 1 for c in cells)

@@ -32,7 +32,7 @@ GROUPS = {
     "document": "d.name",
     "year": "CAST(d.year AS TEXT)",
     "format": "d.format",
-    "language": "d.language",
+    "language": "COALESCE(p.language, d.language)",
     "actor": _said("actor"),
     "actor-type": _said("actor_type"),
     # the country a passage is from or about: the state that said it, else the country it names, else the
@@ -49,7 +49,7 @@ GROUP_MEANINGS = {
     "document": "the document, near-duplicates merged into the one they copy",
     "year": "the document's year, in date order",
     "format": "the file format",
-    "language": "the document's language",
+    "language": "the passage's language (its document's for passages stored before passages had one)",
     "actor": "who said it",
     "actor-type": "the type of who said it, e.g. Member State",
     "country": "the state that said it, else the country it names, else the country its document is about",
