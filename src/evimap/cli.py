@@ -546,6 +546,96 @@ def similar(
     out.print(table)
 
 
+review_app = typer.Typer(help="Review labels: accept, reject, add or undo, and the trail of decisions.",
+                         no_args_is_help=True)
+app.add_typer(review_app, name="review")
+ReviewerOpt = typer.Option(None, "--reviewer", envvar="EVIMAP_REVIEWER", help="Who decides (or EVIMAP_REVIEWER).")
+ReasonOpt = typer.Option(None, "--reason", help="Why, kept in the trail.")
+
+
+def _review(decision: str, passage_id: str, label: str, store: str, reviewer: Optional[str], reason: Optional[str],
+            as_json: bool) -> None:
+    with _open(store) as corpus:
+        entry = corpus.review(passage_id, label, decision, reviewer=reviewer, reason=reason)
+    if as_json:
+        _print_json(entry)
+    else:
+        out.print(f"{entry['decision']} {entry['framework']}:{entry['code']} on {entry['passage_id']} by "
+                  f"{entry['reviewer']} · trail #{entry['id']}")
+
+
+@review_app.command("accept")
+@handle_errors
+def review_accept(passage_id: str = typer.Argument(..., help="Passage id."),
+                  label: str = typer.Argument(..., help="FRAMEWORK:CODE, e.g. gcm:23."), store: str = StoreOpt,
+                  reviewer: Optional[str] = ReviewerOpt, reason: Optional[str] = ReasonOpt, as_json: bool = JsonOpt) -> None:
+    """Confirm a label: it stays whatever a re-map scores."""
+    _review("accept", passage_id, label, store, reviewer, reason, as_json)
+
+
+@review_app.command("reject")
+@handle_errors
+def review_reject(passage_id: str = typer.Argument(..., help="Passage id."),
+                  label: str = typer.Argument(..., help="FRAMEWORK:CODE, e.g. gcm:23."), store: str = StoreOpt,
+                  reviewer: Optional[str] = ReviewerOpt, reason: Optional[str] = ReasonOpt, as_json: bool = JsonOpt) -> None:
+    """Remove a label the machine gave: reports, maps and exports leave it out from now on."""
+    _review("reject", passage_id, label, store, reviewer, reason, as_json)
+
+
+@review_app.command("add")
+@handle_errors
+def review_add(passage_id: str = typer.Argument(..., help="Passage id."),
+               label: str = typer.Argument(..., help="FRAMEWORK:CODE, e.g. gcm:23."), store: str = StoreOpt,
+               reviewer: Optional[str] = ReviewerOpt, reason: Optional[str] = ReasonOpt, as_json: bool = JsonOpt) -> None:
+    """Give a passage a label the machine missed."""
+    _review("add", passage_id, label, store, reviewer, reason, as_json)
+
+
+@review_app.command("undo")
+@handle_errors
+def review_undo(passage_id: str = typer.Argument(..., help="Passage id."),
+                label: str = typer.Argument(..., help="FRAMEWORK:CODE, e.g. gcm:23."), store: str = StoreOpt,
+                reviewer: Optional[str] = ReviewerOpt, reason: Optional[str] = ReasonOpt, as_json: bool = JsonOpt) -> None:
+    """Give the label back to the machine (a decision of its own: the trail keeps both)."""
+    _review("undo", passage_id, label, store, reviewer, reason, as_json)
+
+
+@review_app.command("log")
+@handle_errors
+def review_log(store: str = StoreOpt, passage_id: Optional[str] = typer.Option(None, "--passage", help="One passage's."),
+               fmt: str = typer.Option("table", "--format", "-f", help="table, json or csv."),
+               output: Optional[Path] = OutputOpt) -> None:
+    """The trail of review decisions, oldest first (never edited: an undo is a decision of its own)."""
+    import csv
+    import io
+
+    with _open(store, readonly=True) as corpus:
+        rows = corpus.review_log(passage_id)
+    if fmt not in ("table", "json", "csv"):
+        raise EvimapError(f"--format {fmt!r}: choose from table, json, csv")
+    if fmt == "table" and output is None:
+        for r in rows:
+            out.print(f"#{r['id']} {r['at']} {escape(r['reviewer'])}: {r['decision']} {r['framework']}:{r['code']} on "
+                      f"{r['passage_id']}" + (f" — {escape(r['reason'])}" if r["reason"] else ""))
+        if not rows:
+            out.print("no review decisions in this store")
+        return
+    if fmt == "csv":
+        buf = io.StringIO()
+        writer = csv.DictWriter(buf, fieldnames=["id", "at", "reviewer", "passage_id", "framework", "code", "decision",
+                                                 "reason", "before"])
+        writer.writeheader()
+        writer.writerows(rows)
+        text = buf.getvalue()
+    else:
+        text = json.dumps(rows, ensure_ascii=False, indent=1) + "\n"
+    if output is None:
+        print(text, end="")
+    else:
+        output.write_text(text, encoding="utf-8")
+        out.print(f"{len(rows)} decisions → {output}")
+
+
 @app.command()
 @handle_errors
 def reindex(store: str = StoreOpt, force: bool = typer.Option(False, "--force", help="Rebuild even if current."),

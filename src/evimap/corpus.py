@@ -543,6 +543,31 @@ class Corpus:
         mapped = [fw for fw in BUILTIN_FRAMEWORKS if self.store.has_labels(fw)]
         return self.map(mapped, workers=workers) if mapped else {}
 
+    def review(self, passage_id: str, label: str, decision: str, *, reviewer: str | None = None,
+               reason: str | None = None) -> dict[str, Any]:
+        """Accept, reject or add a label of a passage (``label`` "gcm:23"), or undo the decision in force. The
+        decision is appended to the trail with the reviewer (``reviewer`` or $EVIMAP_REVIEWER), the time, the
+        label as it was and the reason, and it holds over the machine's label in every report, map and export and
+        through re-mapping. Returns the trail entry."""
+        from .map import load_frameworks
+
+        who = (reviewer or os.environ.get("EVIMAP_REVIEWER") or "").strip()
+        if not who:
+            raise EvimapError("a review needs a reviewer: --reviewer NAME or EVIMAP_REVIEWER")
+        if decision not in self.store.REVIEW_DECISIONS:
+            raise EvimapError(f"unknown decision {decision!r} (choose from: {', '.join(self.store.REVIEW_DECISIONS)})")
+        fw_id, _, code = label.partition(":")
+        if not code:
+            raise EvimapError(f"{label!r}: give the label as FRAMEWORK:CODE, e.g. gcm:23")
+        fw = load_frameworks(fw_id.lower())[0]
+        code = fw.category(code).code  # raises, listing the codes, for one the framework does not have
+        p = self.passage(passage_id)
+        return self.store.add_review(p["id"], fw.id, code, decision, who, reason)
+
+    def review_log(self, passage_id: str | None = None) -> list[dict[str, Any]]:
+        """The review trail, oldest first: id, at, reviewer, passage_id, framework, code, decision, reason, before."""
+        return self.store.reviews(self.passage(passage_id)["id"] if passage_id else None)
+
     def labels(self, passage_id: str, framework: str | None = None, assigned_only: bool = True) -> list[dict[str, Any]]:
         """Stored labels of a passage (after ``map``), best first per framework."""
         rows = self.store.labels(passage_id, framework)

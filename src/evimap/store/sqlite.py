@@ -24,7 +24,7 @@ from .facets import SAID_FACETS
 from .facets import arrays as facet_arrays
 from .base import SearchQuery, StoredDocument
 
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 
 
 def _migration_1(db: sqlite3.Connection) -> None:
@@ -318,10 +318,44 @@ def _migration_9(db: sqlite3.Connection) -> None:
     )
 
 
+def _migration_10(db: sqlite3.Connection) -> None:
+    """Reviewers' decisions on labels: an append-only trail (``reviews``: never updated or deleted; an undo is a
+    decision of its own), and on each label what the machine said (``machine``: NULL while no one reviewed it)
+    and the decision in force (``reviewed``: accept, reject or add), so that ``assigned`` is what reports use."""
+    db.executescript(
+        """
+        CREATE TABLE IF NOT EXISTS reviews (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+            reviewer TEXT NOT NULL,
+            passage_id TEXT NOT NULL,
+            framework TEXT NOT NULL,
+            code TEXT NOT NULL,
+            decision TEXT NOT NULL,          -- accept | reject | add | undo
+            reason TEXT,
+            before TEXT                      -- the label as it was: machine / reviewed, assigned, score
+        );
+        CREATE INDEX IF NOT EXISTS reviews_label ON reviews(passage_id, framework, code);
+        CREATE TRIGGER IF NOT EXISTS reviews_no_update BEFORE UPDATE ON reviews BEGIN
+            SELECT RAISE(ABORT, 'the review trail is append-only');
+        END;
+        CREATE TRIGGER IF NOT EXISTS reviews_no_delete BEFORE DELETE ON reviews BEGIN
+            SELECT RAISE(ABORT, 'the review trail is append-only');
+        END;
+        """
+    )
+    have = {r[1] for r in db.execute("PRAGMA table_info(labels)")}
+    if "machine" not in have:
+        db.execute("ALTER TABLE labels ADD COLUMN machine INTEGER")
+    if "reviewed" not in have:
+        db.execute("ALTER TABLE labels ADD COLUMN reviewed TEXT")
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migration_1, _migration_2, _migration_3, _migration_4,
                                                           _migration_5, _migration_6, _migration_7, _migration_8,
-                                                          _migration_9]
+                                                          _migration_9, _migration_10]
 LABEL_FLOOR = 0.05
+_ADDED_EVIDENCE = '[{"type": "review", "decision": "add"}]'  # the evidence of a label a reviewer added
 
 
 def _now() -> str:
@@ -1090,8 +1124,9 @@ class SQLiteStore:
     def put_labels(self, framework: str, fingerprint: str,
                    scored: list[tuple[str, list[tuple[str, float, bool, str | None]]]], replace: bool = True) -> None:
         """Replace the labels of each passage for ``framework`` in one transaction (``replace=False``: the
-        caller knows the passages have no labels for it yet, so no deletes are needed)."""
+        caller knows the passages have no labels for it yet, so no deletes are needed — unless reviewers added some)."""
         with self.db:
+            replace = replace or self._has_reviews()
             if replace:
                 self.db.executemany("DELETE FROM labels WHERE passage_id = ? AND framework = ?",
                                     [(pid, framework) for pid, _ in scored])
@@ -1101,6 +1136,73 @@ class SQLiteStore:
                  for code, score, assigned, ev in labels if score >= LABEL_FLOOR])
             self.db.executemany("INSERT OR REPLACE INTO mapped(framework, passage_id, fingerprint) VALUES (?,?,?)",
                                 [(framework, pid, fingerprint) for pid, _ in scored])
+            if replace and self._has_reviews():  # a re-map never overwrites a reviewer's decision: re-applied
+                for pid, _ in scored:
+                    self._apply_reviews(pid, framework)
+
+    # ---- reviews: reviewed beats machine -----------------------------------------------------------------
+    REVIEW_DECISIONS = ("accept", "reject", "add", "undo")
+
+    def _has_reviews(self) -> bool:
+        return self.db.execute("SELECT 1 FROM reviews LIMIT 1").fetchone() is not None
+
+    def add_review(self, passage_id: str, framework: str, code: str, decision: str, reviewer: str,
+                   reason: str | None = None) -> dict[str, Any]:
+        """Record one decision (appended to the trail) and apply it to the label; returns the trail row."""
+        if decision not in self.REVIEW_DECISIONS:
+            raise ValueError(decision)
+        with self.db:
+            row = self.db.execute("SELECT assigned, score, machine, reviewed FROM labels WHERE framework = ? AND code = ? "
+                                  "AND passage_id = ?", (framework, code, passage_id)).fetchone()
+            before = None if row is None else json.dumps(
+                {"assigned": row["assigned"], "score": round(row["score"], 4), "machine": row["machine"],
+                 "reviewed": row["reviewed"]})
+            cur = self.db.execute("INSERT INTO reviews (reviewer, passage_id, framework, code, decision, reason, before) "
+                                  "VALUES (?,?,?,?,?,?,?)", (reviewer, passage_id, framework, code, decision, reason, before))
+            self._apply_reviews(passage_id, framework, code)
+            return dict(self.db.execute("SELECT * FROM reviews WHERE id = ?", (cur.lastrowid,)).fetchone())
+
+    def _apply_reviews(self, passage_id: str, framework: str, code: str | None = None) -> None:
+        """Put the latest decision on each reviewed label of a passage (one code, or all of the framework) in force."""
+        latest = self.db.execute(
+            "SELECT code, decision FROM reviews r WHERE passage_id = ? AND framework = ?"
+            + (" AND code = ?" if code else "")
+            + " AND id = (SELECT MAX(id) FROM reviews r2 WHERE r2.passage_id = r.passage_id AND r2.framework = r.framework"
+              " AND r2.code = r.code)", (passage_id, framework, code) if code else (passage_id, framework)).fetchall()
+        for c, decision in latest:
+            row = self.db.execute("SELECT assigned, machine, evidence FROM labels WHERE framework = ? AND code = ? AND "
+                                  "passage_id = ?", (framework, c, passage_id)).fetchone()
+            if decision == "undo":
+                if row is not None and row["machine"] is not None:
+                    if row["evidence"] == _ADDED_EVIDENCE:  # added by hand: the machine never gave it
+                        self.db.execute("DELETE FROM labels WHERE framework = ? AND code = ? AND passage_id = ?",
+                                        (framework, c, passage_id))
+                    else:
+                        self.db.execute("UPDATE labels SET assigned = machine, machine = NULL, reviewed = NULL "
+                                        "WHERE framework = ? AND code = ? AND passage_id = ?", (framework, c, passage_id))
+                continue
+            assigned = 0 if decision == "reject" else 1
+            if row is None:
+                if decision == "reject":
+                    continue  # nothing the machine gave: nothing to reject
+                self.db.execute("INSERT INTO labels (framework, code, passage_id, score, assigned, evidence, machine, "
+                                "reviewed) VALUES (?,?,?,?,?,?,?,?)",
+                                (framework, c, passage_id, 1.0, 1, _ADDED_EVIDENCE, 0, decision))
+            else:
+                self.db.execute("UPDATE labels SET machine = COALESCE(machine, assigned), assigned = ?, reviewed = ? "
+                                "WHERE framework = ? AND code = ? AND passage_id = ?",
+                                (assigned, decision, framework, c, passage_id))
+
+    def reviews(self, passage_id: str | None = None) -> list[dict[str, Any]]:
+        """The trail, oldest first (one passage's, or all)."""
+        sql = "SELECT * FROM reviews" + (" WHERE passage_id = ?" if passage_id else "") + " ORDER BY id"
+        return [dict(r) for r in self.db.execute(sql, (passage_id,) if passage_id else ())]
+
+    def review_counts(self, framework: str) -> dict[str, int]:
+        """Assigned labels of a framework by who decided: reviewed (a decision in force) and machine."""
+        row = self.db.execute("SELECT SUM(reviewed IS NOT NULL), SUM(reviewed IS NULL) FROM labels "
+                              "WHERE framework = ? AND assigned = 1", (framework,)).fetchone()
+        return {"reviewed": row[0] or 0, "machine": row[1] or 0}
 
     # ---- passage vectors (search by meaning: search/semantic.py) ------------------------------------------
     def put_vectors(self, model: str, rows: list[tuple[int, bytes]]) -> None:

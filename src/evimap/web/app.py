@@ -408,6 +408,7 @@ def create_app(store: str | WebConfig, token: str | None = None, **options: Any)
         p = corpus.passage(passage_id)
         doc = corpus.document(p["doc_id"])
         return {"passage": p, "document": doc, "labels": corpus.labels(p["id"]), "citation": cite_passage(p, doc.name),
+                "rejected": [lab for lab in corpus.labels(p["id"], assigned_only=False) if lab.get("reviewed") == "reject"],
                 "claims": corpus.claims(p["id"]), "mentions": corpus.mentions(p["id"]),
                 "neighbours": corpus.neighbours(p["id"]),
                 "duplicate_of": corpus.store.passage(p["dup_of"]) if p.get("dup_of") else None}

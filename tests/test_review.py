@@ -1,0 +1,125 @@
+"""Reviewers accept, reject, add or undo labels; the decision holds over the machine's in every report and through
+re-mapping, and each one is kept in an append-only trail with who, when, what it was and why."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sqlite3
+
+import pytest
+from typer.testing import CliRunner
+
+import evimap
+from evimap.cli import app
+from evimap.errors import EvimapError
+from evimap.report import coverage_map
+
+TEXT = ("# Findings\n\nMember States should collect disaggregated data on migrants through censuses and household "
+        "surveys, and share migration statistics across ministries.\n\n"
+        "Remittance transfer costs fell in most corridors, and families relied on money sent by relatives abroad.\n")
+
+
+@pytest.fixture()
+def corpus(tmp_path):
+    (tmp_path / "report.md").write_text(TEXT, encoding="utf-8")
+    c = evimap.open(tmp_path / "s.db")
+    c.ingest([tmp_path / "report.md"])
+    c.map(["gcm"], workers=1)
+    yield c
+    c.close()
+
+
+def data_passage(c) -> str:
+    return c.search("censuses", mode="lexical")[0].passage_id
+
+
+def assigned(c, pid: str) -> set[str]:
+    return {lab["code"] for lab in c.labels(pid, "gcm")}
+
+
+def test_reject_add_accept_and_undo_change_what_reports_use(corpus):
+    pid = data_passage(corpus)
+    assert "1" in assigned(corpus, pid)
+    before = coverage_map(corpus, "gcm").to_dict()["totals"]["1"]["passages"]
+    corpus.review(pid, "gcm:1", "reject", reviewer="ana", reason="a census plan, not data use")
+    assert "1" not in assigned(corpus, pid)
+    assert coverage_map(corpus, "gcm").to_dict()["totals"].get("1", {"passages": 0})["passages"] == before - 1
+    assert pid not in {h.passage_id for h in corpus.search("censuses", label="gcm:1", mode="lexical")}
+    corpus.review(pid, "GCM:19", "add", reviewer="ana")  # framework names in any case
+    labels = {lab["code"]: lab for lab in corpus.labels(pid, "gcm")}
+    assert labels["19"]["reviewed"] == "add" and labels["19"]["machine"] == 0
+    corpus.review(pid, "gcm:1", "undo", reviewer="ben")
+    corpus.review(pid, "gcm:19", "undo", reviewer="ben")
+    assert "1" in assigned(corpus, pid) and "19" not in assigned(corpus, pid)
+    lab = next(lab for lab in corpus.labels(pid, "gcm") if lab["code"] == "1")
+    assert lab["reviewed"] is None and lab["machine"] is None  # the machine's label again
+
+
+def test_a_re_map_never_overwrites_a_decision(corpus):
+    pid = data_passage(corpus)
+    corpus.review(pid, "gcm:1", "reject", reviewer="ana")
+    corpus.review(pid, "gcm:12", "add", reviewer="ana")
+    # what a re-map writes: the machine's labels for the passage again
+    corpus.store.put_labels("gcm", "new-model", [(pid, [("1", 0.97, True, None), ("3", 0.2, False, None)])])
+    labels = {lab["code"]: lab for lab in corpus.labels(pid, "gcm", assigned_only=False)}
+    assert labels["1"]["assigned"] is False and labels["1"]["reviewed"] == "reject" and labels["1"]["machine"] == 1
+    assert labels["12"]["assigned"] is True and labels["12"]["reviewed"] == "add"
+    assert corpus.store.review_counts("gcm")["reviewed"] == 1
+
+
+def test_the_trail_keeps_every_decision_and_cannot_be_edited(corpus):
+    pid = data_passage(corpus)
+    corpus.review(pid, "gcm:1", "reject", reviewer="ana", reason="plan only")
+    corpus.review(pid, "gcm:1", "undo", reviewer="ben")
+    log = corpus.review_log()
+    assert [(r["reviewer"], r["decision"], r["code"]) for r in log] == [("ana", "reject", "1"), ("ben", "undo", "1")]
+    assert json.loads(log[0]["before"])["assigned"] == 1 and log[0]["reason"] == "plan only" and log[0]["at"]
+    for sql in ("UPDATE reviews SET reviewer = 'eve'", "DELETE FROM reviews"):
+        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+            with corpus.store.db:
+                corpus.store.db.execute(sql)
+    assert len(corpus.review_log(pid)) == 2
+
+
+def test_a_review_needs_a_reviewer_a_known_label_and_a_known_decision(corpus, monkeypatch):
+    pid = data_passage(corpus)
+    monkeypatch.delenv("EVIMAP_REVIEWER", raising=False)
+    with pytest.raises(EvimapError, match="needs a reviewer"):
+        corpus.review(pid, "gcm:1", "reject")
+    with pytest.raises(EvimapError, match="no category '99'.*categories: 1, 2"):
+        corpus.review(pid, "gcm:99", "reject", reviewer="ana")
+    with pytest.raises(EvimapError, match="unknown decision"):
+        corpus.review(pid, "gcm:1", "maybe", reviewer="ana")
+    monkeypatch.setenv("EVIMAP_REVIEWER", "carla")
+    assert corpus.review(pid, "gcm:1", "accept")["reviewer"] == "carla"
+
+
+def test_review_commands_and_the_exported_trail(corpus):
+    pid, store = data_passage(corpus), str(corpus.path)
+    corpus.close()
+    runner = CliRunner()
+    r = runner.invoke(app, ["review", "reject", pid, "gcm:1", "--store", store, "--reviewer", "ana", "--reason", "plan"])
+    assert r.exit_code == 0 and "reject gcm:1" in r.output
+    r = runner.invoke(app, ["review", "add", pid, "gcm:12", "--store", store], env={"EVIMAP_REVIEWER": "ben"})
+    assert r.exit_code == 0, r.output
+    rows = list(csv.DictReader(io.StringIO(runner.invoke(app, ["review", "log", "--store", store, "-f", "csv"]).stdout)))
+    assert [(x["reviewer"], x["decision"], x["code"], x["reason"]) for x in rows] == [("ana", "reject", "1", "plan"),
+                                                                                      ("ben", "add", "12", "")]
+    log = json.loads(runner.invoke(app, ["review", "log", "--store", store, "-f", "json"]).stdout)
+    assert [x["decision"] for x in log] == ["reject", "add"]
+    r = runner.invoke(app, ["review", "reject", pid, "gcm:1", "--store", store], env={"EVIMAP_REVIEWER": ""})
+    assert r.exit_code != 0 and "needs a reviewer" in r.output
+
+
+def test_the_passage_page_says_which_labels_a_reviewer_decided(corpus):
+    from fastapi.testclient import TestClient
+
+    from evimap.web.app import create_app
+
+    pid = data_passage(corpus)
+    corpus.review(pid, "gcm:1", "reject", reviewer="ana")
+    corpus.review(pid, "gcm:12", "add", reviewer="ana")
+    page = TestClient(create_app(str(corpus.path))).get(f"/passages/{pid}").text
+    assert "added by a reviewer" in page and "Rejected by a reviewer: gcm:1" in page
