@@ -564,40 +564,21 @@ def _review(decision: str, passage_id: str, label: str, store: str, reviewer: Op
                   f"{entry['reviewer']} · trail #{entry['id']}")
 
 
-@review_app.command("accept")
-@handle_errors
-def review_accept(passage_id: str = typer.Argument(..., help="Passage id."),
-                  label: str = typer.Argument(..., help="FRAMEWORK:CODE, e.g. gcm:23."), store: str = StoreOpt,
-                  reviewer: Optional[str] = ReviewerOpt, reason: Optional[str] = ReasonOpt, as_json: bool = JsonOpt) -> None:
-    """Confirm a label: it stays whatever a re-map scores."""
-    _review("accept", passage_id, label, store, reviewer, reason, as_json)
-
-
-@review_app.command("reject")
-@handle_errors
-def review_reject(passage_id: str = typer.Argument(..., help="Passage id."),
-                  label: str = typer.Argument(..., help="FRAMEWORK:CODE, e.g. gcm:23."), store: str = StoreOpt,
-                  reviewer: Optional[str] = ReviewerOpt, reason: Optional[str] = ReasonOpt, as_json: bool = JsonOpt) -> None:
-    """Remove a label the machine gave: reports, maps and exports leave it out from now on."""
-    _review("reject", passage_id, label, store, reviewer, reason, as_json)
-
-
-@review_app.command("add")
-@handle_errors
-def review_add(passage_id: str = typer.Argument(..., help="Passage id."),
-               label: str = typer.Argument(..., help="FRAMEWORK:CODE, e.g. gcm:23."), store: str = StoreOpt,
-               reviewer: Optional[str] = ReviewerOpt, reason: Optional[str] = ReasonOpt, as_json: bool = JsonOpt) -> None:
-    """Give a passage a label the machine missed."""
-    _review("add", passage_id, label, store, reviewer, reason, as_json)
-
-
-@review_app.command("undo")
-@handle_errors
-def review_undo(passage_id: str = typer.Argument(..., help="Passage id."),
+def _review_command(decision: str, doc: str) -> Callable[..., None]:
+    def command(passage_id: str = typer.Argument(..., help="Passage id."),
                 label: str = typer.Argument(..., help="FRAMEWORK:CODE, e.g. gcm:23."), store: str = StoreOpt,
                 reviewer: Optional[str] = ReviewerOpt, reason: Optional[str] = ReasonOpt, as_json: bool = JsonOpt) -> None:
-    """Give the label back to the machine (a decision of its own: the trail keeps both)."""
-    _review("undo", passage_id, label, store, reviewer, reason, as_json)
+        _review(decision, passage_id, label, store, reviewer, reason, as_json)
+
+    command.__doc__ = doc
+    return handle_errors(command)
+
+
+for _decision, _doc in (("accept", "Confirm a label: it stays whatever a re-map scores."),
+                        ("reject", "Remove a label the machine gave: reports, maps and exports leave it out from now on."),
+                        ("add", "Give a passage a label the machine missed."),
+                        ("undo", "Give the label back to the machine (a decision of its own: the trail keeps both).")):
+    review_app.command(_decision)(_review_command(_decision, _doc))
 
 
 @review_app.command("log")
