@@ -123,3 +123,25 @@ def test_the_passage_page_says_which_labels_a_reviewer_decided(corpus):
     corpus.review(pid, "gcm:12", "add", reviewer="ana")
     page = TestClient(create_app(str(corpus.path))).get(f"/passages/{pid}").text
     assert "added by a reviewer" in page and "Rejected by a reviewer: gcm:1" in page
+
+
+def test_the_queue_offers_the_least_certain_labels_across_categories_and_skips_reviewed_ones(corpus):
+    queue = corpus.review_queue("gcm", limit=6)
+    assert queue and len({r["passage_id"] for r in queue}) == len(queue)
+    margins = [abs(r["score"] - 0.5) for r in queue]
+    assert margins[0] == min(margins)  # the least certain first
+    first = queue[0]
+    corpus.review(first["passage_id"], f"gcm:{first['code']}", "accept", reviewer="ana")
+    assert (first["passage_id"], first["code"]) not in {(r["passage_id"], r["code"]) for r in corpus.review_queue("gcm", 6)}
+    r = CliRunner().invoke(app, ["review", "queue", "--store", str(corpus.path), "-n", "3", "--json"])
+    assert r.exit_code == 0 and len(json.loads(r.stdout)) <= 3
+
+
+def test_one_decision_on_every_passage_a_search_finds(corpus):
+    done = corpus.review_search("remittance OR censuses", "gcm:12", "add", reviewer="ana", reason="bulk")
+    assert len(done) == 2 and all(d["reason"] == "bulk" for d in done)
+    rejected = corpus.review_search("remittance OR censuses", "gcm:1", "reject", reviewer="ana")
+    assert len(rejected) == 1  # only the passage that carried gcm:1
+    r = CliRunner().invoke(app, ["review", "search", "undo", "gcm:12", "--search", "remittance OR censuses",
+                                 "--store", str(corpus.path), "--reviewer", "ben"])
+    assert r.exit_code == 0 and "undo gcm:12 on 2 passages" in r.output

@@ -581,6 +581,42 @@ for _decision, _doc in (("accept", "Confirm a label: it stays whatever a re-map 
     review_app.command(_decision)(_review_command(_decision, _doc))
 
 
+@review_app.command("search")
+@handle_errors
+def review_search(decision: str = typer.Argument(..., help="accept, reject, add or undo."),
+                  label: str = typer.Argument(..., help="FRAMEWORK:CODE, e.g. gcm:23."),
+                  query: str = typer.Option(..., "--search", "-s", help="The passages a search finds (lexical)."),
+                  limit: int = typer.Option(100, "--limit", "-n", min=1, max=5000), store: str = StoreOpt,
+                  reviewer: Optional[str] = ReviewerOpt, reason: Optional[str] = ReasonOpt, as_json: bool = JsonOpt) -> None:
+    """One decision on every passage a search finds ("these 40 passages are not objective 23")."""
+    with _open(store) as corpus:
+        done = corpus.review_search(query, label, decision, reviewer=reviewer, reason=reason, limit=limit)
+    if as_json:
+        _print_json(done)
+    else:
+        out.print(f"{decision} {label} on {len(done)} passage{'' if len(done) == 1 else 's'}"
+                  + (f" · trail #{done[0]['id']}–#{done[-1]['id']}" if done else ""))
+
+
+@review_app.command("queue")
+@handle_errors
+def review_queue(store: str = StoreOpt, framework: str = typer.Option("gcm", "--framework", "-F"),
+                 limit: int = typer.Option(20, "--limit", "-n", min=1, max=1000), as_json: bool = JsonOpt) -> None:
+    """Passages where a decision teaches the most: the machine's least certain labels, spread across categories."""
+    with _open(store, readonly=True) as corpus:
+        queue = corpus.review_queue(framework, limit)
+    if as_json:
+        _print_json(queue)
+        return
+    for i, r in enumerate(queue, 1):
+        verdict = "given" if r["assigned"] else "not given"
+        out.print(f"[bold]{i}.[/bold] {r['framework']}:{r['code']} {verdict} · score {r['score']:.2f} "
+                  f"(threshold {r['threshold']:.2f}) · {escape(r['document'])} · {r['passage_id']}")
+        out.print(f"   {escape(_clip(r['text'], 240))}")
+    if not queue:
+        out.print("nothing to review (map the store first, or every label is reviewed)")
+
+
 @review_app.command("log")
 @handle_errors
 def review_log(store: str = StoreOpt, passage_id: Optional[str] = typer.Option(None, "--passage", help="One passage's."),

@@ -564,6 +564,44 @@ class Corpus:
         p = self.passage(passage_id)
         return self.store.add_review(p["id"], fw.id, code, decision, who, reason)
 
+    def review_queue(self, framework: str = "gcm", limit: int = 20) -> list[dict[str, Any]]:
+        """The passages where a decision teaches the most: for each category, the unreviewed labels the machine
+        was least sure of (score closest to one half, given or not), taken in turn across categories so that
+        every label gets its share; each entry holds the label, its score and threshold, and the passage."""
+        from .map import load_frameworks
+
+        fw = load_frameworks(framework.lower())[0]
+        thresholds = {c.code: fw.threshold_for(c) for c in fw.categories}
+        rows = self.store.review_candidates(fw.id, list(thresholds), per_code=max(1, limit))
+        by_code: dict[str, list[dict[str, Any]]] = {}
+        for r in rows:
+            r["threshold"] = thresholds[r["code"]]
+            r["assigned"] = bool(r["assigned"])
+            by_code.setdefault(r["code"], []).append(r)
+        queue: list[dict[str, Any]] = []
+        seen: set[str] = set()
+        while len(queue) < limit and any(by_code.values()):
+            for code in sorted(by_code, key=lambda c: by_code[c][0]["margin"] if by_code[c] else 9):
+                if by_code[code] and len(queue) < limit:
+                    r = by_code[code].pop(0)
+                    if r["passage_id"] not in seen:
+                        seen.add(r["passage_id"])
+                        queue.append(r)
+        return queue
+
+    def review_search(self, query: str, label: str, decision: str, *, reviewer: str | None = None,
+                      reason: str | None = None, limit: int = 100, **filters: Any) -> list[dict[str, Any]]:
+        """The same decision on every passage a (lexical) search finds, at most ``limit`` ("these 40 passages are
+        not objective 23"): one trail entry each. A reject only touches passages that carry the label."""
+        hits = self.search(query, limit=limit, mode="lexical", **filters)
+        fw_id, _, code = label.partition(":")
+        done = []
+        for h in hits:
+            if decision == "reject" and not any(lab["code"] == code for lab in self.labels(h.passage_id, fw_id.lower())):
+                continue
+            done.append(self.review(h.passage_id, label, decision, reviewer=reviewer, reason=reason))
+        return done
+
     def review_log(self, passage_id: str | None = None) -> list[dict[str, Any]]:
         """The review trail, oldest first: id, at, reviewer, passage_id, framework, code, decision, reason, before."""
         return self.store.reviews(self.passage(passage_id)["id"] if passage_id else None)

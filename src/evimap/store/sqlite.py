@@ -1193,6 +1193,20 @@ class SQLiteStore:
                                 "WHERE framework = ? AND code = ? AND passage_id = ?",
                                 (assigned, decision, framework, c, passage_id))
 
+    def review_candidates(self, framework: str, codes: list[str], per_code: int, pivot: float = 0.5) -> list[dict[str, Any]]:
+        """For each code, the ``per_code`` unreviewed labels whose score is closest to ``pivot`` (a calibrated
+        probability of one half: the machine's least certain decisions, either side), originals only, with the
+        passage text."""
+        out: list[dict[str, Any]] = []
+        for code, threshold in ((c, pivot) for c in codes):
+            out += [dict(r) for r in self.db.execute(
+                """SELECT l.framework, l.code, l.passage_id, l.score, l.assigned, p.text, p.page, d.name AS document,
+                          ABS(l.score - ?) AS margin
+                   FROM labels l JOIN passages p ON p.id = l.passage_id JOIN documents d ON d.id = p.doc_id
+                   WHERE l.framework = ? AND l.code = ? AND l.reviewed IS NULL AND p.dup_of IS NULL
+                   ORDER BY ABS(l.score - ?), l.passage_id LIMIT ?""", (threshold, framework, code, threshold, per_code))]
+        return out
+
     def reviews(self, passage_id: str | None = None) -> list[dict[str, Any]]:
         """The trail, oldest first (one passage's, or all)."""
         sql = "SELECT * FROM reviews" + (" WHERE passage_id = ?" if passage_id else "") + " ORDER BY id"
