@@ -145,3 +145,30 @@ def test_one_decision_on_every_passage_a_search_finds(corpus):
     r = CliRunner().invoke(app, ["review", "search", "undo", "gcm:12", "--search", "remittance OR censuses",
                                  "--store", str(corpus.path), "--reviewer", "ben"])
     assert r.exit_code == 0 and "undo gcm:12 on 2 passages" in r.output
+
+
+def test_learning_from_decisions_spreads_them_to_similar_passages_and_is_measured_by_document(tmp_path):
+    import numpy as np
+
+    from evimap.review.learn import adjust, cross_validate
+
+    # four passages: 0 and 1 alike, 2 and 3 alike; the machine gave code 0 to all of them
+    vecs = np.array([[1, 0], [0.99, 0.14], [0, 1], [0.14, 0.99]], dtype=np.float32)
+    vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
+    machine = np.ones((4, 1), dtype=bool)
+    # a reviewer rejected code 0 on passage 0 and accepted it on passage 2
+    learned = adjust(machine, vecs, np.array([0, 2]), np.array([0, 0]), np.array([0, 1]))
+    assert learned[:, 0].tolist() == [False, False, True, True]  # passage 1 follows passage 0's rejection
+    # held out by document: document A = passages 0, 1 (rejected both), document B = passages 2, 3 (accepted both)
+    m = cross_validate(machine, vecs, np.array([0, 0, 1, 1]), np.array([0, 1, 2, 3]), np.zeros(4, dtype=int),
+                       np.array([0, 0, 1, 1]))
+    assert m.documents == 2 and m.machine_f1 == round(2 * 2 / (2 * 2 + 2), 4)
+
+
+def test_learn_applies_a_layer_that_does_not_do_worse_and_refuses_with_one_document(corpus):
+    pid = data_passage(corpus)
+    corpus.review(pid, "gcm:1", "reject", reviewer="ana")
+    res = corpus.learn("gcm")
+    assert res["decisions"] == 1 and res["applied"] is False and "one document" in res["refused"]
+    r = CliRunner().invoke(app, ["learn", "--store", str(corpus.path), "--dry-run"])
+    assert r.exit_code == 0 and "micro-F1" in r.output

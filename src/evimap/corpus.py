@@ -602,6 +602,48 @@ class Corpus:
             done.append(self.review(h.passage_id, label, decision, reviewer=reviewer, reason=reason))
         return done
 
+    def learn(self, framework: str = "gcm", *, apply: bool = True) -> dict[str, Any]:
+        """Fit the store's learned layer from reviewers' decisions (review/learn.py), measure it held out by
+        document against the machine, and apply it unless it does worse (``apply=False``: measure only).
+        Returns the measure, whether it was applied and how many labels it changed."""
+        import numpy as np
+
+        from .map import load_frameworks
+        from .review.learn import adjust, cross_validate
+
+        fw = load_frameworks(framework.lower())[0]
+        codes = [c.code for c in fw.categories]
+        index = self.store.semantic_index()
+        if index is None:
+            raise EvimapError("learning needs the passage vectors `evimap map` keeps: map this store first")
+        rowids = [int(r) for r in index.rowids]
+        vecs = np.asarray(index.vectors, dtype=np.float32)
+        machine, decisions = self.store.label_matrix(fw.id, codes, rowids)
+        if not decisions:
+            raise EvimapError(f"no review decisions on {fw.id} labels yet: `evimap review` some passages first")
+        info = {r[0]: (r[1], r[2]) for r in self.store.db.execute("SELECT rowid, id, doc_id FROM passages")}
+        doc_ids = sorted({info[r][1] for r in rowids if r in info})
+        doc_of = {d: i for i, d in enumerate(doc_ids)}
+        docs = np.array([doc_of.get(info.get(r, (None, None))[1], -1) for r in rowids])
+        rows, cols, ys = (np.array(x) for x in zip(*decisions))
+        measure = cross_validate(machine, vecs, docs, rows, cols, ys)
+        out = {"framework": fw.id, "decisions": measure.decisions, "documents": measure.documents,
+               "machine_f1": measure.machine_f1, "learned_f1": measure.learned_f1, "applied": False, "changed": 0}
+        if not apply:
+            return out
+        if measure.documents < 2 or not measure.better:
+            out["refused"] = ("decisions from one document only: nothing to measure the layer on" if measure.documents < 2
+                              else f"the learned layer does worse on held-out documents ({measure.learned_f1:.3f} < "
+                                   f"{measure.machine_f1:.3f}); the model's labels stay")
+            return out
+        learned = adjust(machine, vecs, rows, cols, ys)
+        diff = np.argwhere(learned != machine)
+        changes = [(info[rowids[i]][0], codes[j], bool(learned[i, j]), 1.0 if learned[i, j] else 0.0) for i, j in diff
+                   if rowids[i] in info]
+        self.store.put_learned(fw.id, changes, layer=f"{measure.decisions} decisions")
+        out.update(applied=True, changed=len(changes))
+        return out
+
     def review_log(self, passage_id: str | None = None) -> list[dict[str, Any]]:
         """The review trail, oldest first: id, at, reviewer, passage_id, framework, code, decision, reason, before."""
         return self.store.reviews(self.passage(passage_id)["id"] if passage_id else None)

@@ -1207,6 +1207,44 @@ class SQLiteStore:
                    ORDER BY ABS(l.score - ?), l.passage_id LIMIT ?""", (threshold, framework, code, threshold, per_code))]
         return out
 
+    def label_matrix(self, framework: str, codes: list[str], rowids: list[int]) -> tuple[np.ndarray, list[tuple[int, int, int]]]:
+        """For passages ``rowids`` (in that order): the machine's decisions (n × len(codes) booleans: what the
+        model said, before any review or learned layer) and the decisions in force as (row, code index, 0/1)."""
+        at = {rid: i for i, rid in enumerate(rowids)}
+        col = {c: j for j, c in enumerate(codes)}
+        machine = np.zeros((len(rowids), len(codes)), dtype=bool)
+        decisions: list[tuple[int, int, int]] = []
+        for rid, code, m, reviewed in self.db.execute(
+                "SELECT p.rowid, l.code, COALESCE(l.machine, l.assigned), l.reviewed FROM labels l "
+                "JOIN passages p ON p.id = l.passage_id WHERE l.framework = ?", (framework,)):
+            i, j = at.get(rid), col.get(code)
+            if i is None or j is None:
+                continue
+            machine[i, j] = bool(m)
+            if reviewed is not None:
+                decisions.append((i, j, 0 if reviewed == "reject" else 1))
+        return machine, decisions
+
+    def put_learned(self, framework: str, changes: list[tuple[str, str, bool, float]], layer: str) -> None:
+        """Replace the learned layer of ``framework``: first give every label it had changed back to the model,
+        then write ``changes`` (passage id, code, decision, learned probability) on labels no reviewer decided."""
+        with self.db:
+            self.db.execute("DELETE FROM labels WHERE framework = ? AND reviewed IS NULL AND evidence LIKE "
+                            "'[{\"type\": \"learned\"%'", (framework,))
+            self.db.execute("UPDATE labels SET assigned = machine, machine = NULL WHERE framework = ? AND "
+                            "reviewed IS NULL AND machine IS NOT NULL", (framework,))
+            for pid, code, decision, p in changes:
+                row = self.db.execute("SELECT reviewed FROM labels WHERE framework = ? AND code = ? AND passage_id = ?",
+                                      (framework, code, pid)).fetchone()
+                if row is None:
+                    if decision:
+                        self.db.execute("INSERT INTO labels (framework, code, passage_id, score, assigned, evidence, "
+                                        "machine) VALUES (?,?,?,?,1,?,0)",
+                                        (framework, code, pid, round(p, 4), json.dumps([{"type": "learned", "layer": layer}])))
+                elif row[0] is None:
+                    self.db.execute("UPDATE labels SET machine = COALESCE(machine, assigned), assigned = ? WHERE "
+                                    "framework = ? AND code = ? AND passage_id = ?", (int(decision), framework, code, pid))
+
     def reviews(self, passage_id: str | None = None) -> list[dict[str, Any]]:
         """The trail, oldest first (one passage's, or all)."""
         sql = "SELECT * FROM reviews" + (" WHERE passage_id = ?" if passage_id else "") + " ORDER BY id"
