@@ -618,7 +618,7 @@ class Corpus:
             raise EvimapError("learning needs the passage vectors `evimap map` keeps: map this store first")
         rowids = [int(r) for r in index.rowids]
         vecs = np.asarray(index.vectors, dtype=np.float32)
-        machine, decisions = self.store.label_matrix(fw.id, codes, rowids)
+        machine, scores, decisions = self.store.label_matrix(fw.id, codes, rowids)
         if not decisions:
             raise EvimapError(f"no review decisions on {fw.id} labels yet: `evimap review` some passages first")
         info = {r[0]: (r[1], r[2]) for r in self.store.db.execute("SELECT rowid, id, doc_id FROM passages")}
@@ -626,7 +626,7 @@ class Corpus:
         doc_of = {d: i for i, d in enumerate(doc_ids)}
         docs = np.array([doc_of.get(info.get(r, (None, None))[1], -1) for r in rowids])
         rows, cols, ys = (np.array(x) for x in zip(*decisions))
-        measure = cross_validate(machine, vecs, docs, rows, cols, ys)
+        measure = cross_validate(machine, vecs, docs, rows, cols, ys, scores)
         out = {"framework": fw.id, "decisions": measure.decisions, "documents": measure.documents,
                "machine_f1": measure.machine_f1, "learned_f1": measure.learned_f1, "applied": False, "changed": 0}
         if not apply:
@@ -636,7 +636,7 @@ class Corpus:
                               else f"the learned layer does worse on held-out documents ({measure.learned_f1:.3f} < "
                                    f"{measure.machine_f1:.3f}); the model's labels stay")
             return out
-        learned = adjust(machine, vecs, rows, cols, ys)
+        learned = adjust(machine, vecs, rows, cols, ys, scores)
         diff = np.argwhere(learned != machine)
         changes = [(info[rowids[i]][0], codes[j], bool(learned[i, j]), 1.0 if learned[i, j] else 0.0) for i, j in diff
                    if rowids[i] in info]

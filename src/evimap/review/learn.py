@@ -24,12 +24,16 @@ import numpy as np
 
 SIM_MIN = 0.75
 PRIOR = 0.5
+CONFIDENCE = 4.0
 
 
 def adjust(machine: np.ndarray, vecs: np.ndarray, rows: np.ndarray, cols: np.ndarray, ys: np.ndarray,
-           sim_min: float = SIM_MIN, prior: float = PRIOR) -> np.ndarray:
-    """The learned decisions (n × k booleans) from the machine's (``machine``), the passages' unit vectors and the
-    decisions ``(rows[i], cols[i]) = ys[i]``; categories without decisions keep the machine's."""
+           scores: np.ndarray | None = None, sim_min: float = SIM_MIN, prior: float = PRIOR,
+           confidence: float = CONFIDENCE) -> np.ndarray:
+    """The learned decisions (n × k booleans) from the machine's (``machine``; ``scores``: its probabilities), the
+    passages' unit vectors and the decisions ``(rows[i], cols[i]) = ys[i]``; categories without decisions keep
+    the machine's. The machine's weight grows with its certainty: ``prior + confidence · |2·score − 1|``, so
+    reviewed neighbours overturn an unsure label easily and a sure one only when many agree."""
     out = machine.copy()
     for j in np.unique(cols):
         pick = cols == j
@@ -37,7 +41,8 @@ def adjust(machine: np.ndarray, vecs: np.ndarray, rows: np.ndarray, cols: np.nda
         sims[sims < sim_min] = 0.0
         weight = sims.sum(axis=1)
         vote = sims @ ys[pick].astype(np.float32)
-        p = (vote + prior * machine[:, j]) / (weight + prior)
+        own = prior + (confidence * np.abs(2 * scores[:, j] - 1) if scores is not None else 0.0)
+        p = (vote + own * machine[:, j]) / (weight + own)
         out[:, j] = p >= 0.5
     return out
 
@@ -64,7 +69,7 @@ class Measure:
 
 
 def cross_validate(machine: np.ndarray, vecs: np.ndarray, docs: np.ndarray, rows: np.ndarray, cols: np.ndarray,
-                   ys: np.ndarray) -> Measure:
+                   ys: np.ndarray, scores: np.ndarray | None = None) -> Measure:
     """Each document's decisions predicted from the other documents' decisions: machine and learned micro-F1."""
     truth_all, mach_all, learned_all = [], [], []
     per_doc = []
@@ -72,7 +77,7 @@ def cross_validate(machine: np.ndarray, vecs: np.ndarray, docs: np.ndarray, rows
         held = docs[rows] == d
         if held.all():
             continue  # one document only: nothing to learn from for it
-        learned = adjust(machine, vecs, rows[~held], cols[~held], ys[~held])
+        learned = adjust(machine, vecs, rows[~held], cols[~held], ys[~held], scores)
         truth = ys[held].astype(bool)
         m = machine[rows[held], cols[held]].astype(bool)
         lr = learned[rows[held], cols[held]]

@@ -1207,23 +1207,28 @@ class SQLiteStore:
                    ORDER BY ABS(l.score - ?), l.passage_id LIMIT ?""", (threshold, framework, code, threshold, per_code))]
         return out
 
-    def label_matrix(self, framework: str, codes: list[str], rowids: list[int]) -> tuple[np.ndarray, list[tuple[int, int, int]]]:
+    def label_matrix(self, framework: str, codes: list[str],
+                     rowids: list[int]) -> tuple[np.ndarray, np.ndarray, list[tuple[int, int, int]]]:
         """For passages ``rowids`` (in that order): the machine's decisions (n × len(codes) booleans: what the
-        model said, before any review or learned layer) and the decisions in force as (row, code index, 0/1)."""
+        model said, before any review or learned layer), its scores (0 where it stored none: below the floor),
+        and the decisions in force as (row, code index, 0/1)."""
         at = {rid: i for i, rid in enumerate(rowids)}
         col = {c: j for j, c in enumerate(codes)}
         machine = np.zeros((len(rowids), len(codes)), dtype=bool)
+        scores = np.zeros((len(rowids), len(codes)), dtype=np.float32)
         decisions: list[tuple[int, int, int]] = []
-        for rid, code, m, reviewed in self.db.execute(
-                "SELECT p.rowid, l.code, COALESCE(l.machine, l.assigned), l.reviewed FROM labels l "
+        for rid, code, m, score, reviewed, evidence in self.db.execute(
+                "SELECT p.rowid, l.code, COALESCE(l.machine, l.assigned), l.score, l.reviewed, l.evidence FROM labels l "
                 "JOIN passages p ON p.id = l.passage_id WHERE l.framework = ?", (framework,)):
             i, j = at.get(rid), col.get(code)
             if i is None or j is None:
                 continue
             machine[i, j] = bool(m)
+            added = evidence is not None and evidence.startswith('[{"type": "learned"') or evidence == _ADDED_EVIDENCE
+            scores[i, j] = 0.0 if added else score  # a label the model never gave has no model score
             if reviewed is not None:
                 decisions.append((i, j, 0 if reviewed == "reject" else 1))
-        return machine, decisions
+        return machine, scores, decisions
 
     def put_learned(self, framework: str, changes: list[tuple[str, str, bool, float]], layer: str) -> None:
         """Replace the learned layer of ``framework``: first give every label it had changed back to the model,
