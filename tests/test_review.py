@@ -172,3 +172,23 @@ def test_learn_applies_a_layer_that_does_not_do_worse_and_refuses_with_one_docum
     assert res["decisions"] == 1 and res["applied"] is False and "one document" in res["refused"]
     r = CliRunner().invoke(app, ["learn", "--store", str(corpus.path), "--dry-run"])
     assert r.exit_code == 0 and "micro-F1" in r.output
+
+
+def test_a_review_over_http_needs_the_token_and_is_answered_with_the_trail_entry(corpus):
+    from fastapi.testclient import TestClient
+
+    from evimap.web.app import create_app
+
+    pid = data_passage(corpus)
+    body = {"label": "gcm:1", "decision": "reject", "reviewer": "ana", "reason": "plan only"}
+    read_only = TestClient(create_app(str(corpus.path)))
+    assert read_only.post(f"/api/passages/{pid}/review", json=body).status_code == 403
+    client = TestClient(create_app(str(corpus.path), token="a-long-enough-token"))
+    assert client.post(f"/api/passages/{pid}/review", json=body).status_code == 401
+    headers = {"Authorization": "Bearer a-long-enough-token"}
+    r = client.post(f"/api/passages/{pid}/review", json=body, headers=headers)
+    assert r.status_code == 200 and r.json()["decision"] == "reject" and r.json()["reviewer"] == "ana"
+    assert "1" not in assigned(corpus, pid)
+    bad = client.post(f"/api/passages/{pid}/review", json={"label": "gcm:99", "decision": "reject", "reviewer": "ana"},
+                      headers=headers)
+    assert bad.status_code == 400 and "no category '99'" in bad.text

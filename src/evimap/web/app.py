@@ -7,7 +7,7 @@
     app = create_app("evimap.db", token=None)           # any ASGI server, or fastapi.testclient
 
 Read-only by default: no request can change the store unless a token was set at start, and then only
-the ingest endpoints, with that token (``Authorization: Bearer``, or typed once into the upload page, which
+the ingest endpoints and review decisions (``POST /api/passages/ID/review``), with that token (``Authorization: Bearer``, or typed once into the upload page, which
 then keeps a signed cookie). Who may write, and how large a body may be, is decided from the request line
 and headers before any of the body is read (``WritePolicy``, ``SecurityMiddleware``). Each worker thread
 reads through its own read-only SQLite connection; writes go through one connection under a lock.
@@ -21,6 +21,7 @@ import functools
 import hashlib
 import hmac
 import io
+import json
 import os
 import re
 import secrets
@@ -148,7 +149,8 @@ class BodyTooLarge(Exception):
 SESSION_COOKIE = "evimap_upload"  # opens the upload form once the token was given on /ingest
 SESSION_SECONDS = 8 * 3600
 FORM_BODY = 16 * 1024  # the token form: two short fields
-OTHER_BODY = 64 * 1024  # any other request (none of them reads a body)
+OTHER_BODY = 64 * 1024  # any other request (a review decision is a short JSON body)
+_REVIEW_PATH_RE = re.compile(r"^/api/passages/[^/]+/review$")
 
 
 class WritePolicy:
@@ -185,9 +187,16 @@ class WritePolicy:
         assert self.token
         return hmac.new(self.token.encode(), f"evimap upload session {expires}".encode(), hashlib.sha256).hexdigest()
 
+    def kind(self, scope: dict[str, Any]) -> str | None:
+        """How a request that writes must prove it may: "bearer", "session", "form", or None (it does not write)."""
+        kind = self.routes.get((scope["method"], scope["path"]))
+        if kind is None and scope["method"] == "POST" and _REVIEW_PATH_RE.match(scope["path"]):
+            return "bearer"  # a review decision: the token, as for the ingest API
+        return kind
+
     def refusal(self, scope: dict[str, Any]) -> tuple[int, str] | None:
         """(status, message) if this request may not write, else None; reads only the request line and headers."""
-        kind = self.routes.get((scope["method"], scope["path"]))
+        kind = self.kind(scope)
         if kind is None:
             return None
         if not self.token:
@@ -203,8 +212,8 @@ class WritePolicy:
 
     def body_limit(self, scope: dict[str, Any]) -> tuple[int, str]:
         """The largest body this request may send, in bytes, and the message of the 413 beyond it."""
-        kind = self.routes.get((scope["method"], scope["path"]))
-        if kind in ("bearer", "session"):
+        kind = self.kind(scope)
+        if kind in ("bearer", "session") and not _REVIEW_PATH_RE.match(scope["path"]):
             return self.upload_body, self.upload_limit
         limit = FORM_BODY if kind == "form" else OTHER_BODY
         return limit, f"request body larger than the limit of {limit // 1024} KB"
@@ -741,6 +750,30 @@ def create_app(store: str | WebConfig, token: str | None = None, **options: Any)
             raw = run_facets(corpus, p, names, 10)
             out["facets"] = {f: None if v is None else [{"value": x, "passages": n} for x, n in v] for f, v in raw.items()}
         return JSONResponse(out)
+
+    @app.post("/api/passages/{passage_id}/review", tags=["review"])
+    async def api_review(request: Request, passage_id: str) -> Any:
+        """Accept, reject, add or undo a label of a passage (needs ``Authorization: Bearer TOKEN``). Body:
+        ``{"label": "gcm:23", "decision": "reject", "reviewer": "ana", "reason": "…"}``; answers the trail entry.
+        The decision holds over the machine's label everywhere and through re-mapping (README: Reviewing labels)."""
+        try:
+            body = json.loads(await request.body() or b"{}")
+        except ValueError:
+            raise EvimapError("the body must be JSON: {\"label\": \"gcm:23\", \"decision\": \"reject\", \"reviewer\": \"ana\"}") from None
+        if not isinstance(body, dict) or not body.get("label") or not body.get("decision"):
+            raise EvimapError("give label (FRAMEWORK:CODE) and decision (accept, reject, add or undo)")
+        def decide() -> dict[str, Any]:
+            with conns.write_lock:
+                writer = Corpus(config.store, settings=config.settings)
+                try:
+                    return writer.review(passage_id, str(body["label"]), str(body["decision"]),
+                                         reviewer=str(body.get("reviewer") or "") or None, reason=body.get("reason"))
+                finally:
+                    writer.close()
+
+        import anyio
+
+        return JSONResponse(await anyio.to_thread.run_sync(decide))
 
     @app.get("/api/passages/{passage_id}", tags=["passages"])
     def api_passage(passage_id: str) -> dict[str, Any]:
