@@ -675,6 +675,36 @@ def learn(store: str = StoreOpt, framework: str = typer.Option("gcm", "--framewo
         out.print("dry run: nothing changed")
 
 
+qdpx_app = typer.Typer(help="REFI-QDA projects (.qdpx) for NVivo, ATLAS.ti and MAXQDA: export and import.",
+                       no_args_is_help=True)
+app.add_typer(qdpx_app, name="qdpx")
+
+
+@qdpx_app.command("export")
+@handle_errors
+def qdpx_export(out_file: Path = typer.Argument(..., help="The .qdpx file to write."), store: str = StoreOpt,
+                framework: str = typer.Option("gcm,sdg,themes", "--framework", "-F")) -> None:
+    """Documents, code trees and coded passages; labels a reviewer decided under their own trees."""
+    with _open(store, readonly=True) as corpus:
+        res = corpus.export_qdpx(out_file, [f.strip() for f in framework.split(",") if f.strip()])
+    out.print(f"{res['documents']} documents, {res['codings']:,} coded passages ({res['reviewers']} reviewers) → {out_file}")
+
+
+@qdpx_app.command("import")
+@handle_errors
+def qdpx_import(in_file: Path = typer.Argument(..., help="A .qdpx project."), store: str = StoreOpt,
+                framework: str = typer.Option("gcm,sdg,themes", "--framework", "-F"),
+                reviewer: Optional[str] = ReviewerOpt) -> None:
+    """Codings of a project made elsewhere become reviewed labels ("add") on the passages they cover."""
+    with _open(store) as corpus:
+        res = corpus.import_qdpx(in_file, [f.strip() for f in framework.split(",") if f.strip()], reviewer=reviewer)
+    out.print(f"{res['decisions']:,} decisions recorded")
+    if res["unplaced_sources"]:
+        out.print(f"sources not in this store: {', '.join(res['unplaced_sources'][:10])}")
+    if res["unplaced_codes"]:
+        out.print(f"codes matching no framework category: {', '.join(res['unplaced_codes'][:10])}")
+
+
 @app.command()
 @handle_errors
 def reindex(store: str = StoreOpt, force: bool = typer.Option(False, "--force", help="Rebuild even if current."),

@@ -11,6 +11,8 @@ import os
 import re
 import stat
 import time
+import zipfile
+from xml.etree import ElementTree as ET
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from multiprocessing import get_context
@@ -643,6 +645,27 @@ class Corpus:
         self.store.put_learned(fw.id, changes, layer=f"{measure.decisions} decisions")
         out.update(applied=True, changed=len(changes))
         return out
+
+    def export_qdpx(self, path: str | Path, frameworks: str | list[str] = ("gcm", "sdg", "themes")) -> dict[str, int]:
+        """Write a REFI-QDA project (.qdpx) for NVivo, ATLAS.ti or MAXQDA: documents, code trees, coded passages
+        (review/qdpx.py); reviewed labels under their own trees."""
+        from .review.qdpx import export_qdpx
+
+        return export_qdpx(self, Path(path), [frameworks] if isinstance(frameworks, str) else list(frameworks))
+
+    def import_qdpx(self, path: str | Path, frameworks: str | list[str] = ("gcm", "sdg", "themes"), *,
+                    reviewer: str | None = None) -> dict[str, Any]:
+        """Record the codings of a .qdpx project as reviewed labels ("add" decisions) on the passages they cover."""
+        from .review.qdpx import import_qdpx
+
+        path = Path(path)
+        if not path.is_file():
+            raise EvimapError(f"{path}: no such file")
+        try:
+            return import_qdpx(self, path, [frameworks] if isinstance(frameworks, str) else list(frameworks),
+                               reviewer or os.environ.get("EVIMAP_REVIEWER") or "qdpx import")
+        except (KeyError, zipfile.BadZipFile, ET.ParseError) as exc:
+            raise EvimapError(f"{path}: not a REFI-QDA project ({type(exc).__name__}: {exc})") from None
 
     def review_log(self, passage_id: str | None = None) -> list[dict[str, Any]]:
         """The review trail, oldest first: id, at, reviewer, passage_id, framework, code, decision, reason, before."""
