@@ -201,3 +201,41 @@ def test_whole_gcm_map_reads_on_a_laptop_screen_without_an_inner_scroll_box(shar
     assert pale != dark
     shot(page, "07-map-1366x900")
     context.close()
+
+
+def test_reviewing_with_the_keyboard_then_exporting_and_re_importing_the_decisions(browser, web_store, tmp_path):
+    """Unlock with the token, review labels with a, r and n, and find the decisions in the trail, in the evidence
+    map's counts and in a QDPX project that a fresh store imports back."""
+    import sqlite3
+
+    import evimap
+
+    store = tmp_path / "review.db"
+    with sqlite3.connect(web_store) as source, sqlite3.connect(store) as target:
+        source.backup(target)
+    with running_server(store, "--token", "a-long-enough-token") as url:
+        context = browser.new_context(viewport={"width": 1366, "height": 860})
+        pg = context.new_page()
+        pg.goto(url + "/review")
+        pg.get_by_label("Access token").fill("a-long-enough-token")
+        pg.get_by_role("button", name="Continue").click()
+        pg.get_by_label("Reviewer").fill("ana")
+        pg.locator("body").click(position={"x": 5, "y": 5})  # out of the field: keys are shortcuts again
+        shot(pg, "review-queue")
+        keys = ["r", "a", "n", "r", "a", "r"]
+        for key in keys:
+            with pg.expect_navigation():  # each key submits the form and the next label is shown
+                pg.keyboard.press(key)
+        context.close()
+    with evimap.open(store) as corpus:
+        log = corpus.review_log()
+        assert [e["decision"] for e in log] == ["reject", "accept", "reject", "accept", "reject"]
+        assert {e["reviewer"] for e in log} == {"ana"}
+        corpus.export_qdpx(tmp_path / "review.qdpx", "gcm")
+        accepted = {(e["passage_id"], e["code"]) for e in log if e["decision"] == "accept"}
+    fresh = tmp_path / "fresh.db"
+    with sqlite3.connect(web_store) as source, sqlite3.connect(fresh) as target:
+        source.backup(target)
+    with evimap.open(fresh) as corpus:
+        corpus.import_qdpx(tmp_path / "review.qdpx", "gcm")
+        assert {(e["passage_id"], e["code"]) for e in corpus.review_log()} == accepted

@@ -192,3 +192,31 @@ def test_a_review_over_http_needs_the_token_and_is_answered_with_the_trail_entry
     bad = client.post(f"/api/passages/{pid}/review", json={"label": "gcm:99", "decision": "reject", "reviewer": "ana"},
                       headers=headers)
     assert bad.status_code == 400 and "no category '99'" in bad.text
+
+
+def test_the_review_page_takes_decisions_once_the_token_was_given(corpus):
+    from fastapi.testclient import TestClient
+
+    from evimap.web.app import create_app
+
+    assert "read-only" in TestClient(create_app(str(corpus.path))).get("/review").text
+    client = TestClient(create_app(str(corpus.path), token="a-long-enough-token"))
+    page = client.get("/review").text
+    assert "Access token" in page and 'action="/ingest/session?next=review"' in page
+    csrf = client.cookies.get("evimap_csrf")
+    r = client.post("/ingest/session?next=review", data={"token": "a-long-enough-token", "csrf": csrf},
+                    follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/review"
+    page = client.get("/review").text
+    assert 'id="review-form"' in page and "Keys:" in page
+    import re
+
+    pid = re.search(r'name="passage_id" value="([^"]+)"', page).group(1)
+    label = re.search(r'name="label" value="([^"]+)"', page).group(1)
+    r = client.post("/review", data={"passage_id": pid, "label": label, "decision": "reject", "reviewer": "ana",
+                                     "framework": "gcm", "csrf": csrf}, follow_redirects=False)
+    assert r.status_code == 303
+    assert [(e["reviewer"], e["decision"], f"gcm:{e['code']}") for e in corpus.review_log()] == [("ana", "reject", label)]
+    # without the session a decision is refused before its body is read
+    other = TestClient(create_app(str(corpus.path), token="a-long-enough-token"))
+    assert other.post("/review", data={"passage_id": pid, "label": label, "decision": "accept"}).status_code == 401

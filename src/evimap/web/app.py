@@ -61,6 +61,7 @@ REPORT_MEDIA = {"md": "text/markdown; charset=utf-8", "html": "text/html; charse
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
        "base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
 CSRF_COOKIE = "evimap_csrf"
+REVIEWER_COOKIE = "evimap_reviewer"  # the name typed on the review page, remembered for the next decisions
 
 
 @dataclass
@@ -167,7 +168,7 @@ class WritePolicy:
         self.upload_body = int((config.max_upload_mb + 1) * 1024 * 1024)
         self.upload_limit = f"upload larger than the limit of {config.max_upload_mb:g} MB"
         self.routes = {("POST", "/api/ingest"): "bearer", ("POST", "/ingest"): "session",
-                       ("POST", "/ingest/session"): "form"}
+                       ("POST", "/ingest/session"): "form", ("POST", "/review"): "session"}
 
     def token_ok(self, given: str | None) -> bool:
         return bool(self.token and given and hmac.compare_digest(given.encode(), self.token.encode()))
@@ -213,7 +214,7 @@ class WritePolicy:
     def body_limit(self, scope: dict[str, Any]) -> tuple[int, str]:
         """The largest body this request may send, in bytes, and the message of the 413 beyond it."""
         kind = self.kind(scope)
-        if kind in ("bearer", "session") and not _REVIEW_PATH_RE.match(scope["path"]):
+        if kind in ("bearer", "session") and not _REVIEW_PATH_RE.match(scope["path"]) and scope["path"] != "/review":
             return self.upload_body, self.upload_limit
         limit = FORM_BODY if kind == "form" else OTHER_BODY
         return limit, f"request body larger than the limit of {limit // 1024} KB"
@@ -713,8 +714,63 @@ def create_app(store: str | WebConfig, token: str | None = None, **options: Any)
         if not policy.token_ok(token):
             raise StarletteHTTPException(401, "a valid token is needed to change the store")
         response = RedirectResponse("/ingest", status_code=303)
-        response.set_cookie(SESSION_COOKIE, policy.session_cookie(), max_age=SESSION_SECONDS, path="/ingest",
-                            httponly=True, samesite="strict")
+        session = policy.session_cookie()
+        for path in ("/ingest", "/review"):  # the upload form and the review page, nothing else
+            response.set_cookie(SESSION_COOKIE, session, max_age=SESSION_SECONDS, path=path, httponly=True,
+                                samesite="strict")
+        if request.query_params.get("next") == "review":
+            response.headers["location"] = "/review"
+        return response
+
+    @app.get("/review", response_class=HTMLResponse, include_in_schema=False)
+    def review_page(request: Request, framework: str = "gcm", skip: list[str] = Query([])) -> Response:
+        """The review queue, one label at a time: accept (a), reject (r) or next (n) from the keyboard."""
+        csrf = csrf_token(request)
+        unlocked = bool(config.token) and policy.session_ok(request.cookies.get(SESSION_COOKIE, ""))
+        item, left = None, 0
+        if unlocked:
+            skipped = set(skip[-50:])
+            queue = [r for r in conns.read().review_queue(framework, 60)
+                     if f"{r['passage_id']}:{r['code']}" not in skipped]
+            left = len(queue)
+            if queue:
+                item = queue[0]
+                item["title"] = category_title(item["framework"], item["code"])
+        response = templates.TemplateResponse(request, "review.html", {
+            "csrf": csrf, "unlocked": unlocked, "writable": bool(config.token), "item": item, "left": left,
+            "framework": framework, "skip": skip[-50:], "reviewer": request.cookies.get(REVIEWER_COOKIE, ""),
+            "frameworks": list(FRAMEWORKS)})
+        response.set_cookie(CSRF_COOKIE, csrf, httponly=True, samesite="strict")
+        return response
+
+    @app.post("/review", include_in_schema=False)
+    async def review_submit(request: Request, passage_id: str = Form(...), label: str = Form(...),
+                            decision: str = Form(...), reviewer: str = Form(""), reason: str = Form(""),
+                            framework: str = Form("gcm"), skip: list[str] = Form([]), csrf: str = Form("")) -> Response:
+        """One decision from the review page (the session cookie was checked before the body was read)."""
+        check_csrf(request, csrf)
+        skipped = list(skip)
+        if decision == "next":
+            skipped.append(f"{passage_id}:{label.partition(':')[2]}")
+        else:
+            def decide() -> dict[str, Any]:
+                with conns.write_lock:
+                    writer = Corpus(config.store, settings=config.settings)
+                    try:
+                        return writer.review(passage_id, label, decision, reviewer=reviewer or None,
+                                             reason=reason or None)
+                    finally:
+                        writer.close()
+
+            import anyio
+
+            await anyio.to_thread.run_sync(decide)
+        from urllib.parse import urlencode
+
+        response = RedirectResponse("/review?" + urlencode([("framework", framework)] + [("skip", x) for x in skipped[-50:]]),
+                                    status_code=303)
+        if reviewer:
+            response.set_cookie(REVIEWER_COOKIE, reviewer, max_age=SESSION_SECONDS, httponly=True, samesite="strict")
         return response
 
     @app.post("/ingest", response_class=HTMLResponse, include_in_schema=False)

@@ -1,4 +1,4 @@
-// evimap: the only script. Arrow keys move between evidence-map cells; nothing else needs JavaScript.
+// evimap: the only script. Arrow keys move between evidence-map cells; keys a, r, n review a label.
 document.addEventListener("DOMContentLoaded", function () {
   var table = document.getElementById("heatmap");
   if (!table) return;
@@ -15,5 +15,22 @@ document.addEventListener("DOMContentLoaded", function () {
       var link = target.querySelector("a");
       if (link) { link.focus(); event.preventDefault(); return; }
     }
+  });
+});
+
+// The review page: a, r and n press Accept, Reject and Next (not while typing in a field).
+document.addEventListener("DOMContentLoaded", function () {
+  var form = document.getElementById("review-form");
+  if (!form) return;
+  document.addEventListener("keydown", function (event) {
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    var tag = (event.target.tagName || "").toLowerCase();
+    if (tag === "input" || tag === "textarea") return;
+    var button = {a: "accept", r: "reject", n: "next"}[event.key];
+    if (!button) return;
+    var reviewer = document.getElementById("reviewer");
+    if (button !== "next" && reviewer && !reviewer.value) { reviewer.focus(); return; }
+    event.preventDefault();
+    document.getElementById(button).click();
   });
 });
