@@ -472,10 +472,22 @@ def test_user_classifier_file_and_missing_file(tmp_path):
         Mapper(frameworks.load(str(g)))
 
 
-@pytest.mark.parametrize("text, language", [(FRENCH, "French"), (SPANISH, "Spanish")])
-def test_non_english_passages_are_flagged_with_a_reason(text, language):
-    out = list(classify([{"id": 1, "text": text}, {"id": 2, "text": TEXTS[0]}], "gcm", all_scores=True))
-    assert language in out[0]["flag"] and "English-only" in out[0]["flag"]
+GERMAN = ("Die Rücküberweisungen der Arbeitsmigranten bleiben zu teuer, und die Anwerbungsgebühren belasten die "
+          "Familien, die von diesen Überweisungen leben.")
+
+
+@pytest.mark.parametrize("text, language", [(FRENCH, "fr"), (SPANISH, "es")])
+def test_french_and_spanish_passages_are_scored_by_the_multilingual_model(text, language):
+    out = list(classify([{"id": 1, "text": text}, {"id": 2, "text": TEXTS[0]}], "gcm"))
+    assert out[0]["language"] == language and "flag" not in out[0]
+    assert "20" in {lab["code"] for lab in out[0]["labels"]}
+    assert {"type": "language", "language": language, "model": "multilingual"} in out[0]["labels"][0]["evidence"]
+    assert "language" not in out[1]
+
+
+def test_passages_in_a_language_evimap_does_not_read_are_flagged_with_a_reason():
+    out = list(classify([{"id": 1, "text": GERMAN}, {"id": 2, "text": TEXTS[0]}], "gcm", all_scores=True))
+    assert "German" in out[0]["flag"] and "unreliable" in out[0]["flag"]
     assert "flag" not in out[1]
     assert out[0]["labels"][0]["evidence"][0]["type"] == "flag"
 

@@ -265,7 +265,9 @@ def search(
 FrameworksOpt = typer.Option(",".join(BUILTIN), "--framework", "-F",
                              help=f"Comma-separated built-in ids ({_choices(BUILTIN)}) or framework YAML files.")
 ModelOpt = typer.Option(EMBEDDING_MODELS[0], "--model",
-                        help=f"{_choices(EMBEDDING_MODELS)}; any but {EMBEDDING_MODELS[0]} needs evimap\\[transformer].")
+                        help=f"{_choices(EMBEDDING_MODELS)}: the embedding model every passage is scored with "
+                             "(transformer needs evimap\\[transformer]; with static, passages in French, Spanish, "
+                             "Portuguese, Arabic, Russian and Chinese are scored by the multilingual model anyway).")
 
 
 @app.command("map")
@@ -380,6 +382,8 @@ def explain(
                     out.print(f"         closest: {escape(ev['text'][:90])} ({ev['similarity']:.2f})")
                 elif ev["type"] == "flag":
                     out.print(f"         [yellow]flag: {escape(ev['reason'])}[/yellow]")
+                elif ev["type"] == "language":
+                    out.print(f"         language {ev['language']}: scored by the {ev['model']} model")
 
 
 frameworks_app = typer.Typer(help="Frameworks: list, show their categories, validate a file.", no_args_is_help=True)

@@ -308,14 +308,21 @@ class Corpus:
         None; also None when the store has no vectors). A search by meaning does this itself when needed."""
         from .search.semantic import VectorIndex, build, read_meta
 
-        state = list(self.store.vectors_state())
-        if state[0] == 0:
-            return None
-        folder = VectorIndex.folder_for(self.store.path)
-        meta = read_meta(folder)
-        if not force and meta is not None and meta.get("state") == state:
-            return None
-        return build(self.store, folder, state)
+        built = None
+        for multilingual in (False, True):
+            state = list(self.store.vectors_state(multilingual))
+            if state[0] == 0:
+                continue
+            folder = VectorIndex.folder_for(self.store.path, multilingual)
+            meta = read_meta(folder)
+            if not force and meta is not None and meta.get("state") == state:
+                continue
+            meta = build(self.store, folder, state, multilingual)
+            if built is None:
+                built = meta
+            else:
+                built["multilingual"] = meta
+        return built
 
     def search_postings(self) -> str:
         """State of the search postings: "current", "stale" or "missing" (searches then use FTS5 alone)."""
@@ -486,7 +493,9 @@ class Corpus:
         def write(rows: list[tuple[int, str, str, list[str]]], result: dict[str, list[tuple[int, list[Any]]]]) -> None:
             vectors = result.pop(_VECTORS, None)
             if vectors:  # the embeddings the scoring computed, kept for search by meaning
-                self.store.put_vectors(model, [(rows[i][0], vec) for i, vec in vectors])
+                for space in sorted({m for _, _, m in vectors}):
+                    self.store.put_vectors(model if space == "main" else space,
+                                           [(rows[i][0], vec) for i, vec, m in vectors if m == space])
             for fid, scored in result.items():
                 self.store.put_labels(fid, fps[fid], [(rows[i][1], labs) for i, labs in scored], replace=fid not in fresh)
                 done[fid] += len(scored)
@@ -527,6 +536,8 @@ class Corpus:
         import numpy as np
 
         from .map.embed import get_embedder
+        from .map.engine import FOREIGN, prepare
+        from .map.multilingual import available as multilingual_available
 
         done = 0
         embedder = None
@@ -534,8 +545,13 @@ class Corpus:
         while rows := self.store.unembedded(batch, after=last):
             last = rows[-1][0]
             embedder = embedder or get_embedder(model)
-            vecs = embedder.encode([text[:20_000] for _, text in rows])
+            prepared = prepare([text for _, text in rows], embedder)
+            vecs = prepared.vecs
             self.store.put_vectors(model, [(rid, v.astype(np.float16).tobytes()) for (rid, _), v in zip(rows, vecs)])
+            foreign = [i for i, lang in enumerate(prepared.langs) if lang in FOREIGN]
+            if foreign and model != "multilingual" and multilingual_available():
+                self.store.put_vectors("multilingual", [(rows[i][0], v.astype(np.float16).tobytes())
+                                                        for i, v in zip(foreign, prepared.foreign_vecs(foreign))])
             done += len(rows)
         return done
 
@@ -758,8 +774,8 @@ class Corpus:
         from .map.embed import get_embedder
         from .search.semantic import POOL, fuse
 
-        index = self.store.semantic_index()
-        if index is None:
+        indexes = [ix for ix in (self.store.semantic_index(), self.store.semantic_index(multilingual=True)) if ix]
+        if not indexes:
             if mode == "semantic":
                 raise QueryError("search by meaning needs the passage vectors `evimap map` stores: map this store first")
             return None
@@ -768,18 +784,26 @@ class Corpus:
         if not words:
             return None
         pool = max(POOL, q.offset + q.limit)
-        qvec = get_embedder(index.model.split(",")[0] or "static").encode([words])[0]
-        sims = dict(index.top(qvec, pool * 3))  # room for the filters to drop some
-        keep = self.store.filter_rowids(q, list(sims))
-        semantic = [rid for rid in sims if rid in keep][:pool]
+        # one ranking per vector space: the main model's (English passages) and the multilingual model's (passages
+        # in other languages, found from a query in any language); fused like the lexical ranking
+        semantic: list[list[int]] = []
+        sims: dict[int, float] = {}
+        for index in indexes:
+            qvec = get_embedder(index.model.split(",")[0] or "static").encode([words])[0]
+            found = dict(index.top(qvec, pool * 3))  # room for the filters to drop some
+            keep = self.store.filter_rowids(q, list(found))
+            semantic.append([rid for rid in found if rid in keep][:pool])
+            sims.update(found)
         if mode == "semantic":
-            return [(rid, -sims[rid]) for rid in semantic]
+            if len(semantic) == 1:
+                return [(rid, -sims[rid]) for rid in semantic[0]]
+            return [(rid, -score) for rid, score in fuse(*semantic)]
         lexical_q = SearchQuery(**{**vars(q), "limit": pool, "offset": 0})
         try:
             lexical = [rid for rid, _ in self._run(self.store.ranked, lexical_q, query, any_terms)]
         except QueryError:
             lexical = []
-        return [(rid, -score) for rid, score in fuse(lexical, semantic)]
+        return [(rid, -score) for rid, score in fuse(lexical, *semantic)]
 
     def _add_statements(self, hits: list[Hit], actors: list[str]) -> None:
         """Each hit of a search by actor gets the span of the passage that actor says, when it is not all of it."""
@@ -1091,12 +1115,19 @@ def _map_batch(rows: list[tuple[int, str, str, list[str]]]) -> dict[str, list[tu
     import numpy as np
 
     from .map import prepare
+    from .map.engine import FOREIGN
+    from .map.multilingual import available as multilingual_available
 
     mappers = list(_MAPPERS.values())
     out: dict[str, list[tuple[int, list[Any]]]] = {}
     with paused_gc():
         prepared = prepare([r[2] for r in rows], mappers[0].embedder)
-        out[_VECTORS] = [(i, v.tobytes()) for i, v in enumerate(np.asarray(prepared.vecs, dtype=np.float16))]
+        out[_VECTORS] = [(i, v.tobytes(), "main") for i, v in enumerate(np.asarray(prepared.vecs, dtype=np.float16))]
+        foreign = [i for i, lang in enumerate(prepared.langs) if lang in FOREIGN]
+        if foreign and mappers[0].embedder.name != "multilingual" and multilingual_available():
+            # a passage the multilingual model reads is found by meaning in its space (from any language)
+            for i, v in zip(foreign, np.asarray(prepared.foreign_vecs(foreign), dtype=np.float16)):
+                out[_VECTORS][i] = (i, v.tobytes(), "multilingual")
         for fid, mapper in _MAPPERS.items():
             pick = [i for i, r in enumerate(rows) if fid in r[3]]
             if not pick:

@@ -103,9 +103,9 @@ def passage_language(text: str, default: str | None) -> str | None:
     nearly every English passage), else the identifier's answer when it is confident (p ≥ 0.7), else
     ``default`` (the document's language). Passages of fewer than eight words take ``default``."""
     words = _WORD_RE.findall(text[:500].lower())  # the first words settle it: 380,000 passages must stay cheap
-    if len(words) < 8:
+    if len(words) < 8 and sum("\u4e00" <= ch <= "\u9fff" for ch in text[:200]) < 10:  # Chinese: characters
         return default
-    if sum(w in _ENGLISH_WORDS for w in words) / len(words) >= 0.12:
+    if words and sum(w in _ENGLISH_WORDS for w in words) / len(words) >= 0.12:
         return "en"
     lang, prob = detect_language(text)
     return lang if lang and (prob or 0) >= 0.7 else default

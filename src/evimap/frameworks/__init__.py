@@ -32,7 +32,7 @@ TOP_KEYS = {"id": str, "name": str, "version": str, "source": str, "description"
 # trained on one model's embeddings, and weights and threshold are fitted with it
 MODEL_KEYS = {"threshold": float, "relative_threshold": float, "calibration": dict, "classifier": str,
               "thresholds": dict}
-EMBEDDING_MODELS = ("static", "transformer")
+EMBEDDING_MODELS = ("static", "transformer", "multilingual")
 CATEGORY_KEYS = {"code": str, "title": str, "description": str, "level": str, "facet": str, "parent": str,
                  "terms": list, "rules": list, "exclude": list, "examples": list, "indicators": list,
                  "threshold": float}

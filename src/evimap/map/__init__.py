@@ -38,8 +38,10 @@ def fingerprint(fw: Framework, model: str) -> str:
 
 def classify(records: Iterable[dict[str, Any]], framework: str, *, level: str | None = None,
              all_scores: bool = False, model: str = "static", batch: int = 1000) -> Iterator[dict[str, Any]]:
-    """Label arbitrary texts without a store: {"id", "text"} in, {"id", "labels": [...]} out (plus "flag"
-    when the text is not English and its scores are unreliable)."""
+    """Label arbitrary texts without a store: {"id", "text"} in, {"id", "labels": [...]} out (plus "language"
+    when the text is not English — French, Spanish, Portuguese, Arabic, Russian and Chinese are scored by the
+    framework's multilingual settings — and "flag" when its scores are unreliable: another language, or a framework
+    without multilingual settings)."""
     fw = load_frameworks(framework)[0]
     if level and fw.levels and level not in fw.levels:
         raise EvimapError(f"framework {fw.id!r} has levels {fw.levels}, not {level!r}")
@@ -49,12 +51,15 @@ def classify(records: Iterable[dict[str, Any]], framework: str, *, level: str | 
 
     def flush() -> Iterator[dict[str, Any]]:
         batch_ = prepare([str(r.get("text") or "") for r in buf], mapper.embedder)
-        for rec, labs, flag in zip(buf, mapper.score(batch_), batch_.flags):
+        for i, (rec, labs) in enumerate(zip(buf, mapper.score(batch_))):
             chosen = [lab for lab in labs if lab.code in keep and (all_scores or lab.assigned)]
             chosen.sort(key=lambda lab: -lab.score)
             out = {"id": rec.get("id"), "labels": [lab.to_dict() for lab in chosen]}
+            flag = mapper.passage_flag(batch_, i)
             if flag:
                 out["flag"] = flag
+            if batch_.langs[i]:
+                out["language"] = batch_.langs[i]
             yield out
         buf.clear()
 

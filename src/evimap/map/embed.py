@@ -73,4 +73,8 @@ def get_embedder(name: str = "static") -> Embedder:
         return StaticEmbedder()
     if name == "transformer":
         return TransformerEmbedder()
+    if name == "multilingual":
+        from .multilingual import get_multilingual
+
+        return get_multilingual()
     raise EvimapError(f"unknown model {name!r} (choose from: {', '.join(EMBEDDING_MODELS)})")

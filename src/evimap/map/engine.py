@@ -65,40 +65,72 @@ he her here hers him his how i if in into is it its itself just me more most my 
 other our ours out over own same she should so some such than that the their theirs them then there these they this
 those through to too under until up very was we were what when where which while who whom why will with would you
 your shall may might must per via etc""".split())
+# Languages other than English that the multilingual model reads (map/multilingual.py).
+FOREIGN = frozenset({"fr", "es", "pt", "ar", "ru", "zh"})
 _LANG_NAMES = {"fr": "French", "es": "Spanish", "ar": "Arabic", "ru": "Russian", "zh": "Chinese", "pt": "Portuguese",
                "de": "German", "it": "Italian"}
 
 
 @dataclass
 class Prepared:
-    """Passages made ready for scoring: cleaned text, tokens/stems, embeddings and language flags."""
+    """Passages made ready for scoring: cleaned text, tokens/stems, embeddings, language flags and, for passages
+    in a language other than English, its code (``langs``; None for English)."""
 
     texts: list[str]
     parsed: list[Text]
     vecs: np.ndarray
     flags: list[str | None]
+    langs: list[str | None] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not self.langs:
+            self.langs = [None] * len(self.texts)
 
     def __len__(self) -> int:
         return len(self.texts)
 
+    def foreign_vecs(self, rows: Sequence[int]) -> np.ndarray:
+        """Multilingual vectors of ``rows`` (computed once per passage and kept)."""
+        cache = self.__dict__.setdefault("_mvecs", {})
+        missing = [i for i in rows if i not in cache]
+        if missing:
+            from .multilingual import get_multilingual
+
+            for i, v in zip(missing, get_multilingual().encode([self.texts[i] for i in missing],
+                                                               [self.langs[i] for i in missing])):
+                cache[i] = v
+        return np.array([cache[i] for i in rows], dtype=np.float32)
+
     def subset(self, rows: Sequence[int]) -> "Prepared":
         return Prepared([self.texts[i] for i in rows], [self.parsed[i] for i in rows], self.vecs[list(rows)],
-                        [self.flags[i] for i in rows])
+                        [self.flags[i] for i in rows], [self.langs[i] for i in rows])
 
 
-def language_flag(t: Text) -> str | None:
-    """None for English (or too short to tell); otherwise a one-line reason the scores are unreliable."""
+def foreign_language(t: Text) -> str | None:
+    """The language code of a passage that is not English (py3langid, p ≥ 0.7); None for English, for passages too
+    short to tell (under eight words) and when the identifier is unsure."""
     n = len(t.tokens)
-    if n < 8 or sum(len(t.by_token.get(w, ())) for w in _ENGLISH) / n >= 0.12:
+    if n < 8 and sum("\u4e00" <= ch <= "\u9fff" for ch in t.text[:200]) < 10:  # Chinese has no spaces: characters
+        return None
+    if n and sum(len(t.by_token.get(w, ())) for w in _ENGLISH) / n >= 0.12:
         return None
     from ..enrich.metadata import detect_language
 
     lang, prob = detect_language(t.text)
     if lang is None or lang == "en" or (prob or 0) < 0.7:
         return None
+    return lang
+
+
+def language_flag(lang: str | None) -> str | None:
+    """None for English and the languages the multilingual model reads; otherwise a one-line reason the scores are
+    unreliable."""
+    if lang is None or lang in FOREIGN:
+        return None
     name = _LANG_NAMES.get(lang, lang)
-    return (f"passage appears to be {name} ({lang}, p={prob:.2f}); evimap's rules, vocabulary and embedding "
-            f"model are English-only, so its scores are unreliable — translate it or review by hand")
+    return (f"passage appears to be {name} ({lang}); evimap reads English, and French, Spanish, Portuguese, Arabic, "
+            f"Russian and Chinese through its multilingual model, not {name}, so its scores are unreliable — "
+            f"translate it or review by hand")
 
 
 def content_positions(t: Text, limit: int | None = None) -> list[int]:
@@ -128,7 +160,8 @@ def prepare(texts: Sequence[str], embedder: Embedder | str = "static") -> Prepar
     with paused_gc():
         parsed = [Text.of(t) for t in clean]
         vecs = emb.encode([t if t.strip() else "." for t in clean])
-        return Prepared(clean, parsed, vecs, [language_flag(t) for t in parsed])
+        langs = [foreign_language(t) for t in parsed]
+        return Prepared(clean, parsed, vecs, [language_flag(lang) for lang in langs], langs)
 
 
 @dataclass
@@ -204,6 +237,42 @@ class Mapper:
         self.depth_order = [int(j) for j in np.argsort([len(self._ancestors(j)) for j in range(k)], kind="stable")]
         self.classifier: Classifier | None = load_classifier(framework, self.embedder.name)
         self._build_gate()
+        # passages in French, Spanish, Portuguese, Arabic, Russian or Chinese are scored by this framework's
+        # multilingual settings (its ``models: multilingual:`` entry) over the multilingual word vectors
+        from .multilingual import available
+
+        self._plain = framework
+        self.reads_foreign = (self.embedder.name != "multilingual" and "multilingual" in framework.models
+                              and available())
+        self._foreign: Mapper | None = None
+
+    @property
+    def foreign(self) -> "Mapper | None":
+        """The mapper that scores this framework's non-English passages (built on first use), or None."""
+        if self._foreign is None and self.reads_foreign:
+            self._foreign = Mapper(self._plain, "multilingual")
+        return self._foreign
+
+    def _foreign_rows(self, batch: Prepared) -> list[int]:
+        return [i for i, lang in enumerate(batch.langs) if lang in FOREIGN] if self.reads_foreign else []
+
+    def _rescore_foreign(self, batch: Prepared, rows: list[int], s: "Scores") -> None:
+        """Replace the scores of ``rows`` (passages in a language the multilingual model reads) by the multilingual
+        mapper's: the labels their English translation would get, as far as the word vectors carry meaning."""
+        fm = self.foreign
+        sub = batch.subset(rows)
+        sub.vecs = batch.foreign_vecs(rows)
+        fs = fm.compute(sub)
+        if fm.classifier:
+            fm.classifier.forget_batch()
+        s.features[rows] = fs.features
+        s.score[rows] = fs.score
+        s.assigned[rows] = fs.assigned
+        s.sims[rows] = fs.sims
+        s.held[rows] = fs.held
+        s.words[rows] = fs.words
+        for k, i in enumerate(rows):
+            s.hits[i] = fs.hits[k]
 
     # ---- rule gating ----------------------------------------------------------------------
     def _build_gate(self) -> None:
@@ -357,7 +426,11 @@ class Mapper:
         for j in self.depth_order:
             if self.parent[j] >= 0:  # ancestors are settled before their children
                 assigned[:, j] &= assigned[:, self.parent[j]]
-        return Scores(feats, score, assigned, sims, hits, held, words)
+        out = Scores(feats, score, assigned, sims, hits, held, words)
+        foreign = self._foreign_rows(batch)
+        if foreign:
+            self._rescore_foreign(batch, foreign, out)
+        return out
 
     def _hold_short(self, batch: Prepared, nrules: np.ndarray, nterms: np.ndarray, hits: list[dict[int, Hits]],
                     score: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -481,7 +554,10 @@ class Mapper:
     def _evidence(self, batch: Prepared, s: Scores, i: int, j: int) -> list[dict[str, Any]]:
         t = batch.parsed[i]
         rules, terms = s.hits[i].get(j, ([], []))
-        ev: list[dict[str, Any]] = [{"type": "flag", "reason": batch.flags[i]}] if batch.flags[i] else []
+        flag = self.passage_flag(batch, i)
+        ev: list[dict[str, Any]] = [{"type": "flag", "reason": flag}] if flag else []
+        if self.reads_foreign and batch.langs[i] in FOREIGN:
+            ev.append({"type": "language", "language": batch.langs[i], "model": "multilingual"})
         seen: set[str] = set()
         for src, spans in rules:
             if src not in seen:
@@ -502,6 +578,15 @@ class Mapper:
             ev.append({"type": "lexical", "probability": round(float(s.features[i, j, SIGNALS.index("lexical")]), 4),
                        "stems": self.classifier.lexical_terms(t, code)})
         return ev
+
+    def passage_flag(self, batch: Prepared, i: int) -> str | None:
+        """Why passage ``i``'s scores are unreliable (its language), or None."""
+        lang = batch.langs[i]
+        if lang in FOREIGN and self.embedder.name != "multilingual" and not self.reads_foreign:
+            name = _LANG_NAMES.get(lang, lang)
+            return (f"passage appears to be {name} ({lang}); the {self.fw.id} framework has no multilingual "
+                    "settings, so its English rules and model scored it — unreliable; review by hand")
+        return batch.flags[i]
 
     def closest(self, s: Scores, i: int, j: int) -> int:
         """Index into ``def_texts`` of the defining text of category ``j`` (or a descendant) closest to passage ``i``."""

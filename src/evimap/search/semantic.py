@@ -44,21 +44,22 @@ class VectorIndex:
         return len(self.rowids)
 
     @staticmethod
-    def folder_for(store_path: str) -> Path:
-        return Path(f"{store_path}.vec")
+    def folder_for(store_path: str, multilingual: bool = False) -> Path:
+        return Path(f"{store_path}.vec" + ("-multilingual" if multilingual else ""))
 
     @classmethod
-    def current(cls, store: Any) -> "VectorIndex | None":
-        """The index for the store's vectors as they are now: loaded when the folder matches them, rebuilt when
-        not; None when there are no vectors or the folder cannot be written (searches are then lexical)."""
-        state = list(store.vectors_state())
+    def current(cls, store: Any, multilingual: bool = False) -> "VectorIndex | None":
+        """The index for the store's vectors (of the main model, or with ``multilingual`` of the passages the
+        multilingual model read) as they are now: loaded when the folder matches them, rebuilt when not; None when
+        there are no vectors or the folder cannot be written (searches are then lexical)."""
+        state = list(store.vectors_state(multilingual))
         if state[0] == 0:
             return None
-        folder = cls.folder_for(store.path)
+        folder = cls.folder_for(store.path, multilingual)
         meta = read_meta(folder)
         if meta is None or meta.get("state") != state or meta.get("format") != _FORMAT:
             try:
-                meta = build(store, folder, state)
+                meta = build(store, folder, state, multilingual)
             except OSError:
                 return None
         return cls._load(folder, meta)
@@ -101,13 +102,13 @@ def read_meta(folder: Path) -> dict[str, Any] | None:
         return None
 
 
-def build(store: Any, folder: Path, state: list[Any]) -> dict[str, Any]:
-    """Lay the store's vectors out in ``folder`` (written aside and moved in place, so a reader never sees a
-    half-written index)."""
+def build(store: Any, folder: Path, state: list[Any], multilingual: bool = False) -> dict[str, Any]:
+    """Lay the store's vectors (of one space: see ``VectorIndex.current``) out in ``folder`` (written aside and
+    moved in place, so a reader never sees a half-written index)."""
     t0 = time.perf_counter()
     rowids: list[np.ndarray] = []
     chunks: list[np.ndarray] = []
-    for ids, blobs in store.iter_vectors():
+    for ids, blobs in store.iter_vectors(multilingual=multilingual):
         rowids.append(np.asarray(ids, dtype=np.int64))
         chunks.append(np.frombuffer(b"".join(blobs), dtype=np.float16).reshape(len(ids), -1).astype(np.float32))
     vectors = np.concatenate(chunks) if chunks else np.zeros((0, 1), dtype=np.float32)

@@ -1274,36 +1274,47 @@ class SQLiteStore:
             "SELECT p.rowid, p.text FROM passages p LEFT JOIN passage_vectors v ON v.rowid = p.rowid "
             "WHERE p.rowid > ? AND v.rowid IS NULL AND p.kind != 'heading' ORDER BY p.rowid LIMIT ?", (after, limit))]
 
-    def vectors_state(self) -> tuple[int, int, int, str]:
-        """What the stored vectors are, cheaply: (count, sum of rowids, max rowid, models) — any add, delete or
-        change of model changes it."""
+    @staticmethod
+    def _vector_space(multilingual: bool) -> str:
+        return "model = 'multilingual'" if multilingual else "model != 'multilingual'"
+
+    def vectors_state(self, multilingual: bool = False) -> tuple[int, int, int, str]:
+        """What the stored vectors of one space are, cheaply: (count, sum of rowids, max rowid, models) — any add,
+        delete or change of model changes it. Two spaces: the main model's vectors (English passages, or all with
+        ``map --model``), and with ``multilingual`` those of the passages the multilingual model read."""
+        where = self._vector_space(multilingual)
         n, total, top = self.db.execute("SELECT COUNT(*), COALESCE(SUM(rowid), 0), COALESCE(MAX(rowid), 0) "
-                                        "FROM passage_vectors").fetchone()
-        models = ",".join(r[0] for r in self.db.execute("SELECT DISTINCT model FROM passage_vectors ORDER BY 1"))
+                                        f"FROM passage_vectors WHERE {where}").fetchone()
+        models = ",".join(r[0] for r in self.db.execute(
+            f"SELECT DISTINCT model FROM passage_vectors WHERE {where} ORDER BY 1"))
         return n, total, top, models
 
-    def iter_vectors(self, batch: int = 20_000):
-        """(rowids, float16 bytes) of every stored vector, in rowid order, a batch at a time."""
+    def iter_vectors(self, batch: int = 20_000, multilingual: bool = False):
+        """(rowids, float16 bytes) of every stored vector of one space (see :meth:`vectors_state`), in rowid
+        order, a batch at a time."""
         last = 0
+        where = self._vector_space(multilingual)
         while True:
-            rows = self.db.execute("SELECT rowid, vec FROM passage_vectors WHERE rowid > ? ORDER BY rowid LIMIT ?",
-                                   (last, batch)).fetchall()
+            rows = self.db.execute(f"SELECT rowid, vec FROM passage_vectors WHERE rowid > ? AND {where} "
+                                   "ORDER BY rowid LIMIT ?", (last, batch)).fetchall()
             if not rows:
                 return
             last = rows[-1][0]
             yield [r[0] for r in rows], [r[1] for r in rows]
 
-    def semantic_index(self):
-        """The vector index beside the store (``STORE.vec/``), rebuilt from the stored vectors when they changed;
-        None when the store has no vectors (not mapped) or the folder cannot be written."""
+    def semantic_index(self, multilingual: bool = False):
+        """The vector index beside the store (``STORE.vec/``; ``STORE.vec-multilingual/`` for the passages the
+        multilingual model read), rebuilt from the stored vectors when they changed; None when the store has no
+        such vectors or the folder cannot be written."""
         from ..search.semantic import VectorIndex
 
         version = self._view_version()
-        memo = getattr(self, "_vec_memo", None)
+        memos = self.__dict__.setdefault("_vec_memos", {})
+        memo = memos.get(multilingual)
         if memo is not None and memo[0] == version:
             return memo[1]
-        index = VectorIndex.current(self)
-        self._vec_memo = (version, index)
+        index = VectorIndex.current(self, multilingual)
+        memos[multilingual] = (version, index)
         return index
 
     def filter_rowids(self, q: SearchQuery, rowids: list[int]) -> set[int]:
