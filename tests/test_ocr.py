@@ -116,3 +116,81 @@ def test_ocr_settings_are_validated():
             Settings.from_dict(bad)
     assert Settings.from_dict({"ocr_languages": "eng+fra", "ocr_dpi": 200}).ocr_languages == "eng+fra"
 
+
+
+def _caesar(text: str, k: int = 3) -> str:
+    return "".join(chr((ord(c) - 97 + k) % 26 + 97) if "a" <= c <= "z" else c for c in text)
+
+
+GARBLE_SOURCE = (SCANNED + " ") * 2
+
+
+def garbled_layer_pdf(path) -> None:
+    """A scanned page with an invisible text layer of nonsense, as a broken font encoding or a poor scanner OCR
+    leaves it, and a second page with a good text layer."""
+    import pypdfium2 as pdfium
+    from fpdf import FPDF
+
+    src = pdfium.PdfDocument(_text_pdf(SCANNED))
+    image = src[0].render(scale=200 / 72, grayscale=True).to_pil()
+    out = FPDF()
+    out.add_page()
+    out.image(image, x=0, y=0, w=210, h=297)
+    out.set_font("Helvetica", size=12)
+    out.text_mode = "INVISIBLE"
+    out.set_xy(10, 10)
+    out.multi_cell(0, 7, _caesar(GARBLE_SOURCE.lower()))
+    out.text_mode = "FILL"
+    out.add_page()
+    out.multi_cell(0, 7, DIGITAL)
+    out.output(str(path))
+
+
+def test_a_garbled_text_layer_is_told_from_text_in_any_language():
+    assert ocr.garbled(_caesar(GARBLE_SOURCE.lower())) is not None
+    assert ocr.garbled(GARBLE_SOURCE) is None
+    french = ("Les travailleurs migrants envoient des fonds à leurs familles restées au pays et le programme de "
+              "retour volontaire accompagne leur réintégration économique et sociale dans les communautés d'origine. "
+              "Les autorités locales partagent les données sur les migrants de retour avec les partenaires.")
+    assert ocr.garbled(french) is None
+    german = ("Die Bundesregierung unterstützt die Rückkehrer bei der wirtschaftlichen Wiedereingliederung und "
+              "fördert die Zusammenarbeit mit den Kommunen, damit die Hilfe dort ankommt, wo sich die Menschen "
+              "niederlassen. Arbeitsmigranten überweisen regelmäßig Geld an ihre Familien in der Heimat.")
+    assert ocr.garbled(german) is None  # not in the vocabulary, but confidently German
+    assert ocr.garbled("too short to judge") is None
+
+
+@needs_tesseract
+def test_a_page_with_a_garbled_text_layer_is_read_again_by_ocr(tmp_path):
+    garbled_layer_pdf(tmp_path / "garbled.pdf")
+    doc = process_file(tmp_path / "garbled.pdf")
+    first = " ".join(p.text for p in doc.passages if p.page == 1)
+    assert "reintegration" in first.lower() and "uhlqwhjudwlrq" not in first.lower()
+    assert all(p.ocr for p in doc.passages if p.page == 1)
+    assert DIGITAL[:40] in " ".join(p.text for p in doc.passages if p.page == 2)
+    assert any("garbled text layer" in w for w in doc.warnings)
+
+
+def test_without_tesseract_a_garbled_layer_is_kept_and_named(tmp_path, monkeypatch):
+    garbled_layer_pdf(tmp_path / "garbled.pdf")
+    monkeypatch.setattr(ocr, "available", lambda: "OCR needs the tesseract program (apt-get install tesseract-ocr)")
+    doc = process_file(tmp_path / "garbled.pdf")
+    line = next(w for w in doc.warnings if "garbled" in w)
+    assert "page 1 " in line and "kept as it is" in line and "tesseract" in line
+    assert any(p.page == 2 for p in doc.passages)
+
+
+@needs_tesseract
+def test_an_interrupted_ocr_resumes_from_the_pages_it_kept(tmp_path, monkeypatch):
+    scanned_pdf(tmp_path / "scan.pdf", with_digital_page=False)
+    settings = Settings(ocr_cache=str(tmp_path / "cache"))
+    first = process_file(tmp_path / "scan.pdf", settings)
+    assert list((tmp_path / "cache").glob("*.json"))
+
+    def no_tesseract(*args, **kwargs):
+        raise AssertionError("a kept page was recognised again")
+
+    monkeypatch.setattr(ocr, "recognise", no_tesseract)
+    again = process_file(tmp_path / "scan.pdf", settings)
+    assert [p.text for p in again.passages] == [p.text for p in first.passages]
+    assert [p.ocr for p in again.passages] == [p.ocr for p in first.passages]

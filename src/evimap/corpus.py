@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+import dataclasses
 import errno
 import fnmatch
 import hashlib
@@ -222,6 +223,8 @@ class Corpus:
 
     def __init__(self, path: str | Path = "evimap.db", settings: Settings | None = None, readonly: bool = False):
         self.settings = settings or Settings()
+        if not self.settings.ocr_cache:  # recognised pages are kept beside the store: a long scan's OCR resumes
+            self.settings = dataclasses.replace(self.settings, ocr_cache=f"{path}.ocr")
         self.store = SQLiteStore(path, readonly=readonly)
         self.path = str(path)
         self.last_mode = "lexical"  # how the last search was answered (hybrid falls back to lexical without vectors)

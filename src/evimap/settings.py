@@ -50,6 +50,9 @@ class Settings:
     ocr_languages: str = "eng+fra+spa"
     ocr_dpi: int = 200
     ocr_workers: int = 0
+    # Folder where recognised pages are kept, so an interrupted OCR of a long scan resumes where it stopped; ""
+    # lets Corpus.ingest use STORE.ocr/ beside the store (derived data: deleting it costs a rerun its time).
+    ocr_cache: str = ""
 
     def __post_init__(self) -> None:
         problems = []
@@ -71,6 +74,8 @@ class Settings:
             problems.append("ocr_languages must be Tesseract language names joined by '+', e.g. eng+fra")
         if not isinstance(self.ocr_dpi, int) or not 72 <= self.ocr_dpi <= 600:
             problems.append("ocr_dpi must be an integer from 72 to 600")
+        if not isinstance(self.ocr_cache, str):
+            problems.append("ocr_cache must be a folder path (text), or empty")
         if not isinstance(self.ocr_workers, int) or self.ocr_workers < 0:
             problems.append("ocr_workers must be 0 (auto) or a positive integer")
         if self.data_files not in DATA_FILE_MODES:

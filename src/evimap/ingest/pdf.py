@@ -10,8 +10,10 @@ there too (benchmarks/pdf_text.py measures the two against each other).
 from __future__ import annotations
 
 import ctypes
+import hashlib
 import re
 import statistics
+import sys
 from collections.abc import Iterator
 from itertools import repeat
 from pathlib import Path
@@ -216,8 +218,31 @@ def _has_image(page) -> bool:
     return next(iter(page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,), max_depth=3)), None) is not None
 
 
+def _pages(pages: dict[int, float]) -> str:
+    numbers = sorted(i + 1 for i in pages)
+    shown = ", ".join(map(str, numbers[:10])) + (f" … ({len(numbers)} pages)" if len(numbers) > 10 else "")
+    return f"page{'s' if len(numbers) > 1 else ''} {shown}"
+
+
+def _share(pages: dict[int, float]) -> str:
+    return f"{sum(pages.values()) / len(pages):.0%}"
+
+
+OCR_PROGRESS_EVERY = 25  # a long scan says how far its OCR has got every this many pages (on stderr)
+
+
+def _progress(name: str, total: int):
+    if total < OCR_PROGRESS_EVERY:
+        return None
+
+    def say(done: int, total: int) -> None:
+        if done % OCR_PROGRESS_EVERY == 0 or done == total:
+            print(f"OCR {name}: {done}/{total} pages", file=sys.stderr, flush=True)
+    return say
+
+
 def read_pdf(path: Path, data: bytes, ocr: str = "auto", ocr_languages: str = "eng+fra+spa", ocr_dpi: int = 200,
-             ocr_workers: int = 0) -> RawDocument:
+             ocr_workers: int = 0, ocr_cache: str | None = None, sha256: str | None = None) -> RawDocument:
     """The text layer of every page; with ``ocr`` "auto", pages whose layer is (nearly) empty but that hold an
     image are recognised with Tesseract (ingest/ocr.py) and their confidence kept in ``ocr_pages``; "off"
     leaves them empty."""
@@ -238,6 +263,7 @@ def read_pdf(path: Path, data: bytes, ocr: str = "auto", ocr_languages: str = "e
             raise IngestError("PDF has no pages")
         page_lines: list[list[str]] = []
         scanned: list[int] = []
+        garbled: dict[int, float] = {}  # page index → share of known words of its garbled text layer
         chars = 0
         cover_title = None
         for index in range(n_pages):
@@ -253,6 +279,9 @@ def read_pdf(path: Path, data: bytes, ocr: str = "auto", ocr_languages: str = "e
                     textpage.close()
                 if ocr_mod.needs_ocr(text, _has_image(page)):
                     scanned.append(index)
+                elif (share := ocr_mod.garbled(text)) is not None:
+                    garbled[index] = share
+                    scanned.append(index)
             finally:
                 page.close()
             chars += len(text.strip())
@@ -262,7 +291,12 @@ def read_pdf(path: Path, data: bytes, ocr: str = "auto", ocr_languages: str = "e
         if scanned and ocr != "off":
             why = ocr_mod.available()
             if why:
-                warnings.append(f"{len(scanned)} page(s) without a text layer not read: {why}")
+                empty = len(scanned) - len(garbled)
+                if empty:
+                    warnings.append(f"{empty} page(s) without a text layer not read: {why}")
+                if garbled:
+                    warnings.append(f"text layer garbled on {_pages(garbled)} ({_share(garbled)} of its words in "
+                                    f"a dictionary), kept as it is: {why}")
             else:
                 def render(index: int):
                     page = pdf[index]
@@ -272,14 +306,29 @@ def read_pdf(path: Path, data: bytes, ocr: str = "auto", ocr_languages: str = "e
                         page.close()
 
                 lang = ocr_mod.languages(ocr_languages)
-                for result in ocr_mod.ocr_pages(render, scanned, lang, ocr_workers):
+                cache = ocr_mod.PageCache(ocr_cache, sha256 or hashlib.sha256(data).hexdigest(), lang, ocr_dpi)
+                kept_layer: dict[int, float] = {}
+                for result in ocr_mod.ocr_pages(render, scanned, lang, ocr_workers, _progress(path.name, len(scanned)),
+                                                cache):
+                    if result.index in garbled:
+                        better = ocr_mod.known_share("\n".join(result.lines))[0]
+                        if better <= garbled[result.index]:  # OCR read no better than the layer: keep the layer
+                            kept_layer[result.index] = garbled[result.index]
+                            continue
+                        chars -= sum(len(line) for line in page_lines[result.index])
                     page_lines[result.index] = result.lines
                     chars += sum(len(line) for line in result.lines)
                     ocr_pages[result.index + 1] = result.confidence
-                low = sum(1 for c in ocr_pages.values() if c < 0.6)
-                warnings.append(f"OCR ({lang}) of {len(ocr_pages)} scanned page(s): mean confidence "
-                                f"{sum(ocr_pages.values()) / len(ocr_pages):.2f}"
-                                + (f", {low} under 0.60" if low else ""))
+                if ocr_pages:
+                    low = sum(1 for c in ocr_pages.values() if c < 0.6)
+                    redone = len(garbled) - len(kept_layer)
+                    warnings.append(f"OCR ({lang}) of {len(ocr_pages)} scanned page(s)"
+                                    + (f" ({redone} of them with a garbled text layer)" if redone else "")
+                                    + f": mean confidence {sum(ocr_pages.values()) / len(ocr_pages):.2f}"
+                                    + (f", {low} under 0.60" if low else ""))
+                if kept_layer:
+                    warnings.append(f"text layer garbled on {_pages(kept_layer)} ({_share(kept_layer)} of its words "
+                                    "in a dictionary) and OCR read no better: kept as it is")
         blocks: list[Block] = []
         for index, lines in enumerate(page_lines):
             blocks.extend(Block(line, LINE, page=index + 1) for line in lines)

@@ -20,13 +20,14 @@ from .datafiles import AS_DOCUMENT, FileKind, recognise_before_reading, recognis
 from .sniff import sniff
 
 
-def read_document(path: Path, data: bytes, settings: Settings) -> RawDocument:
+def read_document(path: Path, data: bytes, settings: Settings, sha256: str | None = None) -> RawDocument:
     """Choose the reader from the content and run it."""
     fmt = sniff(path, data[:65536])
     if fmt == "pdf":
         from .pdf import read_pdf
 
-        return read_pdf(path, data, settings.ocr, settings.ocr_languages, settings.ocr_dpi, settings.ocr_workers)
+        return read_pdf(path, data, settings.ocr, settings.ocr_languages, settings.ocr_dpi, settings.ocr_workers,
+                        settings.ocr_cache or None, sha256)
     if fmt in ("docx", "xlsx"):
         check_zip(data, settings.max_unzipped_mb, settings.max_zip_ratio)
         if fmt == "docx":
@@ -110,7 +111,7 @@ def process_file(
     if recognised is not None:  # nothing of a catalogue or a note is stored as a table
         return SkippedDataFile(str(path.resolve()), size, recognised)
     try:
-        raw = read_document(path, data, settings)
+        raw = read_document(path, data, settings, sha)
     except IngestError:
         raise
     except MemoryError:

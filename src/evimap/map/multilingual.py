@@ -148,6 +148,15 @@ class MultilingualEmbedder(Embedder):
 
 
 @lru_cache(maxsize=1)
+def vocabulary() -> frozenset[str]:
+    """The words of the multilingual model (no vectors loaded): the most frequent words of the seven languages."""
+    try:
+        return frozenset(w for w in (MODEL_DIR / "vocab.txt").read_text(encoding="utf-8").split("\n") if w)
+    except OSError:
+        return frozenset()
+
+
+@lru_cache(maxsize=1)
 def get_multilingual() -> MultilingualEmbedder:
     return MultilingualEmbedder()
 
