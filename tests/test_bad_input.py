@@ -165,3 +165,11 @@ def test_a_text_too_big_in_memory_is_refused_with_its_width_and_the_setting(tmp_
     assert process_file(path, Settings(max_text_mb=8)).passages
     with pytest.raises(EvimapError, match="max_text_mb must be a positive number"):
         Settings(max_text_mb=0)
+
+
+def test_a_database_url_as_store_is_refused_without_creating_anything(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, ["ingest", str(tmp_path), "--store", "postgresql://ana:s3cret@db.example/evimap"])
+    assert result.exit_code == 1
+    assert "postgresql://ana:***@db.example/evimap" in result.output and "s3cret" not in result.output
+    assert list(tmp_path.iterdir()) == []

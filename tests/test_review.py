@@ -220,3 +220,61 @@ def test_the_review_page_takes_decisions_once_the_token_was_given(corpus):
     # without the session a decision is refused before its body is read
     other = TestClient(create_app(str(corpus.path), token="a-long-enough-token"))
     assert other.post("/review", data={"passage_id": pid, "label": label, "decision": "accept"}).status_code == 401
+
+
+def test_reviewers_have_their_own_tokens_stored_hashed_and_revocable(corpus, tmp_path):
+    runner = CliRunner()
+    result = runner.invoke(app, ["reviewers", "add", "ana", "--store", str(corpus.path)])
+    assert result.exit_code == 0
+    token = result.stdout.strip().splitlines()[-1]
+    assert len(token) >= 24
+    with sqlite3.connect(corpus.path) as db:
+        stored = db.execute("SELECT token_sha256 FROM reviewers WHERE name = 'ana'").fetchone()[0]
+        assert token not in stored and len(stored) == 64  # only the hash is kept
+    again = runner.invoke(app, ["reviewers", "add", "ana", "--store", str(corpus.path)])
+    assert again.exit_code == 1 and "exists" in again.output
+    assert corpus.store.reviewer_for_token(token) == "ana"
+    assert corpus.store.reviewer_for_token(token + "x") is None
+    listed = runner.invoke(app, ["reviewers", "list", "--json", "--store", str(corpus.path)])
+    assert json.loads(listed.stdout)[0]["name"] == "ana"
+    assert runner.invoke(app, ["reviewers", "revoke", "ana", "--store", str(corpus.path)]).exit_code == 0
+    assert corpus.store.reviewer_for_token(token) is None
+    assert runner.invoke(app, ["reviewers", "revoke", "ana", "--store", str(corpus.path)]).exit_code == 1
+
+
+def test_a_reviewers_token_opens_reviews_named_after_them_and_nothing_else(corpus):
+    from fastapi.testclient import TestClient
+
+    from evimap.web.app import create_app
+
+    pid = data_passage(corpus)
+    ana = corpus.add_reviewer("ana")
+    client = TestClient(create_app(str(corpus.path)))  # no server token: read-only but for reviewers
+    body = {"label": "gcm:1", "decision": "reject", "reviewer": "someone-else"}
+    assert client.post(f"/api/passages/{pid}/review", json=body).status_code == 401
+    assert client.post(f"/api/passages/{pid}/review", json=body,
+                       headers={"Authorization": "Bearer not-a-token"}).status_code == 401
+    r = client.post(f"/api/passages/{pid}/review", json=body, headers={"Authorization": f"Bearer {ana}"})
+    assert r.status_code == 200 and r.json()["reviewer"] == "ana"  # the token says who, not the body
+    assert client.post("/api/ingest", files={"files": ("a.txt", b"text")},
+                       headers={"Authorization": f"Bearer {ana}"}).status_code == 403  # no uploads for reviewers
+    # the review page: the token typed once opens a session in ana's name
+    page = client.get("/review").text
+    assert "Access token" in page
+    csrf = client.cookies.get("evimap_csrf")
+    r = client.post("/ingest/session?next=review", data={"token": ana, "csrf": csrf}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/review"
+    page = client.get("/review").text
+    assert "Reviewing as <strong>ana</strong>" in page and 'id="reviewer"' not in page
+    import re
+
+    item_pid = re.search(r'name="passage_id" value="([^"]+)"', page).group(1)
+    label = re.search(r'name="label" value="([^"]+)"', page).group(1)
+    r = client.post("/review", data={"passage_id": item_pid, "label": label, "decision": "accept", "reviewer": "mallory",
+                                     "framework": "gcm", "csrf": csrf}, follow_redirects=False)
+    assert r.status_code == 303
+    assert corpus.review_log()[-1]["reviewer"] == "ana"
+    # revoking ana closes her session at once
+    corpus.revoke_reviewer("ana")
+    assert client.post("/review", data={"passage_id": item_pid, "label": label, "decision": "reject",
+                                        "framework": "gcm", "csrf": csrf}).status_code == 403

@@ -37,6 +37,9 @@ _state = {"debug": os.environ.get("EVIMAP_DEBUG") == "1"}
 
 StoreOpt = typer.Option("evimap.db", "--store", "-s", envvar="EVIMAP_STORE", help="Store file (SQLite).")
 JsonOpt = typer.Option(False, "--json", help="Machine-readable JSON output.")
+ExecutorOpt = typer.Option(None, "--executor", help="Where the workers run: local processes (default), dask (a Dask "
+                           "LocalCluster of --workers processes), or a Dask scheduler address tcp://HOST:8786 (needs "
+                           "evimap\\[cluster]; the workers must see the files at the same paths).")
 
 
 def _version(value: bool) -> None:
@@ -105,6 +108,7 @@ def ingest(
         None, "--data-files", help="Catalogue JSON, exports of records, README/SOURCE notes: "
         "tables (default: records stored as tables, the rest skipped), skip, or passages (read as documents)."),
     workers: Optional[int] = typer.Option(None, "--workers", "-j", help="Worker processes (default: one per core)."),
+    executor: Optional[str] = ExecutorOpt,
     settings_file: Optional[Path] = typer.Option(None, "--settings", help="YAML file of ingest settings."),
     max_file_mb: Optional[float] = typer.Option(None, "--max-file-mb", help="Skip files larger than this."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Only print failures."),
@@ -152,7 +156,7 @@ def ingest(
         with progress:
             report = corpus.ingest(
                 [str(p) for p in paths], exclude=exclude, include=include, workers=workers, on_event=on_event,
-                on_total=lambda n: progress.update(task, total=n),
+                on_total=lambda n: progress.update(task, total=n), executor=executor,
             )
         if report.rank_index and "error" in report.rank_index:
             err.print(f"[yellow]warning:[/yellow] {escape(report.rank_index['error'])}; searches use FTS5 alone")
@@ -274,6 +278,7 @@ ModelOpt = typer.Option(EMBEDDING_MODELS[0], "--model",
 @handle_errors
 def map_(store: str = StoreOpt, framework: str = FrameworksOpt, model: str = ModelOpt,
          workers: Optional[int] = typer.Option(None, "--workers", "-j", help="Worker processes (default: one per core)."),
+         executor: Optional[str] = ExecutorOpt,
          quiet: bool = typer.Option(False, "--quiet", "-q"), as_json: bool = JsonOpt) -> None:
     """Score every passage not yet scored against the frameworks (incremental)."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -290,7 +295,7 @@ def map_(store: str = StoreOpt, framework: str = FrameworksOpt, model: str = Mod
             progress.update(tasks[fw], completed=n)
 
         with progress:
-            done = corpus.map(framework, model=model, workers=workers, progress=on_progress)
+            done = corpus.map(framework, model=model, workers=workers, progress=on_progress, executor=executor)
     if as_json:
         _print_json({"scored": done, "seconds": round(time.perf_counter() - t0, 2)})
     elif not quiet:
@@ -619,6 +624,42 @@ def review_queue(store: str = StoreOpt, framework: str = typer.Option("gcm", "--
         out.print(f"   {escape(_clip(r['text'], 240))}")
     if not queue:
         out.print("nothing to review (map the store first, or every label is reviewed)")
+
+
+reviewers_app = typer.Typer(help="Reviewers: per-user access tokens for reviewing in the web app and the API.",
+                            no_args_is_help=True)
+app.add_typer(reviewers_app, name="reviewers")
+
+
+@reviewers_app.command("add")
+@handle_errors
+def reviewers_add(name: str = typer.Argument(..., help="The reviewer's name, as the trail will show it."),
+                  store: str = StoreOpt) -> None:
+    """Register a reviewer and print their access token (shown once: the store keeps only its hash)."""
+    with _open(store) as corpus:
+        token = corpus.add_reviewer(name)
+    err.print(f"reviewer {escape(name)} added; their token (shown once, give it to them):")
+    print(token)
+
+
+@reviewers_app.command("list")
+@handle_errors
+def reviewers_list(store: str = StoreOpt, as_json: bool = JsonOpt) -> None:
+    """Registered reviewers, and whether their token is open or revoked."""
+    with _open(store, readonly=True) as corpus:
+        rows = corpus.reviewers()
+    lines = [f"{escape(r['name'])}  added {r['created']}" + (f"  revoked {r['revoked']}" if r["revoked"] else "")
+             for r in rows] or ["no reviewers: add one with `evimap reviewers add NAME`"]
+    _print_json(rows) if as_json else out.print("\n".join(lines))
+
+
+@reviewers_app.command("revoke")
+@handle_errors
+def reviewers_revoke(name: str = typer.Argument(...), store: str = StoreOpt) -> None:
+    """Close a reviewer's token at once (their decisions stay in the trail)."""
+    with _open(store) as corpus:
+        corpus.revoke_reviewer(name)
+    out.print(f"reviewer {escape(name)}: token revoked")
 
 
 @review_app.command("log")

@@ -14,15 +14,15 @@ import stat
 import time
 import zipfile
 from xml.etree import ElementTree as ET
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, wait
 from dataclasses import dataclass, field
-from multiprocessing import get_context
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, NamedTuple
 
 from .errors import EvimapError, IngestError, NotFoundError, QueryError
-from .memory import exit_with_parent, paused_gc, single_threaded_children
+from .memory import exit_with_parent, paused_gc
 from .ingest.pipeline import SkippedDataFile, process_file, recognise_file
+from .pipeline import executor_label, open_executor
 from .records import ProcessedDocument
 from .search.query import Hit, any_of, escape_query, parse_years
 from .search.syntax import check_limits
@@ -222,6 +222,9 @@ class Corpus:
     """A store of documents and passages. Create with ``evimap.open(path)``."""
 
     def __init__(self, path: str | Path = "evimap.db", settings: Settings | None = None, readonly: bool = False):
+        if isinstance(path, str) and re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", path):
+            raise EvimapError(f"{_without_password(path)}: only SQLite stores (a file path) are supported in this "
+                              "version; a database URL is not opened (nothing was created)")
         self.settings = settings or Settings()
         if not self.settings.ocr_cache:  # recognised pages are kept beside the store: a long scan's OCR resumes
             self.settings = dataclasses.replace(self.settings, ocr_cache=f"{path}.ocr")
@@ -238,6 +241,7 @@ class Corpus:
         include: Iterable[str] = (),
         on_event: EventCallback | None = None,
         on_total: Callable[[int], None] | None = None,
+        executor: str | None = None,
     ) -> IngestReport:
         """Ingest files and folders. Unchanged files (same SHA-256 at the same path) are skipped;
         bad files are recorded as failures and the batch goes on. Data files (catalogue JSON, exports of
@@ -280,12 +284,13 @@ class Corpus:
             todo.append((resolved, sha))
         n_workers = workers if workers is not None else (self.settings.workers or os.cpu_count() or 1)
         try:
+            spec = executor_label(executor or self.settings.executor)
             with self.store.bulk_writes():
-                if n_workers <= 1 or len(todo) < 8:
+                if spec == "local" and (n_workers <= 1 or len(todo) < 8):
                     for path, sha in todo:
                         self._handle(report, emit, path, *_work(path, self.settings, sha))
-                else:
-                    self._run_pool(report, emit, todo, n_workers)
+                elif todo:
+                    self._run_pool(report, emit, todo, n_workers, spec)
                 if report.added or report.updated or report.aliases:
                     report.duplicates = self.store.refresh_duplicates()
         except KeyboardInterrupt:
@@ -332,12 +337,13 @@ class Corpus:
         return self.store.rank_index_state()
 
     def _run_pool(
-        self, report: IngestReport, emit: EventCallback, todo: list[tuple[str, str | None]], n_workers: int
+        self, report: IngestReport, emit: EventCallback, todo: list[tuple[str, str | None]], n_workers: int,
+        spec: str = "local",
     ) -> None:
-        # spawn: workers never inherit the open SQLite connection or the progress thread.
+        # local: spawned processes, which never inherit the open SQLite connection or the progress thread;
+        # Dask: its workers (pipeline/executors.py). Either way the documents come back here to be stored.
         in_flight_max = n_workers * 4  # bounded memory: at most this many parsed documents wait
-        with ProcessPoolExecutor(max_workers=n_workers, mp_context=get_context("spawn"),
-                                 initializer=exit_with_parent, initargs=(os.getpid(),)) as pool:
+        with open_executor(spec, n_workers, exit_with_parent, (os.getpid(),)) as pool:
             pending: dict[Any, str] = {}
             queue = iter(todo)
             for path, sha in queue:
@@ -350,7 +356,7 @@ class Corpus:
                 pool.shutdown(wait=True, cancel_futures=True)  # files being read finish; queued ones never start
                 raise
 
-    def _drain(self, report: IngestReport, emit: EventCallback, pool: ProcessPoolExecutor,
+    def _drain(self, report: IngestReport, emit: EventCallback, pool: Any,
                pending: dict[Any, str], queue: Iterator[tuple[str, str | None]]) -> None:
         """Store each parsed document as its worker hands it back, keeping the pool fed from ``queue``."""
         while pending:
@@ -359,6 +365,8 @@ class Corpus:
                 path = pending.pop(fut)
                 try:
                     status, payload = fut.result()
+                except EvimapError:  # the Dask scheduler is gone: stop; a rerun goes on from what is stored
+                    raise
                 except Exception as exc:  # a worker died (e.g. killed by the OS for memory)
                     status, payload = "failed", f"worker crashed ({type(exc).__name__})"
                 self._handle(report, emit, path, status, payload)
@@ -476,13 +484,14 @@ class Corpus:
     # ---- mapping -----------------------------------------------------------------
     def map(self, frameworks: str | list[str] = ("gcm", "sdg", "themes", "sg8"), *, model: str = "static",
             batch: int = 4000, workers: int | None = None,
-            progress: Callable[[str, int, int], None] | None = None) -> dict[str, int]:
+            progress: Callable[[str, int, int], None] | None = None, executor: str | None = None) -> dict[str, int]:
         """Score every passage not yet scored against each framework; returns passages scored per framework.
 
         Incremental: a passage is rescored only if the framework file or model changed (fingerprint).
         Each batch is tokenised and embedded once and shared by all frameworks. With more than one
         worker (default: one per core) and enough passages, batches are scored in worker processes
-        while this process writes to the store."""
+        while this process writes to the store. ``executor`` (default ``settings.executor``): where those
+        workers run — "local" processes, "dask" (a LocalCluster) or a Dask scheduler's address (pipeline/)."""
         from .map import fingerprint, load_frameworks
 
         fws = load_frameworks(frameworks)
@@ -506,8 +515,9 @@ class Corpus:
                     progress(fid, done[fid], totals[fid])
 
         targets = list(fps.items())
+        spec = executor_label(executor or self.settings.executor)
         with self.store.bulk_writes():  # many small label transactions in a row
-            if n_workers <= 1 or max(totals.values(), default=0) < 4 * batch:
+            if spec == "local" and (n_workers <= 1 or max(totals.values(), default=0) < 4 * batch):
                 _map_init(refs, model)
                 last = 0
                 while rows := self.store.unmapped_any(targets, batch, after=last):
@@ -518,13 +528,11 @@ class Corpus:
             # Workers score; this process pages through the store by rowid and writes results.
             in_flight: dict[Any, list[tuple[int, str, str, list[str]]]] = {}
             last = 0
-            with single_threaded_children(), ProcessPoolExecutor(
-                    max_workers=n_workers, mp_context=get_context("spawn"), initializer=_map_worker_init,
-                    initargs=(refs, model, os.getpid())) as pool:
+            with open_executor(spec, n_workers, _map_worker_init, (refs, model, os.getpid())) as pool:
                 while True:
                     while len(in_flight) < n_workers * 2 and (rows := self.store.unmapped_any(targets, batch, after=last)):
                         last = rows[-1][0]
-                        in_flight[pool.submit(_map_batch, rows)] = rows
+                        in_flight[pool.submit(_map_task, refs, model, rows)] = rows
                     if not in_flight:
                         break
                     finished, _ = wait(in_flight, return_when=FIRST_COMPLETED)
@@ -685,6 +693,21 @@ class Corpus:
                                reviewer or os.environ.get("EVIMAP_REVIEWER") or "qdpx import")
         except (KeyError, zipfile.BadZipFile, ET.ParseError) as exc:
             raise EvimapError(f"{path}: not a REFI-QDA project ({type(exc).__name__}: {exc})") from None
+
+    def add_reviewer(self, name: str) -> str:
+        """Register a reviewer and return their access token — shown this once; the store keeps its SHA-256. With
+        it they review in the web app (typed once on the review page) and through the API (``Authorization:
+        Bearer``), and the trail names them; a server started without ``--token`` accepts reviewers' decisions
+        but no uploads."""
+        return self.store.add_reviewer(name)
+
+    def revoke_reviewer(self, name: str) -> None:
+        if not self.store.revoke_reviewer(name):
+            raise NotFoundError(f"no reviewer {name!r} with an open token (see `evimap reviewers list`)")
+
+    def reviewers(self) -> list[dict[str, Any]]:
+        """Registered reviewers: name, created, revoked (None while their token works)."""
+        return self.store.reviewers()
 
     def review_log(self, passage_id: str | None = None) -> list[dict[str, Any]]:
         """The review trail, oldest first: id, at, reviewer, passage_id, framework, code, decision, reason, before."""
@@ -981,6 +1004,21 @@ class Corpus:
         self.close()
 
 
+def _without_password(url: str) -> str:
+    """A database URL as it may be shown: the password, if any, replaced by ***."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    try:
+        parts = urlsplit(url)
+        if parts.password:
+            host = parts.hostname or ""
+            netloc = f"{parts.username or ''}:***@{host}" + (f":{parts.port}" if parts.port else "")
+            return urlunsplit(parts._replace(netloc=netloc))
+    except ValueError:
+        return url.split("://", 1)[0] + "://…"
+    return url
+
+
 def open(path: str | Path = "evimap.db", settings: Settings | None = None, readonly: bool = False) -> Corpus:  # noqa: A001
     """Open (or create) an evimap store."""
     return Corpus(path, settings=settings, readonly=readonly)
@@ -1107,6 +1145,18 @@ def _map_init(refs: list[str], model: str) -> None:
     _MAPPERS.clear()
     for fw in load_frameworks(refs):
         _MAPPERS[fw.id] = Mapper(fw, model)
+    _MAPPERS_FOR[:] = [(tuple(refs), model)]
+
+
+_MAPPERS_FOR: list[tuple[tuple[str, ...], str]] = []  # what _MAPPERS were built for
+
+
+def _map_task(refs: list[str], model: str, rows: list[tuple[int, str, str, list[str]]]) -> dict[str, Any]:
+    """One batch in any worker: the mappers are built on the worker's first batch (a Dask worker has no
+    initializer; one that joins late or replaces a dead one starts here)."""
+    if _MAPPERS_FOR != [(tuple(refs), model)]:
+        _map_init(refs, model)
+    return _map_batch(rows)
 
 
 _VECTORS = "__vectors__"  # the key of a batch result that holds the passages' embeddings, not labels

@@ -41,6 +41,9 @@ class Settings:
     # the rest, "skip" skips them all, "passages" reads them as documents like any other file.
     data_files: str = "tables"
     workers: int = 0  # 0 = one per core
+    # Where ingest and map run their workers: "local" processes, "dask" (a Dask LocalCluster), or the address of a
+    # running Dask scheduler ("tcp://host:8786"; its workers must see the files at the same paths). pipeline/.
+    executor: str = "local"
     # Attribute passages while ingesting: countries, organisations, speakers, figures, events.
     attribute: bool = True
     # Scanned PDF pages (no text layer, an image): "auto" recognises them with Tesseract when it is installed
@@ -74,6 +77,9 @@ class Settings:
             problems.append("ocr_languages must be Tesseract language names joined by '+', e.g. eng+fra")
         if not isinstance(self.ocr_dpi, int) or not 72 <= self.ocr_dpi <= 600:
             problems.append("ocr_dpi must be an integer from 72 to 600")
+        if not isinstance(self.executor, str) or not (self.executor in ("local", "dask")
+                                                       or re.match(r"^(tcp|tls|ucx)://\S+$", self.executor)):
+            problems.append("executor must be local, dask, or a Dask scheduler address such as tcp://host:8786")
         if not isinstance(self.ocr_cache, str):
             problems.append("ocr_cache must be a folder path (text), or empty")
         if not isinstance(self.ocr_workers, int) or self.ocr_workers < 0:

@@ -7,7 +7,10 @@ committed document intact; the next run skips unchanged files by their SHA-256.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
+import re
+import secrets
 import sqlite3
 import time
 from datetime import datetime, timezone
@@ -24,7 +27,7 @@ from .facets import SAID_FACETS
 from .facets import arrays as facet_arrays
 from .base import SearchQuery, StoredDocument
 
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 
 
 def _migration_1(db: sqlite3.Connection) -> None:
@@ -351,9 +354,25 @@ def _migration_10(db: sqlite3.Connection) -> None:
         db.execute("ALTER TABLE labels ADD COLUMN reviewed TEXT")
 
 
+def _migration_11(db: sqlite3.Connection) -> None:
+    """Reviewers: a name and the SHA-256 of the access token given to them once (the token itself is never
+    stored); a revoked reviewer's token no longer opens anything, and their decisions stay in the trail."""
+    db.executescript(
+        """
+        CREATE TABLE IF NOT EXISTS reviewers (
+            name TEXT PRIMARY KEY,
+            token_sha256 TEXT NOT NULL UNIQUE,
+            created TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+            revoked TEXT
+        );
+        """
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migration_1, _migration_2, _migration_3, _migration_4,
                                                           _migration_5, _migration_6, _migration_7, _migration_8,
-                                                          _migration_9, _migration_10]
+                                                          _migration_9, _migration_10, _migration_11]
+_REVIEWER_NAME_RE = re.compile(r"^[\w.@-]{1,64}$")
 LABEL_FLOOR = 0.05
 _ADDED_EVIDENCE = '[{"type": "review", "decision": "add"}]'  # the evidence of a label a reviewer added
 
@@ -1139,6 +1158,48 @@ class SQLiteStore:
             if replace and self._has_reviews():  # a re-map never overwrites a reviewer's decision: re-applied
                 for pid, _ in scored:
                     self._apply_reviews(pid, framework)
+
+    # ---- reviewers: per-user access tokens, stored hashed ----------------------------------------------
+    def add_reviewer(self, name: str) -> str:
+        """A new reviewer (or a revoked one again) with a fresh access token, returned once: only its SHA-256
+        is stored."""
+        name = (name or "").strip()
+        if not _REVIEWER_NAME_RE.match(name):
+            raise StoreError(f"reviewer name {name!r}: 1 to 64 letters, digits, '.', '@', '_' or '-'")
+        row = self.db.execute("SELECT revoked FROM reviewers WHERE name = ?", (name,)).fetchone()
+        if row is not None and row[0] is None:
+            raise StoreError(f"reviewer {name!r} exists: revoke them first (`evimap reviewers revoke {name}`) to "
+                             "give a new token")
+        token = secrets.token_urlsafe(24)
+        with self.db:
+            self.db.execute("INSERT OR REPLACE INTO reviewers(name, token_sha256, revoked) VALUES (?, ?, NULL)",
+                            (name, hashlib.sha256(token.encode()).hexdigest()))
+        return token
+
+    def revoke_reviewer(self, name: str) -> bool:
+        """Close a reviewer's token (their decisions stay in the trail); False when there is no such reviewer."""
+        with self.db:
+            cur = self.db.execute("UPDATE reviewers SET revoked = ? WHERE name = ? AND revoked IS NULL", (_now(), name))
+        return cur.rowcount > 0
+
+    def reviewers(self) -> list[dict[str, Any]]:
+        return [dict(r) for r in self.db.execute("SELECT name, created, revoked FROM reviewers ORDER BY name")]
+
+    def reviewer_for_token(self, token: str | None) -> str | None:
+        """The reviewer whose (not revoked) token this is, else None."""
+        if not token:
+            return None
+        row = self.db.execute("SELECT name FROM reviewers WHERE token_sha256 = ? AND revoked IS NULL",
+                              (hashlib.sha256(token.encode()).hexdigest(),)).fetchone()
+        return row[0] if row else None
+
+    def reviewer_key(self, name: str) -> str | None:
+        """What signs a reviewer's web session (their token's hash; revoking them ends their sessions)."""
+        row = self.db.execute("SELECT token_sha256 FROM reviewers WHERE name = ? AND revoked IS NULL", (name,)).fetchone()
+        return row[0] if row else None
+
+    def has_reviewers(self) -> bool:
+        return self.db.execute("SELECT 1 FROM reviewers WHERE revoked IS NULL LIMIT 1").fetchone() is not None
 
     # ---- reviews: reviewed beats machine -----------------------------------------------------------------
     REVIEW_DECISIONS = ("accept", "reject", "add", "undo")

@@ -148,6 +148,7 @@ class BodyTooLarge(Exception):
 
 
 SESSION_COOKIE = "evimap_upload"  # opens the upload form once the token was given on /ingest
+REVIEW_SESSION_COOKIE = "evimap_review"  # opens the review page for one reviewer once their token was given
 SESSION_SECONDS = 8 * 3600
 FORM_BODY = 16 * 1024  # the token form: two short fields
 OTHER_BODY = 64 * 1024  # any other request (a review decision is a short JSON body)
@@ -163,8 +164,9 @@ class WritePolicy:
     server all three are refused. Bodies may be ``max_upload_mb`` + 1 MB on the two upload routes,
     16 KB on the token form and 64 KB anywhere else."""
 
-    def __init__(self, config: WebConfig):
+    def __init__(self, config: WebConfig, store: Callable[[], Any] | None = None):
         self.token = config.token
+        self.store = store  # the store's reviewers (per-user tokens, stored hashed): they may write reviews only
         self.upload_body = int((config.max_upload_mb + 1) * 1024 * 1024)
         self.upload_limit = f"upload larger than the limit of {config.max_upload_mb:g} MB"
         self.routes = {("POST", "/api/ingest"): "bearer", ("POST", "/ingest"): "session",
@@ -188,33 +190,80 @@ class WritePolicy:
         assert self.token
         return hmac.new(self.token.encode(), f"evimap upload session {expires}".encode(), hashlib.sha256).hexdigest()
 
+    # ---- reviewers: their own tokens open review decisions, nothing else ----
+    def has_reviewers(self) -> bool:
+        return bool(self.store and self.store().has_reviewers())
+
+    def reviewer_of(self, token: str | None) -> str | None:
+        """The reviewer whose token this is (not revoked), else None."""
+        return self.store().reviewer_for_token(token) if (self.store and token) else None
+
+    def reviewer_cookie(self, name: str, now: float | None = None) -> str:
+        """A cookie value that opens the review page for ``name`` until it expires, signed with the hash of their
+        token (revoking them ends it)."""
+        expires = int(time.time() if now is None else now) + SESSION_SECONDS
+        key = self.store().reviewer_key(name) if self.store else None
+        assert key
+        return f"{name}.{expires}.{self._sign_reviewer(key, name, expires)}"
+
+    def session_reviewer(self, value: str, now: float | None = None) -> str | None:
+        """The reviewer a review-session cookie stands for, if it is valid and unexpired."""
+        parts = value.rsplit(".", 2)
+        if len(parts) != 3 or not parts[1].isdigit() or int(parts[1]) <= (time.time() if now is None else now):
+            return None
+        name, expires, signature = parts[0], int(parts[1]), parts[2]
+        key = self.store().reviewer_key(name) if self.store else None
+        if not key or not hmac.compare_digest(signature.encode(), self._sign_reviewer(key, name, expires).encode()):
+            return None
+        return name
+
+    @staticmethod
+    def _sign_reviewer(key: str, name: str, expires: int) -> str:
+        return hmac.new(key.encode(), f"evimap review session {name} {expires}".encode(), hashlib.sha256).hexdigest()
+
+    @staticmethod
+    def bearer(request: Request) -> str | None:
+        auth = request.headers.get("authorization", "")
+        return auth[7:].strip() if auth.lower().startswith("bearer ") else None
+
     def kind(self, scope: dict[str, Any]) -> str | None:
-        """How a request that writes must prove it may: "bearer", "session", "form", or None (it does not write)."""
+        """How a request that writes must prove it may: "bearer", "session", "form", "review-bearer",
+        "review-session", or None (it does not write)."""
         kind = self.routes.get((scope["method"], scope["path"]))
         if kind is None and scope["method"] == "POST" and _REVIEW_PATH_RE.match(scope["path"]):
-            return "bearer"  # a review decision: the token, as for the ingest API
+            return "review-bearer"  # a review decision: the server's token or a reviewer's
+        if kind == "session" and scope["path"] == "/review":
+            return "review-session"
         return kind
 
     def refusal(self, scope: dict[str, Any]) -> tuple[int, str] | None:
-        """(status, message) if this request may not write, else None; reads only the request line and headers."""
+        """(status, message) if this request may not write, else None; reads only the request line and headers.
+        The server's token opens everything; a reviewer's token (``evimap reviewers add``) opens review decisions
+        and the token form that starts a review session; without either the server is read-only."""
         kind = self.kind(scope)
         if kind is None:
             return None
-        if not self.token:
-            return 403, "this server is read-only (start it with --token to allow ingest)"
+        reviews = kind in ("review-bearer", "review-session", "form")
+        if not self.token and not (reviews and self.has_reviewers()):
+            return 403, ("this server is read-only (start it with --token to allow ingest)" if kind in ("bearer", "session")
+                         else "this server is read-only (start it with --token, or add reviewers with `evimap "
+                              "reviewers add NAME`, to allow reviews)")
         request = Request(scope)
-        if kind == "bearer":
-            auth = request.headers.get("authorization", "")
-            if not self.token_ok(auth[7:].strip() if auth.lower().startswith("bearer ") else None):
+        if kind in ("bearer", "review-bearer"):
+            given = self.bearer(request)
+            if not (self.token_ok(given) or (kind == "review-bearer" and self.reviewer_of(given))):
                 return 401, "a valid token is needed to change the store (Authorization: Bearer TOKEN)"
         elif kind == "session" and not self.session_ok(request.cookies.get(SESSION_COOKIE, "")):
             return 401, "give the access token on the Add documents page (/ingest) first, then upload"
+        elif kind == "review-session" and not (self.session_ok(request.cookies.get(SESSION_COOKIE, ""))
+                                               or self.session_reviewer(request.cookies.get(REVIEW_SESSION_COOKIE, ""))):
+            return 401, "give your access token on the review page (/review) first"
         return None
 
     def body_limit(self, scope: dict[str, Any]) -> tuple[int, str]:
         """The largest body this request may send, in bytes, and the message of the 413 beyond it."""
         kind = self.kind(scope)
-        if kind in ("bearer", "session") and not _REVIEW_PATH_RE.match(scope["path"]) and scope["path"] != "/review":
+        if kind in ("bearer", "session"):
             return self.upload_body, self.upload_limit
         limit = FORM_BODY if kind == "form" else OTHER_BODY
         return limit, f"request body larger than the limit of {limit // 1024} KB"
@@ -323,7 +372,7 @@ def create_app(store: str | WebConfig, token: str | None = None, **options: Any)
         return templates.TemplateResponse(request, "error.html", {"status": status, "message": message},
                                           status_code=status)
 
-    policy = WritePolicy(config)
+    policy = WritePolicy(config, lambda: conns.read().store)
     app.add_middleware(SecurityMiddleware, policy=policy,
                        respond=lambda scope, status, message: error_response(Request(scope), status, message))
 
@@ -711,6 +760,12 @@ def create_app(store: str | WebConfig, token: str | None = None, **options: Any)
         body is only read once that cookie is found)."""
         check_csrf(request, csrf)
         check_writer(request)
+        reviewer = None if policy.token_ok(token) else policy.reviewer_of(token)
+        if reviewer:  # a reviewer's token: the review page opens for them, nothing else
+            response = RedirectResponse("/review", status_code=303)
+            response.set_cookie(REVIEW_SESSION_COOKIE, policy.reviewer_cookie(reviewer), max_age=SESSION_SECONDS,
+                                path="/review", httponly=True, samesite="strict")
+            return response
         if not policy.token_ok(token):
             raise StarletteHTTPException(401, "a valid token is needed to change the store")
         response = RedirectResponse("/ingest", status_code=303)
@@ -726,7 +781,8 @@ def create_app(store: str | WebConfig, token: str | None = None, **options: Any)
     def review_page(request: Request, framework: str = "gcm", skip: list[str] = Query([])) -> Response:
         """The review queue, one label at a time: accept (a), reject (r) or next (n) from the keyboard."""
         csrf = csrf_token(request)
-        unlocked = bool(config.token) and policy.session_ok(request.cookies.get(SESSION_COOKIE, ""))
+        signed_in = policy.session_reviewer(request.cookies.get(REVIEW_SESSION_COOKIE, ""))
+        unlocked = bool(signed_in) or (bool(config.token) and policy.session_ok(request.cookies.get(SESSION_COOKIE, "")))
         item, left = None, 0
         if unlocked:
             skipped = set(skip[-50:])
@@ -737,9 +793,9 @@ def create_app(store: str | WebConfig, token: str | None = None, **options: Any)
                 item = queue[0]
                 item["title"] = category_title(item["framework"], item["code"])
         response = templates.TemplateResponse(request, "review.html", {
-            "csrf": csrf, "unlocked": unlocked, "writable": bool(config.token), "item": item, "left": left,
-            "framework": framework, "skip": skip[-50:], "reviewer": request.cookies.get(REVIEWER_COOKIE, ""),
-            "frameworks": list(FRAMEWORKS)})
+            "csrf": csrf, "unlocked": unlocked, "writable": bool(config.token) or policy.has_reviewers(), "item": item,
+            "left": left, "framework": framework, "skip": skip[-50:], "signed_in": signed_in,
+            "reviewer": signed_in or request.cookies.get(REVIEWER_COOKIE, ""), "frameworks": list(FRAMEWORKS)})
         response.set_cookie(CSRF_COOKIE, csrf, httponly=True, samesite="strict")
         return response
 
@@ -749,6 +805,9 @@ def create_app(store: str | WebConfig, token: str | None = None, **options: Any)
                             framework: str = Form("gcm"), skip: list[str] = Form([]), csrf: str = Form("")) -> Response:
         """One decision from the review page (the session cookie was checked before the body was read)."""
         check_csrf(request, csrf)
+        signed_in = policy.session_reviewer(request.cookies.get(REVIEW_SESSION_COOKIE, ""))
+        if signed_in:
+            reviewer = signed_in  # a reviewer's session: the trail names them, whatever the form says
         skipped = list(skip)
         if decision == "next":
             skipped.append(f"{passage_id}:{label.partition(':')[2]}")
@@ -769,7 +828,7 @@ def create_app(store: str | WebConfig, token: str | None = None, **options: Any)
 
         response = RedirectResponse("/review?" + urlencode([("framework", framework)] + [("skip", x) for x in skipped[-50:]]),
                                     status_code=303)
-        if reviewer:
+        if reviewer and not signed_in:
             response.set_cookie(REVIEWER_COOKIE, reviewer, max_age=SESSION_SECONDS, httponly=True, samesite="strict")
         return response
 
@@ -809,9 +868,11 @@ def create_app(store: str | WebConfig, token: str | None = None, **options: Any)
 
     @app.post("/api/passages/{passage_id}/review", tags=["review"])
     async def api_review(request: Request, passage_id: str) -> Any:
-        """Accept, reject, add or undo a label of a passage (needs ``Authorization: Bearer TOKEN``). Body:
+        """Accept, reject, add or undo a label of a passage (needs ``Authorization: Bearer TOKEN``: the server's
+        token, or a reviewer's from ``evimap reviewers add``, in which case the trail names that reviewer). Body:
         ``{"label": "gcm:23", "decision": "reject", "reviewer": "ana", "reason": "…"}``; answers the trail entry.
         The decision holds over the machine's label everywhere and through re-mapping (README: Reviewing labels)."""
+        signed_in = policy.reviewer_of(policy.bearer(request))
         try:
             body = json.loads(await request.body() or b"{}")
         except ValueError:
@@ -823,7 +884,8 @@ def create_app(store: str | WebConfig, token: str | None = None, **options: Any)
                 writer = Corpus(config.store, settings=config.settings)
                 try:
                     return writer.review(passage_id, str(body["label"]), str(body["decision"]),
-                                         reviewer=str(body.get("reviewer") or "") or None, reason=body.get("reason"))
+                                         reviewer=signed_in or str(body.get("reviewer") or "") or None,
+                                         reason=body.get("reason"))
                 finally:
                     writer.close()
 
