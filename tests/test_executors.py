@@ -93,6 +93,7 @@ def test_a_lost_scheduler_stops_the_run_and_a_rerun_goes_on(corpus_files, tmp_pa
             self.client = client
 
     monkeypatch.setattr(executors.DaskPool, "submit", flaky)
+    monkeypatch.setattr("evimap.corpus.DASK_FILES_PER_TASK", 1)  # a task a file, so the loss falls mid-run
     settings = Settings(executor="dask")
     with Corpus(tmp_path / "s.db", settings=settings) as c:
         with pytest.raises(EvimapError, match="lost the Dask scheduler"):

@@ -218,6 +218,14 @@ def _work(path: str, settings: Settings, sha256: str | None = None) -> tuple[str
         return "failed", f"internal error while reading ({type(exc).__name__}: {str(exc)[:100]})"
 
 
+def _work_many(items: list[tuple[str, str | None]], settings: Settings) -> list[tuple[str, Any]]:
+    """Several files in one task (a Dask task costs milliseconds of scheduling: small files go in groups)."""
+    return [_work(path, settings, sha) for path, sha in items]
+
+
+DASK_FILES_PER_TASK = 16  # files per Dask ingest task (local processes take one at a time)
+
+
 class Corpus:
     """A store of documents and passages. Create with ``evimap.open(path)``."""
 
@@ -342,37 +350,39 @@ class Corpus:
     ) -> None:
         # local: spawned processes, which never inherit the open SQLite connection or the progress thread;
         # Dask: its workers (pipeline/executors.py). Either way the documents come back here to be stored.
-        in_flight_max = n_workers * 4  # bounded memory: at most this many parsed documents wait
+        in_flight_max = n_workers * 4  # bounded memory: at most this many tasks' documents wait
+        per_task = 1 if spec == "local" else DASK_FILES_PER_TASK
+        groups = (todo[i:i + per_task] for i in range(0, len(todo), per_task))
         with open_executor(spec, n_workers, exit_with_parent, (os.getpid(),)) as pool:
-            pending: dict[Any, str] = {}
-            queue = iter(todo)
-            for path, sha in queue:
-                pending[pool.submit(_work, path, self.settings, sha)] = path
+            pending: dict[Any, list[str]] = {}
+            for group in groups:
+                pending[pool.submit(_work_many, group, self.settings)] = [path for path, _ in group]
                 if len(pending) >= in_flight_max:
                     break
             try:
-                self._drain(report, emit, pool, pending, queue)
+                self._drain(report, emit, pool, pending, groups)
             except KeyboardInterrupt:
                 pool.shutdown(wait=True, cancel_futures=True)  # files being read finish; queued ones never start
                 raise
 
     def _drain(self, report: IngestReport, emit: EventCallback, pool: Any,
-               pending: dict[Any, str], queue: Iterator[tuple[str, str | None]]) -> None:
-        """Store each parsed document as its worker hands it back, keeping the pool fed from ``queue``."""
+               pending: dict[Any, list[str]], groups: Iterator[list[tuple[str, str | None]]]) -> None:
+        """Store each parsed document as its worker hands it back, keeping the pool fed from ``groups``."""
         while pending:
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
             for fut in done:
-                path = pending.pop(fut)
+                paths = pending.pop(fut)
                 try:
-                    status, payload = fut.result()
+                    results = fut.result()
                 except EvimapError:  # the Dask scheduler is gone: stop; a rerun goes on from what is stored
                     raise
                 except Exception as exc:  # a worker died (e.g. killed by the OS for memory)
-                    status, payload = "failed", f"worker crashed ({type(exc).__name__})"
-                self._handle(report, emit, path, status, payload)
-                nxt = next(queue, None)
-                if nxt is not None:
-                    pending[pool.submit(_work, nxt[0], self.settings, nxt[1])] = nxt[0]
+                    results = [("failed", f"worker crashed ({type(exc).__name__})")] * len(paths)
+                for path, (status, payload) in zip(paths, results):
+                    self._handle(report, emit, path, status, payload)
+                group = next(groups, None)
+                if group is not None:
+                    pending[pool.submit(_work_many, group, self.settings)] = [path for path, _ in group]
 
     def _fail(self, report: IngestReport, emit: EventCallback, path: str, reason: str) -> None:
         try:
