@@ -278,3 +278,35 @@ def test_a_reviewers_token_opens_reviews_named_after_them_and_nothing_else(corpu
     corpus.revoke_reviewer("ana")
     assert client.post("/review", data={"passage_id": item_pid, "label": label, "decision": "reject",
                                         "framework": "gcm", "csrf": csrf}).status_code == 403
+
+
+STATEMENTS = ("# Interactive dialogue\n\nMr. El Habib Nadir, Secretary-General of the Ministry in charge of Moroccans "
+              "Living Abroad and Migration Affairs of the Kingdom of Morocco, said that Morocco had adopted a new "
+              "immigration and asylum policy and regularized thousands of migrants in an irregular situation.\n\n"
+              "Participants discussed the protection of refugees and the role of host communities in the region, and "
+              "several speakers called for more predictable funding for humanitarian responses.\n")
+
+
+def test_claims_are_reviewed_like_labels_and_the_decisions_hold_through_a_new_attribution(tmp_path):
+    (tmp_path / "meeting.md").write_text(STATEMENTS, encoding="utf-8")
+    with evimap.open(tmp_path / "s.db") as c:
+        c.ingest([tmp_path / "meeting.md"])
+        said = c.search("Nadir", mode="lexical")[0].passage_id
+        other = c.search("host communities", mode="lexical")[0].passage_id
+        assert any(h.passage_id == said for h in c.search("immigration", actor="MAR", mode="lexical"))
+        entry = c.review(said, "actor:Morocco", "reject", reviewer="ana", reason="reported, not Morocco's words")
+        assert (entry["framework"], entry["code"], entry["decision"]) == ("actor", "MAR", "reject")
+        assert not c.search("immigration", actor="MAR", mode="lexical")
+        profile = c.profile("MAR")  # Morocco is still named in it, no longer said to say it
+        assert profile["by"]["passages"] == 0 and not any(p["said_by"] for p in profile["passages"])
+        c.review(said, "actor:MAR", "undo", reviewer="ana")
+        assert any(h.passage_id == said for h in c.search("immigration", actor="MAR", mode="lexical"))
+        c.review(other, "actor:UNHCR", "add", reviewer="ben")
+        assert [h.passage_id for h in c.search("refugees", actor="UNHCR", mode="lexical")] == [other]
+        c.review(said, "actor:MAR", "reject", reviewer="ana")
+        c.attribute(force=True)  # the machine attributes again: the decisions stay in force
+        assert not c.search("immigration", actor="MAR", mode="lexical")
+        assert [h.passage_id for h in c.search("refugees", actor="UNHCR", mode="lexical")] == [other]
+        assert [e["code"] for e in c.review_log()] == ["MAR", "MAR", "UNHCR", "MAR"]
+        with pytest.raises(EvimapError, match="unknown actor"):
+            c.review(said, "actor:Atlantis Federation", "add", reviewer="ana")

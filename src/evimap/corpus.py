@@ -584,7 +584,8 @@ class Corpus:
 
     def review(self, passage_id: str, label: str, decision: str, *, reviewer: str | None = None,
                reason: str | None = None) -> dict[str, Any]:
-        """Accept, reject or add a label of a passage (``label`` "gcm:23"), or undo the decision in force. The
+        """Accept, reject or add a label of a passage (``label`` "gcm:23") or a claim ("actor:MAR": Morocco said
+        it; a rejected claim leaves profiles, searches by actor and reports by actor), or undo the decision in force. The
         decision is appended to the trail with the reviewer (``reviewer`` or $EVIMAP_REVIEWER), the time, the
         label as it was and the reason, and it holds over the machine's label in every report, map and export and
         through re-mapping. Returns the trail entry."""
@@ -597,7 +598,17 @@ class Corpus:
             raise EvimapError(f"unknown decision {decision!r} (choose from: {', '.join(self.store.REVIEW_DECISIONS)})")
         fw_id, _, code = label.partition(":")
         if not code:
-            raise EvimapError(f"{label!r}: give the label as FRAMEWORK:CODE, e.g. gcm:23")
+            raise EvimapError(f"{label!r}: give the label as FRAMEWORK:CODE, e.g. gcm:23, or a claim as actor:MAR")
+        if fw_id.lower() == "actor":  # a claim: this actor said (part of) the passage
+            from .attribute import gazetteer
+
+            actor = resolve_actor(code)
+            gaz = gazetteer()
+            if actor not in gaz.countries and actor not in gaz.organisations:
+                raise EvimapError(f"unknown actor {code!r} (give an ISO3 code such as MAR, an organisation id such as "
+                                  "UNHCR, or a name)")
+            p = self.passage(passage_id)
+            return self.store.add_claim_review(p["id"], actor, gaz.actor_type(actor), decision, who, reason)
         fw = load_frameworks(fw_id.lower())[0]
         code = fw.category(code).code  # raises, listing the codes, for one the framework does not have
         p = self.passage(passage_id)

@@ -27,7 +27,7 @@ from .facets import SAID_FACETS
 from .facets import arrays as facet_arrays
 from .base import SearchQuery, StoredDocument
 
-SCHEMA_VERSION = 11
+SCHEMA_VERSION = 12
 
 
 def _migration_1(db: sqlite3.Connection) -> None:
@@ -369,9 +369,17 @@ def _migration_11(db: sqlite3.Connection) -> None:
     )
 
 
+def _migration_12(db: sqlite3.Connection) -> None:
+    """Claims a reviewer rejected: moved out of ``claims`` (so that every reader of claims sees the decisions in
+    force) into ``claims_rejected``, whence an undo brings them back."""
+    db.execute("CREATE TABLE IF NOT EXISTS claims_rejected AS SELECT * FROM claims WHERE 0")
+    db.execute("CREATE INDEX IF NOT EXISTS claims_rejected_passage ON claims_rejected(passage_id)")
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migration_1, _migration_2, _migration_3, _migration_4,
                                                           _migration_5, _migration_6, _migration_7, _migration_8,
-                                                          _migration_9, _migration_10, _migration_11]
+                                                          _migration_9, _migration_10, _migration_11, _migration_12]
+ACTOR_REVIEWS = "actor"  # the ``framework`` of a review decision on a claim (``code``: the actor id)
 _REVIEWER_NAME_RE = re.compile(r"^[\w.@-]{1,64}$")
 LABEL_FLOOR = 0.05
 _ADDED_EVIDENCE = '[{"type": "review", "decision": "add"}]'  # the evidence of a label a reviewer added
@@ -567,7 +575,8 @@ class SQLiteStore:
             return (0, len(text)) if start is None else (start, end)  # NULL is left for rows stored before spans
 
         gaz = gazetteer()
-        for table in ("mentions", "claims", "doc_claims", "people", "figures", "abbreviations", "events", "attributed"):
+        for table in ("mentions", "claims", "claims_rejected", "doc_claims", "people", "figures", "abbreviations",
+                      "events", "attributed"):
             self.db.execute(f"DELETE FROM {table} WHERE doc_id = ?", (doc_id,))
         self.db.executemany("INSERT INTO mentions (doc_id, passage_id, kind, code, text, offset) VALUES (?,?,?,?,?,?)",
                             [(doc_id, *m) for m in a.mentions])
@@ -614,6 +623,11 @@ class SQLiteStore:
             self.db.executemany("INSERT OR IGNORE INTO event_passages (event_id, passage_id) VALUES (?, ?)",
                                 [(eid, q) for q in linked])
         self.db.execute("INSERT INTO attributed (doc_id, version) VALUES (?, ?)", (doc_id, ATTRIBUTION_VERSION))
+        if self._has_reviews():  # reviewers' decisions on claims hold through a new attribution
+            for (pid,) in self.db.execute(
+                    "SELECT DISTINCT r.passage_id FROM reviews r JOIN passages p ON p.id = r.passage_id "
+                    "WHERE r.framework = ? AND p.doc_id = ?", (ACTOR_REVIEWS, doc_id)).fetchall():
+                self._apply_claim_reviews(pid)
 
     def put_attribution(self, doc_id: str, attribution: Any, passages: list[Any],
                         structures: list[tuple[int, Any]] | None = None) -> None:
@@ -1222,6 +1236,53 @@ class SQLiteStore:
                                   "VALUES (?,?,?,?,?,?,?)", (reviewer, passage_id, framework, code, decision, reason, before))
             self._apply_reviews(passage_id, framework, code)
             return dict(self.db.execute("SELECT * FROM reviews WHERE id = ?", (cur.lastrowid,)).fetchone())
+
+    def add_claim_review(self, passage_id: str, actor: str, actor_type: str, decision: str, reviewer: str,
+                         reason: str | None = None) -> dict[str, Any]:
+        """Record one decision on a claim — ``actor`` said (part of) this passage — and apply it: a rejected claim
+        leaves every profile, search by actor and report; an added one joins them; undo gives the machine's back."""
+        if decision not in self.REVIEW_DECISIONS:
+            raise ValueError(decision)
+        with self.db:
+            said = self.db.execute("SELECT method FROM claims WHERE passage_id = ? AND actor = ?",
+                                   (passage_id, actor)).fetchone()
+            before = json.dumps({"claimed": said is not None, "method": said[0] if said else None})
+            cur = self.db.execute("INSERT INTO reviews (reviewer, passage_id, framework, code, decision, reason, before) "
+                                  "VALUES (?,?,?,?,?,?,?)", (reviewer, passage_id, ACTOR_REVIEWS, actor, decision, reason,
+                                                            before))
+            self._apply_claim_reviews(passage_id, actor, actor_type)
+            return dict(self.db.execute("SELECT * FROM reviews WHERE id = ?", (cur.lastrowid,)).fetchone())
+
+    def _apply_claim_reviews(self, passage_id: str, actor: str | None = None, actor_type: str | None = None) -> None:
+        """Put the latest decision on each reviewed claim of a passage (one actor, or all) in force."""
+        latest = self.db.execute(
+            "SELECT code, decision FROM reviews r WHERE passage_id = ? AND framework = ?"
+            + (" AND code = ?" if actor else "")
+            + " AND id = (SELECT MAX(id) FROM reviews r2 WHERE r2.passage_id = r.passage_id AND r2.framework = r.framework"
+              " AND r2.code = r.code)",
+            (passage_id, ACTOR_REVIEWS, actor) if actor else (passage_id, ACTOR_REVIEWS)).fetchall()
+        for code, decision in latest:
+            where, args = "passage_id = ? AND actor = ?", (passage_id, code)
+            if decision in ("reject", "undo"):  # the reviewer's own claim goes either way
+                self.db.execute(f"DELETE FROM claims WHERE {where} AND method = 'review'", args)
+            if decision == "reject":
+                self.db.execute(f"INSERT INTO claims_rejected SELECT * FROM claims WHERE {where}", args)
+                self.db.execute(f"DELETE FROM claims WHERE {where}", args)
+            elif decision == "undo":
+                self.db.execute(f"INSERT INTO claims SELECT * FROM claims_rejected WHERE {where}", args)
+                self.db.execute(f"DELETE FROM claims_rejected WHERE {where}", args)
+            elif decision in ("add", "accept") and self.db.execute(f"SELECT 1 FROM claims WHERE {where}",
+                                                                    args).fetchone() is None:
+                from ..attribute import gazetteer
+
+                gaz = gazetteer()
+                doc = self.db.execute("SELECT doc_id FROM passages WHERE id = ?", (passage_id,)).fetchone()
+                country = code if code in gaz.countries else None
+                self.db.execute(
+                    "INSERT INTO claims (doc_id, passage_id, actor, actor_type, country, region, person, method, evidence)"
+                    " VALUES (?,?,?,?,?,?,NULL,'review',?)",
+                    (doc[0], passage_id, code, actor_type or gaz.actor_type(code), country,
+                     gaz.region_of(country)[0] if country else None, '[{"type": "review", "decision": "add"}]'))
 
     def _apply_reviews(self, passage_id: str, framework: str, code: str | None = None) -> None:
         """Put the latest decision on each reviewed label of a passage (one code, or all of the framework) in force."""
