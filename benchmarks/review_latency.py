@@ -2,6 +2,8 @@
 
     python benchmarks/review_latency.py [--files 5000] [--store PATH] [--actions 200] [--no-write]
 
+``--store PATH``: a mapped store to copy; when PATH does not exist, the built store is kept there.
+
 A store of about 100,000 passages (the first ``--files`` UN General Debate speeches from 2000 on, ingested and
 mapped to the GCM; or ``--store`` an existing mapped store, which is copied) is served by ``evimap serve`` (one
 process). A reviewer registered with ``evimap reviewers add`` types her token once; then each action is what the
@@ -66,24 +68,29 @@ def main() -> None:
     try:
         store = tmp / "review.db"
         built = None
-        if args.store:
+        if args.store and Path(args.store).exists():
             shutil.copy(args.store, store)
         else:
             built = build(store, args.files)
+            if args.store:  # keep the built store for the next run
+                shutil.copy(store, args.store)
         with Corpus(store) as c:
             passages = c.store.db.execute("SELECT COUNT(*) FROM passages").fetchone()[0]
             token = c.add_reviewer("bench")
         port = free_port()
         env = {k: v for k, v in os.environ.items() if k != "EVIMAP_TOKEN"}  # read-only but for reviewers
+        log = open(tmp / "server.log", "w")
         server = subprocess.Popen([sys.executable, "-m", "evimap.cli", "serve", "--store", str(store), "--port", str(port)],
-                                  env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                                  env=env, stdout=log, stderr=subprocess.STDOUT)
         base = f"http://127.0.0.1:{port}"
         try:
-            for _ in range(200):
+            for _ in range(600):
                 try:
-                    httpx.get(base + "/api/status", timeout=1)
+                    httpx.get(base + "/api/status", timeout=2)
                     break
                 except httpx.HTTPError:
+                    if server.poll() is not None:
+                        raise SystemExit("evimap serve stopped: " + (tmp / "server.log").read_text()[-2000:])
                     time.sleep(0.1)
             with httpx.Client(base_url=base, timeout=30) as web:
                 web.get("/review")

@@ -310,3 +310,45 @@ def test_claims_are_reviewed_like_labels_and_the_decisions_hold_through_a_new_at
         assert [e["code"] for e in c.review_log()] == ["MAR", "MAR", "UNHCR", "MAR"]
         with pytest.raises(EvimapError, match="unknown actor"):
             c.review(said, "actor:Atlantis Federation", "add", reviewer="ana")
+
+
+CODEBOOK = """id: shelter
+name: Our shelter codebook
+threshold: 0.3
+categories:
+  - code: housing
+    title: Housing of migrants
+    description: Where migrants and returnees live — shelters, rent, overcrowding, eviction.
+    examples:
+      - Returnees could not afford rent and stayed with relatives in overcrowded rooms.
+      - The shelter for migrants in transit was full every night of the winter.
+  - code: jobs
+    title: Work and income
+    description: Employment, wages and livelihoods of migrants.
+    examples:
+      - Most returnees found work within six months in agriculture or construction.
+"""
+
+
+def test_a_codebook_of_ones_own_maps_is_kept_with_the_store_and_is_reviewed_by_its_id(tmp_path):
+    text = ("# Findings\n\nMany returnees could not pay the rent and lived with relatives in crowded rooms; the "
+            "transit shelter turned people away every night.\n\nMost returnees found jobs in construction within "
+            "six months and sent part of their wages home.\n")
+    (tmp_path / "findings.md").write_text(text, encoding="utf-8")
+    book = tmp_path / "shelter.yaml"
+    book.write_text(CODEBOOK, encoding="utf-8")
+    with evimap.open(tmp_path / "s.db") as c:
+        c.ingest([tmp_path / "findings.md"])
+        c.map([str(book)], workers=1)
+        housing = c.search("rent", mode="lexical")[0].passage_id
+        jobs = c.search("construction", mode="lexical")[0].passage_id
+        assert "housing" in {lab["code"] for lab in c.labels(housing, "shelter")}
+        assert "jobs" in {lab["code"] for lab in c.labels(jobs, "shelter")}
+    book.unlink()  # the file is gone: the store kept the codebook
+    with evimap.open(tmp_path / "s.db") as c:
+        assert c.store.own_frameworks() == ["shelter"]
+        entry = c.review(jobs, "shelter:housing", "add", reviewer="ana")
+        assert entry["framework"] == "shelter" and "housing" in {lab["code"] for lab in c.labels(jobs, "shelter")}
+        assert {r["code"] for r in c.review_queue("shelter", 5)} <= {"housing", "jobs"}
+        with pytest.raises(EvimapError, match="no category 'roads'"):
+            c.review(jobs, "shelter:roads", "add", reviewer="ana")

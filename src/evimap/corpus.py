@@ -502,9 +502,12 @@ class Corpus:
         worker (default: one per core) and enough passages, batches are scored in worker processes
         while this process writes to the store. ``executor`` (default ``settings.executor``): where those
         workers run — "local" processes, "dask" (a LocalCluster) or a Dask scheduler's address (pipeline/)."""
-        from .map import fingerprint, load_frameworks
+        from .map import fingerprint
 
-        fws = load_frameworks(frameworks)
+        fws = self.frameworks(frameworks)
+        for fw in fws:  # a framework of one's own is kept with the store: reviews, learning, reports find it by id
+            if fw.id not in BUILTIN_FRAMEWORKS and fw.path and os.path.isfile(fw.path) and not self.store.readonly:
+                self.store.put_framework(fw.id, Path(fw.path).read_text(encoding="utf-8"), str(Path(fw.path).resolve()))
         fps = {fw.id: fingerprint(fw, model) for fw in fws}
         refs = [fw.path if fw.id not in BUILTIN_FRAMEWORKS else fw.id for fw in fws]
         totals = {fid: self.store.count_unmapped(fid, fp) for fid, fp in fps.items()}
@@ -589,7 +592,6 @@ class Corpus:
         decision is appended to the trail with the reviewer (``reviewer`` or $EVIMAP_REVIEWER), the time, the
         label as it was and the reason, and it holds over the machine's label in every report, map and export and
         through re-mapping. Returns the trail entry."""
-        from .map import load_frameworks
 
         who = (reviewer or os.environ.get("EVIMAP_REVIEWER") or "").strip()
         if not who:
@@ -609,18 +611,35 @@ class Corpus:
                                   "UNHCR, or a name)")
             p = self.passage(passage_id)
             return self.store.add_claim_review(p["id"], actor, gaz.actor_type(actor), decision, who, reason)
-        fw = load_frameworks(fw_id.lower())[0]
+        fw = self.frameworks(fw_id)[0]
         code = fw.category(code).code  # raises, listing the codes, for one the framework does not have
         p = self.passage(passage_id)
         return self.store.add_review(p["id"], fw.id, code, decision, who, reason)
+
+    def frameworks(self, refs: str | list[str]) -> list[Any]:
+        """Frameworks by built-in id (any case), file path, or the id of a framework of one's own this store was
+        mapped with (its YAML is kept in the store)."""
+        from .frameworks import FrameworkError, parse
+        from .map import load_frameworks
+
+        out = []
+        for ref in ([r for r in refs.split(",") if r.strip()] if isinstance(refs, str) else list(refs)):
+            ref = ref.strip()
+            kept = None if ref.lower() in BUILTIN_FRAMEWORKS or os.path.exists(ref) else self.store.framework_yaml(ref)
+            if kept is None:
+                out.extend(load_frameworks([ref]))
+                continue
+            try:
+                out.append(parse(kept[0], kept[1] or f"{ref}.yaml"))
+            except FrameworkError as exc:
+                raise EvimapError(f"framework {ref!r} kept in the store no longer validates: {exc}") from None
+        return out
 
     def review_queue(self, framework: str = "gcm", limit: int = 20) -> list[dict[str, Any]]:
         """The passages where a decision teaches the most: for each category, the unreviewed labels the machine
         was least sure of (score closest to one half, given or not), taken in turn across categories so that
         every label gets its share; each entry holds the label, its score and threshold, and the passage."""
-        from .map import load_frameworks
-
-        fw = load_frameworks(framework.lower())[0]
+        fw = self.frameworks(framework)[0]
         thresholds = {c.code: fw.threshold_for(c) for c in fw.categories}
         rows = self.store.review_candidates(fw.id, list(thresholds), per_code=max(1, limit))
         by_code: dict[str, list[dict[str, Any]]] = {}
@@ -658,10 +677,9 @@ class Corpus:
         Returns the measure, whether it was applied and how many labels it changed."""
         import numpy as np
 
-        from .map import load_frameworks
         from .review.learn import adjust, cross_validate
 
-        fw = load_frameworks(framework.lower())[0]
+        fw = self.frameworks(framework)[0]
         codes = [c.code for c in fw.categories]
         index = self.store.semantic_index()
         if index is None:

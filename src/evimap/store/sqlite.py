@@ -27,7 +27,7 @@ from .facets import SAID_FACETS
 from .facets import arrays as facet_arrays
 from .base import SearchQuery, StoredDocument
 
-SCHEMA_VERSION = 12
+SCHEMA_VERSION = 13
 
 
 def _migration_1(db: sqlite3.Connection) -> None:
@@ -376,9 +376,17 @@ def _migration_12(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX IF NOT EXISTS claims_rejected_passage ON claims_rejected(passage_id)")
 
 
+def _migration_13(db: sqlite3.Connection) -> None:
+    """Frameworks of one's own (codebooks) a store was mapped with: their YAML kept, so that reviews, the review
+    queue, learning and reports find them by id."""
+    db.execute("CREATE TABLE IF NOT EXISTS frameworks (id TEXT PRIMARY KEY, yaml TEXT NOT NULL, path TEXT, "
+               "updated TEXT NOT NULL)")
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migration_1, _migration_2, _migration_3, _migration_4,
                                                           _migration_5, _migration_6, _migration_7, _migration_8,
-                                                          _migration_9, _migration_10, _migration_11, _migration_12]
+                                                          _migration_9, _migration_10, _migration_11, _migration_12,
+                                                          _migration_13]
 ACTOR_REVIEWS = "actor"  # the ``framework`` of a review decision on a claim (``code``: the actor id)
 _REVIEWER_NAME_RE = re.compile(r"^[\w.@-]{1,64}$")
 LABEL_FLOOR = 0.05
@@ -1172,6 +1180,20 @@ class SQLiteStore:
             if replace and self._has_reviews():  # a re-map never overwrites a reviewer's decision: re-applied
                 for pid, _ in scored:
                     self._apply_reviews(pid, framework)
+
+    # ---- frameworks of one's own, kept with the store ------------------------------------------------------
+    def put_framework(self, fw_id: str, yaml_text: str, path: str | None) -> None:
+        with self.db:
+            self.db.execute("INSERT OR REPLACE INTO frameworks (id, yaml, path, updated) VALUES (?,?,?,?)",
+                            (fw_id, yaml_text, path, _now()))
+
+    def framework_yaml(self, fw_id: str) -> tuple[str, str | None] | None:
+        """(YAML, the path it was read from) of a framework of one's own the store was mapped with, else None."""
+        row = self.db.execute("SELECT yaml, path FROM frameworks WHERE id = ?", (fw_id,)).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def own_frameworks(self) -> list[str]:
+        return [r[0] for r in self.db.execute("SELECT id FROM frameworks ORDER BY id")]
 
     # ---- reviewers: per-user access tokens, stored hashed ----------------------------------------------
     def add_reviewer(self, name: str) -> str:
