@@ -92,7 +92,7 @@ def main() -> None:
                     if server.poll() is not None:
                         raise SystemExit("evimap serve stopped: " + (tmp / "server.log").read_text()[-2000:])
                     time.sleep(0.1)
-            with httpx.Client(base_url=base, timeout=30) as web:
+            with httpx.Client(base_url=base, timeout=30, follow_redirects=True) as web:
                 web.get("/review")
                 csrf = web.cookies.get("evimap_csrf")
                 web.post("/ingest/session?next=review", data={"token": token, "csrf": csrf})

@@ -1342,13 +1342,28 @@ class SQLiteStore:
         probability of one half: the machine's least certain decisions, either side), originals only, with the
         passage text."""
         out: list[dict[str, Any]] = []
-        for code, threshold in ((c, pivot) for c in codes):
-            out += [dict(r) for r in self.db.execute(
+        for code in codes:
+            # the nearest labels first, from the labels table alone (a join per label row cost 120 ms a page on
+            # 115,000 passages), then their passages; copies are dropped after, so a few more are taken
+            got = [dict(r) for r in self.db.execute(
                 """SELECT l.framework, l.code, l.passage_id, l.score, l.assigned, p.text, p.page, d.name AS document,
                           ABS(l.score - ?) AS margin
-                   FROM labels l JOIN passages p ON p.id = l.passage_id JOIN documents d ON d.id = p.doc_id
-                   WHERE l.framework = ? AND l.code = ? AND l.reviewed IS NULL AND p.dup_of IS NULL
-                   ORDER BY ABS(l.score - ?), l.passage_id LIMIT ?""", (threshold, framework, code, threshold, per_code))]
+                   FROM (SELECT framework, code, passage_id, score, assigned FROM labels
+                         WHERE framework = ? AND code = ? AND reviewed IS NULL
+                         ORDER BY ABS(score - ?), passage_id LIMIT ?) l
+                   JOIN passages p ON p.id = l.passage_id JOIN documents d ON d.id = p.doc_id
+                   WHERE p.dup_of IS NULL ORDER BY margin, l.passage_id""",
+                (pivot, framework, code, pivot, 4 * per_code))]
+            if len(got) < per_code and len(got) < self.db.execute(  # many copies among them: the slow way
+                    "SELECT COUNT(*) FROM labels WHERE framework = ? AND code = ? AND reviewed IS NULL",
+                    (framework, code)).fetchone()[0]:
+                got = [dict(r) for r in self.db.execute(
+                    """SELECT l.framework, l.code, l.passage_id, l.score, l.assigned, p.text, p.page, d.name AS document,
+                              ABS(l.score - ?) AS margin
+                       FROM labels l JOIN passages p ON p.id = l.passage_id JOIN documents d ON d.id = p.doc_id
+                       WHERE l.framework = ? AND l.code = ? AND l.reviewed IS NULL AND p.dup_of IS NULL
+                       ORDER BY ABS(l.score - ?), l.passage_id LIMIT ?""", (pivot, framework, code, pivot, per_code))]
+            out += got[:per_code]
         return out
 
     def label_matrix(self, framework: str, codes: list[str],
