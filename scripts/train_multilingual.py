@@ -10,10 +10,14 @@ classifier; the English rules, terms and lexical layer get weight 0 (they cannot
 weight fitted on English text would make French scores lower than their translation's).
 
 Training data: as for the English classifiers (scripts/train_classifier.py: the GCM's own texts and actions and
-the blind-annotated pool; the SDG sources of scripts/sdg_training.py), and for the SDGs the half of the official
+the blind-annotated pool; the SDG sources of scripts/sdg_training.py); for the GCM also translations into French,
+Spanish and Portuguese of 283 passages of that pool, made by helper sessions and labelled as their English passage
+(benchmarks/data/gcm-train-translated.jsonl; cross-fitting keeps a passage and its translations in one fold, and
+the threshold is chosen on the translations); for the SDGs the half of the official
 goal, target and indicator texts in the six UN languages that ``sdg_translation_split`` calls dev (the other half
 measures cross-lingual agreement in benchmarks/multilingual.py). Thresholds come from cross-fitted scores.
-``--no-translations`` leaves the official translations out (to compare designs on them).
+``--no-translations`` leaves the translations out; ``gcm --english-only`` measures on the GCM translations what a
+model trained on English alone does with them (to compare designs).
 
 A design tried and not kept (2026-12-06): the classifier as a student of the English pipeline (learning from the
 multilingual vectors of 6,331 English texts which labels the English rules, terms and classifiers give them). On
@@ -55,7 +59,20 @@ def entry(name: str, threshold: float, weights: dict, relative: float | None = N
     return "\n".join(lines)
 
 
+def translated_pool() -> list[tuple[str, list[str], str, str]]:
+    """The translations of part of the blind-annotated pool (benchmarks/data/gcm-train-translated.jsonl): (text,
+    labels of the English passage, that passage's id, language)."""
+    import json
+
+    path = ROOT / "benchmarks" / "data" / "gcm-train-translated.jsonl"
+    if not path.exists() or "--no-translations" in sys.argv:
+        return []
+    return [(r["text"], r["labels"], r["id"], r["language"]) for r in map(json.loads, open(path, encoding="utf-8"))]
+
+
 def train_gcm() -> None:
+    import json
+
     import train_classifier as TC
     from sklearn.model_selection import KFold
 
@@ -63,27 +80,49 @@ def train_gcm() -> None:
     plain = type(fw)(**{**fw.__dict__, "classifier": "", "models": {}})
     emb = get_embedder("multilingual")
     codes, base = TC.gcm_training_base(fw)
-    pool = TC.annotated("gcm-train-blind.jsonl")
+    ids = [json.loads(line)["id"] for line in open(ROOT / "benchmarks/data/gcm-train-blind.jsonl", encoding="utf-8")]
+    pool = [(t, labels, pid, "en") for (t, labels), pid in zip(TC.annotated("gcm-train-blind.jsonl"), ids)]
+    pool += translated_pool()
+    groups = sorted({g for _, _, g, _ in pool})  # a passage and its translations fall in one fold
+    # --english-only: translations measured, never trained on (to compare with training on them)
+    english_only = "--english-only" in sys.argv
     mapper = Mapper(plain, emb)
     idx = [i for i, c in enumerate(fw.categories) if c.code in codes]
     x = np.zeros((len(pool), len(idx), len(SIGNALS)))
-    for tr, te in KFold(5, shuffle=True, random_state=0).split(pool):
-        mapper.classifier = TC.fit_ovr(base + [pool[i] for i in tr], codes, 2.0, emb)
-        x[te] = mapper.features([pool[i][0] for i in te])[:, idx, :]
-    y = np.array([[c in labels for c in codes] for _, labels in pool])
+    for tr, te in KFold(5, shuffle=True, random_state=0).split(groups):
+        held = {groups[i] for i in te}
+        train = [(t, labels) for t, labels, g, lang in pool if g not in held and (lang == "en" or not english_only)]
+        rows_te = [k for k, r in enumerate(pool) if r[2] in held]
+        mapper.classifier = TC.fit_ovr(base + train, codes, 2.0, emb)
+        batch = [pool[k][0] for k in rows_te]
+        x[rows_te] = mapper.compute(_prepared(mapper, batch, [pool[k][3] for k in rows_te])).features[:, idx, :]
+    y = np.array([[c in labels for c in codes] for _, labels, _, _ in pool])
     w = fit_calibration(x.reshape(-1, len(SIGNALS)), y.reshape(-1).astype(float), use=USE)
     s = 1 / (1 + np.exp(-(w["bias"] + x @ np.array([w[k] for k in SIGNALS]))))
-    rows = TC.with_none_share(y)
+    # the threshold on the passages this route will read: the translations when there are any
+    foreign = [k for k, r in enumerate(pool) if r[3] != "en"] or list(range(len(pool)))
+    rows = TC.with_none_share(y, foreign)
     grid = [(round(float(t), 2), r) for t in np.arange(0.02, 0.9, 0.01) for r in (0.0, 0.1, 0.2, 0.3, 0.4, 0.5)]
     top = max(TC.micro_f1(y[rows], s[rows], *g) for g in grid)
     best = max((g for g in grid if TC.micro_f1(y[rows], s[rows], *g) >= top - 0.01),
                key=lambda g: (g[0], TC.micro_f1(y[rows], s[rows], *g)))
-    print(f"cross-fitted micro-F1 (English pool, multilingual vectors) {TC.micro_f1(y[rows], s[rows], *best):.3f} "
-          f"at threshold {best[0]} relative {best[1]}")
-    out = OUT / "gcm-multilingual.npz"
-    TC.fit_ovr(base + pool, codes, 2.0, emb).save(out)
-    print(f"{len(base) + len(pool)} training texts → {out}")
+    english = TC.with_none_share(y, [k for k, r in enumerate(pool) if r[3] == "en"])
+    print(f"cross-fitted micro-F1 at threshold {best[0]} relative {best[1]}: {TC.micro_f1(y[rows], s[rows], *best):.3f} on "
+          f"{len(rows)} {'translated' if foreign != list(range(len(pool))) else ''} passages, "
+          f"{TC.micro_f1(y[english], s[english], *best):.3f} on {len(english)} English ones")
+    out = Path(os.environ.get("EVIMAP_OUT") or OUT / "gcm-multilingual.npz")
+    TC.fit_ovr(base + [(t, labels) for t, labels, _, _ in pool], codes, 2.0, emb).save(out)
+    print(f"{len(base) + len(pool)} training texts ({len(pool) - len(ids)} translated) → {out}")
     print(entry("gcm-multilingual", best[0], w, relative=best[1]))
+
+
+def _prepared(mapper, texts: list[str], langs: list[str]):
+    """A batch prepared for the multilingual mapper, each text embedded in its own language."""
+    from evimap.map.engine import prepare
+
+    batch = prepare(texts, mapper.embedder)
+    batch.vecs = mapper.embedder.encode(texts, langs)
+    return batch
 
 
 def translation_items(fw) -> list:
