@@ -4,8 +4,9 @@ The model (``map/model/multilingual/``) is a table of word vectors distilled on 
 multilingual-e5-small (``scripts/distill_multilingual.py``): each word of a vocabulary of the most frequent words of
 English, French, Spanish, Portuguese, Arabic, Russian and Chinese, and of the frameworks' own texts, embedded alone
 by the transformer, so that "frontière", "frontera", "граница" and "border" lie close together. A passage's vector is
-the weighted mean of its words' vectors (smooth inverse frequency: frequent words weigh little) — a lookup per
-word, no transformer at run time, in any of these languages.
+the weighted mean of its words' vectors (smooth inverse frequency: frequent words weigh little), less its
+language's mean vector, and for French, Spanish, Portuguese (and the languages with translated training passages)
+carried towards English by a map fitted on those translations — a lookup per word, no transformer at run time.
 
 Words are cut per script: Latin, Cyrillic and Arabic text on letters (Arabic normalised: diacritics and tatweel
 removed, alef forms unified); Chinese, which has no spaces, by longest match against the vocabulary.
@@ -121,6 +122,9 @@ class MultilingualEmbedder(Embedder):
         # each language's mean passage vector, subtracted from its passages (see scripts/distill_multilingual.py)
         self.means = ({str(lang): m.astype(np.float32) for lang, m in zip(data["mean_langs"], data["means"])}
                       if "means" in data.files else {})
+        # languages with translated training passages: a map of their centred vectors towards English
+        self.maps = ({str(lang): m.astype(np.float32) for lang, m in zip(data["map_langs"], data["maps"])}
+                     if "maps" in data.files else {})
 
     def ids(self, text: str, lang: str | None = None) -> list[int]:
         index = self.index
@@ -136,6 +140,9 @@ class MultilingualEmbedder(Embedder):
                 n = float(np.linalg.norm(v))
                 if n > 0 and lang in self.means:
                     v = v / n - self.means[lang]
+                    n = float(np.linalg.norm(v))
+                if n > 0 and lang in self.maps:
+                    v = (v / n) @ self.maps[lang]
                     n = float(np.linalg.norm(v))
                 if n > 0:
                     out[k] = v / n
