@@ -108,3 +108,14 @@ def test_an_english_query_finds_french_passages_by_meaning(bilingual_store):
         labels = c.store.db.execute("SELECT code FROM labels l JOIN passages p ON p.id = l.passage_id "
                                     "WHERE l.assigned = 1 AND p.text LIKE 'Les travailleurs%'").fetchall()
         assert "20" in {r[0] for r in labels}
+
+
+def test_the_passage_page_says_a_label_came_from_the_multilingual_model(bilingual_store):
+    from fastapi.testclient import TestClient
+
+    from evimap.web.app import create_app
+
+    with Corpus(bilingual_store) as c:
+        pid = c.search("travailleurs", mode="lexical")[0].passage_id
+    page = TestClient(create_app(str(bilingual_store))).get(f"/passages/{pid}").text
+    assert "scored by the multilingual model (fr)" in page

@@ -594,6 +594,7 @@ def create_app(store: str | WebConfig, token: str | None = None, **options: Any)
             lab["title"] = category_title(lab["framework"], lab["code"])
             lab["quotes"] = render.evidence_quotes(lab)
             lab["closest"] = next((ev.get("text") for ev in lab["evidence"] if ev.get("type") == "closest"), None)
+            lab["read_in"] = next((ev.get("language") for ev in lab["evidence"] if ev.get("type") == "language"), None)
         # ?actor=MAR (from a profile or a search by actor): that actor's statement highlighted in the passage
         said = next((c for c in b["claims"] if actor and c["actor"].lower() == actor.lower() and c.get("span")), None)
         b["said_actor"] = said["actor"] if said else None
