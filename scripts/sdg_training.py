@@ -190,8 +190,9 @@ def cross_fitted(pool: Pool, rows: np.ndarray, always: np.ndarray, folds: int = 
     order = list(range(len(rows)))
     random.Random(seed).shuffle(order)
     fold_of = np.empty(len(rows), dtype=int)
+    first: dict[str, int] = {}  # a text and its translations (same id) share a fold
     for n, i in enumerate(order):
-        fold_of[i] = n % folds
+        fold_of[i] = first.setdefault(pool.items[rows[i]].id, n % folds)
     for f in range(folds):
         te = np.flatnonzero(fold_of == f)
         tr = np.concatenate([always, rows[fold_of != f]])

@@ -138,6 +138,20 @@ def translation_items(fw) -> list:
     return out
 
 
+def translated_paragraphs() -> list:
+    """The blind-annotated and dev UN paragraphs translated into French, Spanish and Portuguese by helper sessions
+    (benchmarks/data/sdg-train-translated.jsonl), with the goals of their English original; one source."""
+    import json
+
+    import sdg_training as T
+
+    path = ROOT / "benchmarks" / "data" / "sdg-train-translated.jsonl"
+    if not path.exists():
+        return []
+    return [T.Item(r["id"], r["text"], list(r["goals"]), "translated-paragraphs")
+            for r in map(json.loads, open(path, encoding="utf-8"))]
+
+
 def train_sdg() -> None:
     import sdg_training as T
 
@@ -145,7 +159,7 @@ def train_sdg() -> None:
     sources = T.load_sources()
     items = T.framework_items(fw) + [it for v in sources.values() for it in v]
     if "--no-translations" not in sys.argv:
-        items += translation_items(fw)
+        items += translation_items(fw) + translated_paragraphs()
     pool = T.Pool.build(fw, items, "multilingual")
     for k in ("rules", "terms"):  # the English rules cannot read other languages: not weighed
         pool.base[:, :, SIGNALS.index(k)] = 0.0
@@ -157,7 +171,8 @@ def train_sdg() -> None:
     out = Path(os.environ.get("EVIMAP_OUT") or OUT / "sdg-multilingual.npz")
     clf.save(out)
     print(f"{len(pool.items)} training texts ({', '.join(f'{k} {len(v)}' for k, v in sources.items())}, "
-          f"translations {int((pool.source == 'translations').sum())}) → {out}")
+          f"official translations {int((pool.source == 'translations').sum())}, translated paragraphs "
+          f"{int((pool.source == 'translated-paragraphs').sum())}) → {out}")
     print(entry("sdg-multilingual", cal.threshold, cal.weights, per_goal=cal.per_goal))
 
 
