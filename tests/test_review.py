@@ -352,3 +352,35 @@ def test_a_codebook_of_ones_own_maps_is_kept_with_the_store_and_is_reviewed_by_i
         assert {r["code"] for r in c.review_queue("shelter", 5)} <= {"housing", "jobs"}
         with pytest.raises(EvimapError, match="no category 'roads'"):
             c.review(jobs, "shelter:roads", "add", reviewer="ana")
+
+
+def test_claims_are_reviewed_from_the_passage_page_with_a_reviewers_session(tmp_path):
+    import re
+
+    from fastapi.testclient import TestClient
+
+    from evimap.web.app import create_app
+
+    (tmp_path / "meeting.md").write_text(STATEMENTS, encoding="utf-8")
+    with evimap.open(tmp_path / "s.db") as c:
+        c.ingest([tmp_path / "meeting.md"])
+        c.map(["gcm"], workers=1)
+        said = c.search("Nadir", mode="lexical")[0].passage_id
+        token = c.add_reviewer("ana")
+    client = TestClient(create_app(str(tmp_path / "s.db")))
+    page = client.get(f"/passages/{said}").text
+    assert "Not said by MAR" in page and 'name="label" value="actor:MAR"' in page
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+    form = {"passage_id": said, "label": "actor:MAR", "decision": "reject", "next": f"/passages/{said}", "csrf": csrf}
+    assert client.post("/review", data=form, follow_redirects=False).status_code == 401  # not signed in yet
+    client.post("/ingest/session?next=review", data={"token": token, "csrf": client.cookies.get("evimap_csrf")})
+    r = client.post("/review", data={**form, "csrf": client.cookies.get("evimap_csrf")}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == f"/passages/{said}"
+    r = client.post("/review", data={"passage_id": said, "label": "", "actor": "UNHCR", "decision": "add",
+                                     "next": "https://elsewhere.example/", "csrf": client.cookies.get("evimap_csrf")},
+                    follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"].startswith("/review")  # never sent off-site
+    with evimap.open(tmp_path / "s.db") as c:
+        assert {cl["actor"] for cl in c.claims(said)} == {"UNHCR"}
+        assert [(e["reviewer"], e["code"], e["decision"]) for e in c.review_log()] == [("ana", "MAR", "reject"),
+                                                                                       ("ana", "UNHCR", "add")]

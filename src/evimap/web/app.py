@@ -601,7 +601,14 @@ def create_app(store: str | WebConfig, token: str | None = None, **options: Any)
         b["text_html"] = render.mark_span(b["passage"]["text"], [q for lab in b["labels"] for q in lab["quotes"]],
                                           tuple(said["span"]) if said else None,
                                           f"{said['actor']} said" if said else "")
-        return templates.TemplateResponse(request, "passage.html", b)
+        # claims are reviewed from here (the review session's cookies travel with the POST to /review)
+        b["can_review"] = bool(config.token) or policy.has_reviewers()
+        b["csrf"] = csrf_token(request)
+        b["reviewer"] = request.cookies.get(REVIEWER_COOKIE, "")
+        response = templates.TemplateResponse(request, "passage.html", b)
+        if b["can_review"]:
+            response.set_cookie(CSRF_COOKIE, b["csrf"], httponly=True, samesite="strict")
+        return response
 
     @app.get("/documents", response_class=HTMLResponse, include_in_schema=False)
     def documents_page(request: Request, q: str = "", page: int = Query(1, ge=1)) -> Response:
@@ -801,11 +808,15 @@ def create_app(store: str | WebConfig, token: str | None = None, **options: Any)
         return response
 
     @app.post("/review", include_in_schema=False)
-    async def review_submit(request: Request, passage_id: str = Form(...), label: str = Form(...),
+    async def review_submit(request: Request, passage_id: str = Form(...), label: str = Form(""),
                             decision: str = Form(...), reviewer: str = Form(""), reason: str = Form(""),
-                            framework: str = Form("gcm"), skip: list[str] = Form([]), csrf: str = Form("")) -> Response:
-        """One decision from the review page (the session cookie was checked before the body was read)."""
+                            framework: str = Form("gcm"), skip: list[str] = Form([]), csrf: str = Form(""),
+                            next: str = Form(""), actor: str = Form("")) -> Response:  # noqa: A002
+        """One decision from the review page, or on a claim from a passage page (``next``: back to it; ``actor``: the
+        claim added); the session cookie was checked before the body was read."""
         check_csrf(request, csrf)
+        if actor and not label:
+            label = f"actor:{actor.strip()}"
         signed_in = policy.session_reviewer(request.cookies.get(REVIEW_SESSION_COOKIE, ""))
         if signed_in:
             reviewer = signed_in  # a reviewer's session: the trail names them, whatever the form says
@@ -827,8 +838,9 @@ def create_app(store: str | WebConfig, token: str | None = None, **options: Any)
             await anyio.to_thread.run_sync(decide)
         from urllib.parse import urlencode
 
-        response = RedirectResponse("/review?" + urlencode([("framework", framework)] + [("skip", x) for x in skipped[-50:]]),
-                                    status_code=303)
+        back = next if re.fullmatch(r"/passages/[\w-]+", next or "") else None  # only a passage page of this site
+        response = RedirectResponse(back or "/review?" + urlencode([("framework", framework)]
+                                                                   + [("skip", x) for x in skipped[-50:]]), status_code=303)
         if reviewer and not signed_in:
             response.set_cookie(REVIEWER_COOKIE, reviewer, max_age=SESSION_SECONDS, httponly=True, samesite="strict")
         return response
