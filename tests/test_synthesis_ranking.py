@@ -227,3 +227,15 @@ def test_a_passage_that_only_restates_the_category_title_or_signposts_its_docume
     # a code of conduct that gives guidance is no signpost
     assert not any(why.startswith("signpost") for why, _ in substance(
         {"text": "The authorities adopted a code of conduct which provides guidance to recruiting agencies."}, lex).reasons)
+
+
+def test_an_agenda_heading_with_a_meetings_place_and_date_is_set_aside_but_a_sentence_about_a_meeting_is_not():
+    lex = load_lexicon()
+    heading = substance({"text": "6. Irregular migration and regular pathways, including decent work, labour mobility, "
+                                 "recognition of skills and qualifications and other relevant measures Geneva, "
+                                 "12-13 October 2017"}, lex)
+    assert "heading with a meeting's place and date" in heading.explain()
+    assert heading.score < lex.number("min_substance")
+    sentence = substance({"text": "At the consultation held in Geneva, 12-13 October 2017, States agreed that "
+                                  "regular pathways reduce irregular migration. Data gaps remain."}, lex)
+    assert "meeting's place" not in sentence.explain()

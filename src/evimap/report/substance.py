@@ -92,6 +92,7 @@ def load_lexicon(path: str | None = None) -> Lexicon:
     data["_indicator"] = re.compile(r"^\W*(?:[0-9]+(?:\.[0-9]+)*\s+)?(?:%s)\b" % "|".join(
         re.escape(h) for h in data["indicator_line"]["heads"]), re.I)
     data["_contents"] = re.compile(data["contents_line"]["pattern"])
+    data["_dated_heading"] = re.compile(data["dated_heading"]["pattern"])
     data["_method_words"] = {w.lower() for w in data["evidence"]["method_words"]}
     return lex
 
@@ -199,6 +200,9 @@ def substance(passage: dict[str, Any], lex: Lexicon | None = None) -> Substance:
     if n_words < d["fragment"]["min_words"] and not re.search(r"[.!?…”\"’]\s*$", text.strip()) \
             and not is_recommendation(text, lex):
         reasons.append(("title-like fragment", float(d["fragment"]["weight"])))
+    if n_words <= d["dated_heading"]["max_words"] and d["_dated_heading"].search(text[-80:]) \
+            and not re.search(r"[a-z]{2}[.!?]\s", text):
+        reasons.append(("heading with a meeting's place and date", float(d["dated_heading"]["weight"])))
     title = passage.get("section_title") or ""
     for fam in lex.sections:
         w, hits = fam.score(title)
