@@ -290,3 +290,19 @@ def test_limits_count_terms_and_parentheses_as_fts5_reads_them():
     check_limits("(" * MAX_QUERY_DEPTH + "a" + ")" * MAX_QUERY_DEPTH)
     with pytest.raises(QueryError, match="too deeply"):
         check_limits("(a) " + "(" * (MAX_QUERY_DEPTH + 1) + "a")
+
+
+def test_the_language_filter_goes_by_passage_alike_in_the_postings_and_in_fts5(tmp_path):
+    from evimap.corpus import Corpus
+    from evimap.store.testing import ANNEX_FR, REPORT
+
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "report.md").write_text(REPORT + "\n## Annexe\n\n" + ANNEX_FR + "\n", encoding="utf-8")
+    with Corpus(tmp_path / "s.db") as c:
+        c.ingest([tmp_path / "docs"], workers=1)
+        store = c.store
+        for lang, n in (("fr", 1), ("en", c.count("migrants OR migrant") - 1)):
+            q = SearchQuery(match="migrants OR migrant", languages=[lang])
+            fast, slow = _fast_and_slow(store, lambda: [r["text"] for r in store.search(q)])
+            assert fast == slow and len(fast) == n, (lang, fast, slow)
+            assert (ANNEX_FR in fast) == (lang == "fr")

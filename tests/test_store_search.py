@@ -140,6 +140,24 @@ def test_store_rejects_newer_schema(tmp_path):
         evimap.open(path)
 
 
+def test_passages_stored_before_they_had_a_language_take_their_documents_on_opening(tmp_path):
+    path = tmp_path / "s.db"
+    with evimap.open(path) as corpus:
+        corpus.ingest([EXAMPLES], workers=1)
+    db = sqlite3.connect(path)
+    db.execute("UPDATE passages SET language = NULL")
+    db.execute("DROP INDEX passages_language")
+    db.execute("UPDATE meta SET value = '13' WHERE key = 'schema_version'")
+    db.commit()
+    db.close()
+    with evimap.open(path) as corpus:
+        db = corpus.store.db
+        assert db.execute("SELECT COUNT(*) FROM passages WHERE language IS NULL").fetchone()[0] == 0
+        assert db.execute("SELECT COUNT(*) FROM passages p JOIN documents d ON d.id = p.doc_id "
+                          "WHERE p.language != d.language").fetchone()[0] == 0
+        assert corpus.search("migration", language="en")
+
+
 def test_store_is_wal(tmp_path):
     with evimap.open(tmp_path / "s.db") as corpus:
         assert corpus.store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"

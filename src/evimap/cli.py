@@ -216,7 +216,7 @@ def search(
     any_terms: Optional[str] = typer.Option(None, "--any", help='Keyword family, comma-separated: "data, statistic*, research".'),
     document: Optional[List[str]] = typer.Option(None, "--document", "-d", help="Document id, name or path."),
     fmt: Optional[List[str]] = typer.Option(None, "--format", "-f", help="File format, as `evimap documents` shows it."),
-    language: Optional[List[str]] = typer.Option(None, "--language", "-l", help="Language code, e.g. en, fr."),
+    language: Optional[List[str]] = typer.Option(None, "--language", "-l", help="Language code, e.g. en, fr: the passage's own language (a French annex of an English report is fr)."),
     year: Optional[str] = typer.Option(None, "--year", "-y", help="2017, 2010-2015, 2010- or -2015."),
     kind: Optional[List[str]] = typer.Option(None, "--kind", help="Passage kind, as `evimap show` prints it."),
     limit: int = typer.Option(10, "--limit", "-n", min=1, max=1000),
@@ -795,7 +795,9 @@ def status(store: str = StoreOpt, as_json: bool = JsonOpt) -> None:
     out.print(f"search postings: {stats['search_postings']}" + (
         "" if stats["search_postings"] == "current" else " (searches use FTS5 alone; `evimap reindex` rebuilds them)"))
     out.print("formats: " + ", ".join(f"{k} {v}" for k, v in sorted(stats["formats"].items())))
-    out.print("languages: " + ", ".join(f"{k} {v}" for k, v in list(stats["languages"].items())[:8]))
+    out.print("languages: " + ", ".join(f"{k} {v}" for k, v in list(stats["languages"].items())[:8]) + " documents"
+              + ("; passages " + ", ".join(f"{k} {v:,}" for k, v in list(stats["passage_languages"].items())[:8])
+                 if stats.get("passage_languages") else ""))
     if stats["removed"]:
         out.print("removed/repaired: " + ", ".join(f"{k.replace('_', ' ')} {v:,}" for k, v in sorted(stats["removed"].items())))
     if stats["duplicates"]:

@@ -23,11 +23,11 @@ from ..enrich.duplicates import find_near_duplicates
 from ..errors import QueryError, StoreError
 from ..records import ProcessedDocument
 from . import postings
-from .facets import SAID_FACETS
+from .facets import SAID_FACETS, passage_codes
 from .facets import arrays as facet_arrays
 from .base import SearchQuery, StoredDocument
 
-SCHEMA_VERSION = 13
+SCHEMA_VERSION = 14
 
 
 def _migration_1(db: sqlite3.Connection) -> None:
@@ -383,10 +383,19 @@ def _migration_13(db: sqlite3.Connection) -> None:
                "updated TEXT NOT NULL)")
 
 
+def _migration_14(db: sqlite3.Connection) -> None:
+    """Language is a passage's own: passages stored before they had one take their document's, and an index
+    on it serves the language filter and facet of search (a report mixes languages; its French annex is
+    found under French)."""
+    db.execute("UPDATE passages SET language = (SELECT d.language FROM documents d WHERE d.id = passages.doc_id) "
+               "WHERE language IS NULL")
+    db.execute("CREATE INDEX IF NOT EXISTS passages_language ON passages(language)")
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migration_1, _migration_2, _migration_3, _migration_4,
                                                           _migration_5, _migration_6, _migration_7, _migration_8,
                                                           _migration_9, _migration_10, _migration_11, _migration_12,
-                                                          _migration_13]
+                                                          _migration_13, _migration_14]
 ACTOR_REVIEWS = "actor"  # the ``framework`` of a review decision on a claim (``code``: the actor id)
 _REVIEWER_NAME_RE = re.compile(r"^[\w.@-]{1,64}$")
 LABEL_FLOOR = 0.05
@@ -404,6 +413,7 @@ class SQLiteStore:
         self.path = str(path)
         self.readonly = readonly
         self._dups: tuple[tuple[int, int], set[int]] | None = None  # rowids of duplicate passages, see _fts_only
+        self._langs: tuple[Any, tuple[np.ndarray, list[str]]] | None = None  # passages' language codes, see _language_mask
         self._last_eval: tuple[Any, Any] | None = None  # the last query evaluated over the postings (search, then count)
         self._last_rows: tuple[Any, np.ndarray] | None = None  # the last FTS5-only query's matched rows (count, facets)
         self._rank_memo: tuple[tuple[int, int], Any, float] | None = None  # see _rank_index_for
@@ -843,6 +853,10 @@ class SQLiteStore:
             sql, args = self._in_documents(f"SELECT id FROM documents WHERE {doc}", doc_params)
             clauses.append(sql)
             params.extend(args)
+        if q.languages:
+            sql, args = self._in_languages(list(q.languages))
+            clauses.append(sql)
+            params.extend(args)
         if q.kinds:  # no index on kind: checked on the passage row of each match
             clauses.append(f"(SELECT kind FROM passages WHERE rowid = passages_fts.rowid) IN ({ph(q.kinds)})")
             params.extend(q.kinds)
@@ -873,11 +887,11 @@ class SQLiteStore:
 
     @staticmethod
     def _document_conditions(q: SearchQuery) -> tuple[str, list[Any]]:
-        """The document filters of ``q`` (document, format, language, years) as one condition on
-        ``documents`` ("" when there are none), with its parameters."""
+        """The document filters of ``q`` (document, format, years) as one condition on ``documents`` ("" when
+        there are none), with its parameters. Language is a passage's own (``_in_languages``)."""
         conds: list[str] = []
         params: list[Any] = []
-        for column, values in (("id", q.documents), ("format", q.formats), ("language", q.languages)):
+        for column, values in (("id", q.documents), ("format", q.formats)):
             if values:
                 conds.append(f"{column} IN ({','.join('?' * len(values))})")
                 params.extend(values)
@@ -897,6 +911,26 @@ class SQLiteStore:
         return ("+passages_fts.rowid NOT IN (SELECT rowid FROM passages WHERE doc_id IN "
                 f"(SELECT id FROM documents WHERE id NOT IN ({docs})))"), params
 
+    def _in_languages(self, languages: list[str]) -> tuple[str, list[Any]]:
+        """A rowid restriction to the passages in ``languages`` (each passage's own language, by its index).
+        When they are most of the store (English on the UNGDC) the other passages are listed instead."""
+        ph = ",".join("?" * len(languages))
+        n = self.db.execute(f"SELECT COUNT(*) FROM passages WHERE language IN ({ph})", languages).fetchone()[0]
+        if 2 * n <= self.db.execute("SELECT COUNT(*) FROM passages").fetchone()[0]:
+            return f"+passages_fts.rowid IN (SELECT rowid FROM passages WHERE language IN ({ph}))", list(languages)
+        return (f"+passages_fts.rowid NOT IN (SELECT rowid FROM passages WHERE language IS NULL OR language NOT IN ({ph}))",
+                list(languages))
+
+    def _language_mask(self, languages: list[str], size: int) -> np.ndarray:
+        """Which passage rowids below ``size`` are in ``languages``: each passage's language code is read once
+        until the store changes (facets.passage_codes), then a filter is one ``isin``."""
+        key = (self._view_version(), size)
+        if self._langs is None or self._langs[0] != key:
+            self._langs = (key, passage_codes(self.db, "language", size))
+        codes, values = self._langs[1]
+        wanted = [i for i, v in enumerate(values) if v in set(languages)]
+        return np.isin(codes, np.array(wanted, dtype=np.int16))
+
     def search(self, q: SearchQuery) -> list[dict[str, Any]]:
         """Rank first (bm25 only), then read the page of results alone, with snippets (``rows_for``)."""
         return self.rows_for(self.ranked(q), q.match, strict=True)
@@ -904,7 +938,7 @@ class SQLiteStore:
     # Facets of a search: what the matching passages are, counted per value. The matches are written
     # once to a temporary table (one FTS query), then each facet is a GROUP BY joining it by index.
     _FACETS = {
-        "language": "SELECT d.language AS v, COUNT(*) AS n FROM temp.facet_hits h CROSS JOIN documents d ON d.id = h.doc_id",
+        "language": "SELECT p.language AS v, COUNT(*) AS n FROM temp.facet_hits h CROSS JOIN passages p ON p.rowid = h.rid",
         "year": "SELECT d.year AS v, COUNT(*) AS n FROM temp.facet_hits h CROSS JOIN documents d ON d.id = h.doc_id",
         "format": "SELECT d.format AS v, COUNT(*) AS n FROM temp.facet_hits h CROSS JOIN documents d ON d.id = h.doc_id",
         "document": "SELECT d.name AS v, COUNT(*) AS n FROM temp.facet_hits h CROSS JOIN documents d ON d.id = h.doc_id",
@@ -1076,6 +1110,9 @@ class SQLiteStore:
             ok[ids] = True
             in_docs = ok[ri.doc_of]
             allowed = in_docs if allowed is None else allowed & in_docs
+        if q.languages:
+            in_langs = self._language_mask(list(q.languages), ri.size)
+            allowed = in_langs if allowed is None else allowed & in_langs
         return allowed
 
     def _matched_rows(self, q: SearchQuery) -> "tuple[np.ndarray, postings.RankIndex] | None":
@@ -1733,6 +1770,8 @@ class SQLiteStore:
         formats = {r[0]: r[1] for r in self.db.execute("SELECT format, COUNT(*) FROM documents GROUP BY format")}
         languages = {r[0] or "unknown": r[1] for r in
                      self.db.execute("SELECT language, COUNT(*) FROM documents GROUP BY language ORDER BY 2 DESC")}
+        passage_languages = {r[0] or "unknown": r[1] for r in
+                             self.db.execute("SELECT language, COUNT(*) FROM passages GROUP BY language ORDER BY 2 DESC")}
         duplicates = [
             dict(r) for r in self.db.execute(
                 """SELECT c.name AS name, c.id AS id, o.name AS duplicate_of_name, c.duplicate_of AS duplicate_of,
@@ -1754,6 +1793,7 @@ class SQLiteStore:
             "characters": one("SELECT COALESCE(SUM(n_chars), 0) FROM documents"),
             "formats": formats,
             "languages": languages,
+            "passage_languages": passage_languages,
             "removed": removed,
             "duplicates": duplicates,
             "failures": self.failures(),

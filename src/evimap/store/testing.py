@@ -4,7 +4,7 @@ API (tests/test_store_contract.py runs them on SQLite; a second backend runs the
 Each check takes ``make(path) -> Corpus`` (a fresh, empty store at ``path``: for SQLite a file, for another backend
 whatever ``path`` names) and a scratch folder, and raises AssertionError naming what broke. Written against
 behaviour, not SQL: ingest and replace, passages with provenance, labels, claims, search (boolean, phrase, proximity,
-filters, a stable order), facets that add up, readers while a writer works, and a failed document leaving nothing.
+filters, a stable order), facets that add up, language per passage, readers while a writer works, and a failed document leaving nothing.
 """
 
 from __future__ import annotations
@@ -93,6 +93,27 @@ def facets_add_up(make: Factory, tmp: Path) -> None:
             assert sum(n for _, n in counts[facet]) == total, f"facet {facet} must count every match once"
 
 
+ANNEX_FR = ("Les États membres devraient recueillir des données ventilées sur les migrants au moyen des recensements et "
+            "des enquêtes auprès des ménages, et partager les statistiques migratoires entre les ministères.")
+
+
+def language_is_the_passages_own(make: Factory, tmp: Path) -> None:
+    """An English report with a French paragraph: the language filter and facet go by passage, not by document."""
+    docs = tmp / "mixed"
+    docs.mkdir(parents=True, exist_ok=True)
+    (docs / "report.md").write_text(REPORT + "\n## Annexe\n\n" + ANNEX_FR + "\n", encoding="utf-8")
+    with make(tmp / "store-mixed") as c:
+        c.ingest([docs], workers=1)
+        assert c.documents()[0].language == "en"
+        for mode in ("lexical", "hybrid"):
+            french = c.search("migrants", mode=mode, language="fr")
+            assert [h.text for h in french] == [ANNEX_FR], f"{mode}: the French annex alone is French"
+            english = c.search("migrants", mode=mode, language="en")
+            assert english and ANNEX_FR not in [h.text for h in english], f"{mode}: the annex is not English"
+        counts = dict(c.facets("migrants", ["language"])["language"])
+        assert counts.get("fr") == 1 and counts.get("en") == c.count("migrants") - 1, counts
+
+
 def readers_while_a_writer_works(make: Factory, tmp: Path) -> None:
     docs = _folder(tmp)
     path = tmp / "store"
@@ -155,4 +176,4 @@ def a_failed_document_leaves_nothing(make: Factory, tmp: Path, break_store: Call
 
 
 CHECKS = [ingest_replace_and_provenance, search_semantics, labels_and_claims, facets_add_up,
-          readers_while_a_writer_works]
+          language_is_the_passages_own, readers_while_a_writer_works]
