@@ -873,3 +873,20 @@ def test_a_claims_span_goes_on_with_the_same_speaker_up_to_the_next_one():
     other = first + " The European Union then announced new funding. He highlighted the regularization of migrants."
     spans = {c["code"]: other[c["start"]:c["end"]] for c in attribute_text(other)["claims"]}
     assert spans["MAR"] == first
+
+
+def test_a_leader_named_by_title_or_full_name_names_the_state_and_a_bare_surname_does_not():
+    from evimap.attribute.batch import attribute_text
+
+    gaz = gazetteer()
+    assert gaz.lookup("President Biden").code == "USA"
+    assert gaz.lookup("Prime Minister Trudeau").code == "CAN"
+    assert gaz.lookup("Joe Biden").code == "USA"
+    assert gaz.lookup("Biden") is None and gaz.lookup("Trudeau") is None
+    out = attribute_text("President Macron met migrants in Calais.")
+    assert {m["code"] for m in out["mentions"]} == {"FRA"}
+    said = attribute_text("Prime Minister Trudeau stressed that his Government will resettle more refugees.")
+    assert [c["code"] for c in said["claims"]] == ["CAN"]
+    # a name the leaders of two states share is no one's
+    assert gaz.lookup("President Chavez") is None  # Venezuela and Bolivia
+    assert gaz.lookup("King Felipe").code == "ESP" and gaz.lookup("President VI") is None

@@ -195,6 +195,28 @@ _BODY_WORD_RE = re.compile(r"(?:\s+[A-Z][\w-]+){0,2}\s+(?:Council|Institute|Cent
                            r"Corporation|Society|Federation|Confederation|Network|Forum)\b")
 
 
+_SUFFIX_RE = re.compile(r"^(?:Jr|Sr|[IVX]{1,4})\.?$")
+
+
+def _titles(post: str) -> list[str]:
+    """How a text names the holder of ``post`` before the surname."""
+    p = post.lower()
+    if "vice" in p:
+        return ["Vice President", "Vice-President"]
+    if "deputy prime minister" in p:
+        return ["Deputy Prime Minister"]
+    if "prime minister" in p or "head of government" in p or "premier" in p:
+        return ["Prime Minister", "Premier"]
+    if "president" in p or "head of state" in p:
+        return ["President"]
+    if "foreign" in p or "foregn" in p or "external affairs" in p or "secretary of state" in p:
+        return ["Foreign Minister", "Minister", "Secretary"]
+    for title in ("king", "queen", "amir", "emir", "sultan", "crown prince", "prince", "chancellor"):
+        if title in p:
+            return [title.title()] + (["Emir"] if title == "amir" else [])
+    return []
+
+
 class Gazetteer:
     """Countries, regions and organisations with a longest-match phrase matcher."""
 
@@ -206,6 +228,7 @@ class Gazetteer:
         self._lower_words: set[str] = set()
         self._load_countries()
         self._load_organisations(Path(__file__).parent / "data" / "organisations.yaml")
+        self._load_leaders(Path(__file__).parent / "data" / "leaders.tsv")
         self._phrase = _phrase_re(self._lower_words)
         self._first = {k[0] for k in self._index}
 
@@ -306,6 +329,33 @@ class Gazetteer:
             self.organisations[org.id] = org
             for n in org.names + org.abbr:
                 self._add(n, Entry("org", org.id, org.id), overwrite=True)
+
+    def _load_leaders(self, path: Path) -> None:
+        """Heads of state and government and foreign ministers who spoke for their state in the General Debate
+        (data/leaders.tsv, scripts/build_leaders.py): a text naming one by title and surname ("President Biden",
+        "Prime Minister Trudeau") or by first name and surname ("Joe Biden") names that state, as its government.
+        A surname alone is no name here, and a name two states' leaders share is left out."""
+        keys: dict[tuple[str, ...], set[str]] = {}
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if not line.strip() or line.startswith("#"):
+                continue
+            iso3, name, post = line.split("\t")[:3]
+            if iso3 not in self.countries:
+                continue
+            words = [w for w in re.split(r"[\s,]+", name) if w and not _SUFFIX_RE.match(w)]
+            names = {" ".join(words[-2:]), words[-1]} if len(words) > 2 else {words[-1]}
+            forms = {f"{title} {n}" for title in _titles(post) for n in names}
+            if len(words) >= 2:
+                forms |= {" ".join(words), f"{words[0]} {words[-1]}"}
+            for form in forms:
+                key = _tokens(form)
+                if len(key) >= 2:
+                    keys.setdefault(key, set()).add(iso3)
+        for key, states in keys.items():
+            if len(states) == 1 and key not in self._index:
+                iso3 = next(iter(states))
+                self._index[key] = Entry("country", iso3, self.countries[iso3].name)
+                self._max_len = max(self._max_len, len(key))
 
     # -- use -------------------------------------------------------------------------------------
     def lookup(self, name: str, overlay: Overlay | None = None) -> Entry | None:
