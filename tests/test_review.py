@@ -352,6 +352,14 @@ def test_a_codebook_of_ones_own_maps_is_kept_with_the_store_and_is_reviewed_by_i
         assert {r["code"] for r in c.review_queue("shelter", 5)} <= {"housing", "jobs"}
         with pytest.raises(EvimapError, match="no category 'roads'"):
             c.review(jobs, "shelter:roads", "add", reviewer="ana")
+        # mapped again from the store's copy: a changed codebook rescores every passage
+        c.save_codebook(CODEBOOK.replace("threshold: 0.3", "threshold: 0.35"))
+        assert c.map(["shelter"], workers=1) == {"shelter": 2}
+        # a worker process gets the codebook's YAML, not a path that may be gone
+        from evimap.corpus import _map_task
+
+        rows = [(1, jobs, "Most returnees found jobs in construction.", ["shelter"])]
+        assert "shelter" in _map_task([("yaml", "shelter.yaml", CODEBOOK)], "static", rows)
 
 
 def test_claims_are_reviewed_from_the_passage_page_with_a_reviewers_session(tmp_path):
@@ -384,3 +392,52 @@ def test_claims_are_reviewed_from_the_passage_page_with_a_reviewers_session(tmp_
         assert {cl["actor"] for cl in c.claims(said)} == {"UNHCR"}
         assert [(e["reviewer"], e["code"], e["decision"]) for e in c.review_log()] == [("ana", "MAR", "reject"),
                                                                                        ("ana", "UNHCR", "add")]
+
+
+def test_a_codebook_is_made_in_the_web_app_validated_mapped_and_offered_to_the_review_queue(tmp_path):
+    import re
+
+    from fastapi.testclient import TestClient
+
+    from evimap.web.app import create_app
+
+    (tmp_path / "findings.md").write_text(
+        "# Findings\n\nMany returnees could not pay the rent and lived with relatives in crowded rooms; the transit "
+        "shelter turned people away every night.\n\nMost returnees found jobs in construction within six months and "
+        "sent part of their wages home.\n", encoding="utf-8")
+    with evimap.open(tmp_path / "s.db") as c:
+        c.ingest([tmp_path / "findings.md"])
+        token = c.add_reviewer("ana")
+        housing = c.search("rent", mode="lexical")[0].passage_id
+    client = TestClient(create_app(str(tmp_path / "s.db")))
+    page = client.get("/review/codebooks").text
+    assert "no codebook of its own" in page and "Access token" in page and 'name="code"' not in page
+    form = {"id": "shelter", "name": "Shelter", "threshold": "0.3",
+            "code": ["housing", "jobs", ""], "title": ["Housing of migrants", "Work and income", ""],
+            "description": ["Where migrants and returnees live: shelters, rent, overcrowding.", "", ""],
+            "examples": ["Returnees could not afford rent and stayed with relatives.\nThe shelter was full.",
+                         "Returnees found work within months.", ""], "csrf": client.cookies.get("evimap_csrf")}
+    assert client.post("/review/codebooks", data=form, follow_redirects=False).status_code == 401  # not signed in
+    r = client.post("/ingest/session?next=codebooks", data={"token": token, "csrf": client.cookies.get("evimap_csrf")},
+                    follow_redirects=False)
+    assert r.headers["location"] == "/review/codebooks"
+    csrf = client.cookies.get("evimap_csrf")
+    # a problem comes back on the form, with what was typed
+    r = client.post("/review/codebooks", data={**form, "id": "gcm", "csrf": csrf})
+    assert r.status_code == 400 and "built-in" in r.text and 'value="Housing of migrants"' in r.text
+    r = client.post("/review/codebooks", data={**form, "title": ["", "Work and income", ""], "csrf": csrf})
+    assert r.status_code == 400 and "title" in r.text
+    r = client.post("/review/codebooks", data={**form, "csrf": csrf}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/review/codebooks?saved=shelter%3A2"  # the heading is not mapped
+    page = client.get(r.headers["location"]).text
+    assert "Saved codebook <strong>shelter</strong>" in page and "/review?framework=shelter" in page
+    with evimap.open(tmp_path / "s.db") as c:
+        assert c.store.own_frameworks() == ["shelter"]
+        assert "housing" in {lab["code"] for lab in c.labels(housing, "shelter")}
+        assert [cat.examples for cat in c.frameworks("shelter")[0].categories][0] == [
+            "Returnees could not afford rent and stayed with relatives.", "The shelter was full."]
+    page = client.get("/review?framework=shelter").text
+    assert re.search(r'name="label" value="shelter:(housing|jobs)"', page)
+    edit = client.get("/review/codebooks?edit=shelter").text
+    assert 'value="Work and income"' in edit and "Change shelter" in edit
+    assert client.get("/map?framework=shelter").status_code == 200

@@ -509,7 +509,8 @@ class Corpus:
             if fw.id not in BUILTIN_FRAMEWORKS and fw.path and os.path.isfile(fw.path) and not self.store.readonly:
                 self.store.put_framework(fw.id, Path(fw.path).read_text(encoding="utf-8"), str(Path(fw.path).resolve()))
         fps = {fw.id: fingerprint(fw, model) for fw in fws}
-        refs = [fw.path if fw.id not in BUILTIN_FRAMEWORKS else fw.id for fw in fws]
+        # workers get a built-in's id, or the YAML of a framework of one's own (as kept in the store: the file may be gone)
+        refs: list[Any] = [fw.id if fw.id in BUILTIN_FRAMEWORKS else self._framework_source(fw) for fw in fws]
         totals = {fid: self.store.count_unmapped(fid, fp) for fid, fp in fps.items()}
         fresh = {fid for fid in fps if not self.store.has_labels(fid)}  # first mapping: nothing to replace
         done = dict.fromkeys(fps, 0)
@@ -553,6 +554,14 @@ class Corpus:
                         write(in_flight.pop(fut), fut.result())
             self.embed_missing(model)
             return done
+
+    def _framework_source(self, fw: Any) -> Any:
+        """("yaml", path, text) of a framework of one's own: the store's copy, else its file."""
+        kept = self.store.framework_yaml(fw.id)
+        if kept is not None:
+            return ("yaml", kept[1] or f"{fw.id}.yaml", kept[0])
+        return ("yaml", fw.path, Path(fw.path).read_text(encoding="utf-8")) if fw.path and os.path.isfile(fw.path) \
+            else fw.path
 
     def embed_missing(self, model: str = "static", batch: int = 4000) -> int:
         """Embed the passages that have no stored vector yet (a store mapped before vectors were kept, or
@@ -634,6 +643,25 @@ class Corpus:
             except FrameworkError as exc:
                 raise EvimapError(f"framework {ref!r} kept in the store no longer validates: {exc}") from None
         return out
+
+    def save_codebook(self, yaml_text: str) -> Any:
+        """Keep a codebook (a framework of one's own, as YAML) with the store, validated like a framework file: it
+        is then mapped, reviewed, queued and learned by its id (``map(frameworks=[id])``). A built-in id is
+        refused; an existing codebook of the same id is replaced. Returns the framework."""
+        from .frameworks import FrameworkError, parse
+
+        try:
+            fw = parse(yaml_text, "codebook")
+        except FrameworkError as exc:
+            raise EvimapError(str(exc)) from None
+        if fw.id.lower() in BUILTIN_FRAMEWORKS:
+            raise EvimapError(f"{fw.id!r} is a built-in framework's id: give your codebook another")
+        self.store.put_framework(fw.id, yaml_text, None)
+        return fw
+
+    def codebooks(self) -> list[Any]:
+        """The codebooks kept with this store (frameworks of one's own it was mapped with or given)."""
+        return self.frameworks(self.store.own_frameworks()) if self.store.own_frameworks() else []
 
     def review_queue(self, framework: str = "gcm", limit: int = 20) -> list[dict[str, Any]]:
         """The passages where a decision teaches the most: for each category, the unreviewed labels the machine
@@ -766,11 +794,11 @@ class Corpus:
     def explain(self, passage_id: str, framework: str | list[str] = ("gcm", "sdg", "themes", "sg8"),
                 model: str = "static") -> list[dict[str, Any]]:
         """Why each label was (not) given: every category's score, signals, threshold and evidence."""
-        from .map import Mapper, load_frameworks
+        from .map import Mapper
 
         p = self.passage(passage_id)  # raises for an unknown id
         out = []
-        for fw in load_frameworks(framework):
+        for fw in self.frameworks(framework):
             mapper = Mapper(fw, model)
             labs = mapper.score([p["text"]])[0]
             for c, lab, why in zip(fw.categories, labs, mapper.reasons(labs)):
@@ -856,8 +884,16 @@ class Corpus:
         # in other languages, found from a query in any language); fused like the lexical ranking
         semantic: list[list[int]] = []
         sims: dict[int, float] = {}
+        from .map.multilingual import LANGUAGES, language_of
+
+        lang = language_of(words)
         for index in indexes:
             qvec = get_embedder(index.model.split(",")[0] or "static").encode([words])[0]
+            if lang != "en" and lang in LANGUAGES and index.model.split(",")[0] in ("", "static"):
+                # a query in another language: its multilingual vector, carried into the English passages' space
+                multi = get_embedder("multilingual")
+                mapped = multi.to_static(multi.encode([words], langs=[lang]))
+                qvec = mapped[0] if mapped is not None else qvec
             found = dict(index.top(qvec, pool * 3))  # room for the filters to drop some
             keep = self.store.filter_rowids(q, list(found))
             semantic.append([rid for rid in found if rid in keep][:pool])
@@ -912,10 +948,9 @@ class Corpus:
              theme: str | None = None, limit: int = 20, offset: int = 0) -> list[dict[str, Any]]:
         """The passages behind one cell of an evidence map: assigned ``framework:code`` and (with ``group``)
         whose ``by`` value is ``group``, best score first, duplicates left out as the map counts them."""
-        from .map import load_frameworks
         from .report.coverage import group_sql, parse_theme
 
-        fw = load_frameworks(framework)[0]
+        fw = self.frameworks(framework)[0]
         fw.category(code)  # raises for an unknown code
         return self.store.labelled_passages(fw.id, code, limit=limit, offset=offset, group_sql=group_sql(by, self),
                                             group=group, theme=parse_theme(theme))
@@ -1181,11 +1216,14 @@ def _map_worker_init(refs: list[str], model: str, parent: int) -> None:
     _map_init(refs, model)
 
 
-def _map_init(refs: list[str], model: str) -> None:
+def _map_init(refs: list[Any], model: str) -> None:
+    """Mappers for ``refs``: built-in ids or framework paths, or ("yaml", path, text) for a framework of one's own."""
+    from .frameworks import parse
     from .map import Mapper, load_frameworks
 
     _MAPPERS.clear()
-    for fw in load_frameworks(refs):
+    for ref in refs:
+        fw = parse(ref[2], ref[1]) if isinstance(ref, tuple) else load_frameworks([ref])[0]
         _MAPPERS[fw.id] = Mapper(fw, model)
     _MAPPERS_FOR[:] = [(tuple(refs), model)]
 
@@ -1193,7 +1231,7 @@ def _map_init(refs: list[str], model: str) -> None:
 _MAPPERS_FOR: list[tuple[tuple[str, ...], str]] = []  # what _MAPPERS were built for
 
 
-def _map_task(refs: list[str], model: str, rows: list[tuple[int, str, str, list[str]]]) -> dict[str, Any]:
+def _map_task(refs: list[Any], model: str, rows: list[tuple[int, str, str, list[str]]]) -> dict[str, Any]:
     """One batch in any worker: the mappers are built on the worker's first batch (a Dask worker has no
     initializer; one that joins late or replaces a dead one starts here)."""
     if _MAPPERS_FOR != [(tuple(refs), model)]:

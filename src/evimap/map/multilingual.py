@@ -148,6 +148,17 @@ class MultilingualEmbedder(Embedder):
                     out[k] = v / n
         return out
 
+    def to_static(self, vecs: np.ndarray) -> np.ndarray | None:
+        """Vectors of this space carried into the English static model's (unit length), by the linear map
+        scripts/fit_crosslingual.py fitted on English passages embedded by both; None without that map."""
+        if not hasattr(self, "_to_static"):
+            path = MODEL_DIR / "to-static.npy"
+            self._to_static = np.load(path).astype(np.float32) if path.exists() else None
+        if self._to_static is None:
+            return None
+        out = np.asarray(vecs, dtype=np.float32) @ self._to_static
+        return out / (np.linalg.norm(out, axis=-1, keepdims=True) + 1e-12)
+
     def coverage(self, text: str, lang: str | None = None) -> float:
         """Share of the words of ``text`` the vocabulary knows."""
         ws = words_of(text, lang, self.index)

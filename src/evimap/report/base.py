@@ -42,6 +42,16 @@ class Provenance:
                 f"frameworks: {fws}" + (f"; options: {opts}" if opts else "") + ".")
 
 
+def frameworks_of(corpus: Any, refs: str | list[str]) -> list[Any]:
+    """Frameworks as ``corpus`` knows them (built-ins, files, codebooks kept with its store); a stand-in without
+    ``frameworks`` (tests, other callers) gets built-ins and files."""
+    if hasattr(corpus, "frameworks"):
+        return corpus.frameworks(refs)
+    from ..map import load_frameworks
+
+    return load_frameworks(refs)
+
+
 def framework_info(fw: Any, model: str = "static") -> dict[str, Any]:
     from ..map import fingerprint
 

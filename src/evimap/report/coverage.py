@@ -460,10 +460,9 @@ def build(corpus: Any, framework: str = "gcm", by: str = "document", *, theme: s
     """Evidence map of ``framework`` (top level, main facet unless ``level``) grouped ``by``. ``weak``: a
     category with fewer passages than this share of the median category's is a gap (GapRule)."""
     from ..frameworks import BUILTIN
-    from ..map import load_frameworks
-    from .base import framework_info
+    from .base import framework_info, frameworks_of
 
-    fw = load_frameworks(framework)[0]
+    fw = frameworks_of(corpus, framework)[0]  # a built-in, a file, or a codebook kept with the store
     check_share(weak)  # a bad share fails before any work
     doc_countries = document_countries(corpus) if by == "country" else {}
     gsql = country_sql(doc_countries) if by == "country" else group_sql(by)
@@ -474,7 +473,7 @@ def build(corpus: Any, framework: str = "gcm", by: str = "document", *, theme: s
     require_mapped(store, fw.id)
     theme_key = parse_theme(theme)
     if theme_key and theme_key[0] in BUILTIN:  # an unknown theme names the valid ones, not an empty map
-        theme_key = (theme_key[0], load_frameworks(theme_key[0])[0].category(theme_key[1]).code)
+        theme_key = (theme_key[0], frameworks_of(corpus, theme_key[0])[0].category(theme_key[1]).code)
     doc_ids = [corpus.document(d).id for d in documents] if documents else None
     wanted = {c.code for c in cats}
     cells = {(r["code"], str(r["grp"]) if r["grp"] is not None else "(none)"): Cell(r["passages"], r["documents"], r["mean_score"])

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import EvimapError
-from .base import HTML_HEAD, Provenance, Report, citation, counted, esc, framework_info, md_cell
+from .base import HTML_HEAD, Provenance, Report, citation, counted, esc, framework_info, frameworks_of, md_cell
 
 SAMPLE_PASSAGES = 40
 # Document vectors computed for read-only stores, per (store path, model): {doc id: (sha256, vector bytes)}
@@ -162,14 +162,12 @@ class DocumentProfile(Report):
 
 def document_profile(corpus: Any, ref: str, frameworks: str = "gcm,sdg,themes", *, top: int = 2,
                      similar: int = 8, model: str = "static") -> DocumentProfile:
-    from ..map import load_frameworks
-
     doc = corpus.document(ref)
     store = corpus.store
     passages = [p for p in store.passages(doc.id) if p["kind"] != "heading"]
     n = len(passages)
     profiles: dict[str, list[dict[str, Any]]] = {}
-    fws = load_frameworks(frameworks)
+    fws = frameworks_of(corpus, frameworks)
     for fw in fws:
         level = fw.levels[0] if fw.levels else None
         main = next(iter(fw.facets), None) if fw.facets else None

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from ..frameworks.rules import _WORD, stem
-from .base import HTML_HEAD, Provenance, Report, citation, counted, esc, framework_info, require_mapped, xml_safe
+from .base import HTML_HEAD, Provenance, Report, citation, counted, esc, framework_info, frameworks_of, require_mapped, xml_safe
 from .coverage import parse_theme, group_sql
 from .substance import is_recommendation, load_lexicon, recommendation_phrase, substance
 
@@ -331,11 +331,10 @@ def build(corpus: Any, theme: str = "data", *, framework: str | None = None, by:
     those below the lexicon's ``min_substance`` set aside and those whose label scores below ``min_relevance``
     (the lexicon's unless given) left unquoted, then picked across sources; recurring
     recommendations clustered from the recommendation passages among them."""
-    from ..map import load_frameworks
     from ..map.embed import get_embedder
 
     fw_id, code = parse_theme(theme)
-    fw = load_frameworks(fw_id)[0]
+    fw = frameworks_of(corpus, fw_id)[0]
     cat = fw.category(code)
     code = cat.code  # as the framework spells it ("DATA" → "data")
     store = corpus.store
@@ -366,7 +365,7 @@ def build(corpus: Any, theme: str = "data", *, framework: str | None = None, by:
     codes: dict[str, list[str]] = {}
     extra_fws = []
     if framework:
-        for other in load_frameworks(framework):
+        for other in frameworks_of(corpus, framework):
             extra_fws.append(other)
             for pid, cs in store.assigned_codes([rows[i]["passage_id"] for i in usable], other.id).items():
                 codes.setdefault(pid, []).extend(f"{other.id.upper()} {c}" for c in cs[:4])

@@ -1229,6 +1229,11 @@ class SQLiteStore:
         row = self.db.execute("SELECT yaml, path FROM frameworks WHERE id = ?", (fw_id,)).fetchone()
         return (row[0], row[1]) if row else None
 
+    def count_labelled(self, framework: str) -> int:
+        """Passages with at least one assigned label of ``framework``."""
+        return self.db.execute("SELECT COUNT(DISTINCT passage_id) FROM labels WHERE framework = ? AND assigned = 1",
+                               (framework,)).fetchone()[0]
+
     def own_frameworks(self) -> list[str]:
         return [r[0] for r in self.db.execute("SELECT id FROM frameworks ORDER BY id")]
 
@@ -1536,7 +1541,7 @@ class SQLiteStore:
         rows = self.db.execute(f"""
             SELECT p.rowid AS rid, p.id, p.doc_id, p.seq, p.kind, p.label, p.part, p.page, p.page_end, p.section,
                    p.section_title, p.start, p.end, p.text,
-                   d.name AS doc_name, d.title AS doc_title, d.format, d.language, d.year,
+                   d.name AS doc_name, d.title AS doc_title, d.format, COALESCE(p.language, d.language) AS language, d.year,
                    (SELECT COUNT(*) FROM passages p3 WHERE p3.dup_of = p.id) AS duplicates
             FROM passages p JOIN documents d ON d.id = p.doc_id
             WHERE p.rowid IN ({",".join("?" * len(rowids))})""", rowids).fetchall()

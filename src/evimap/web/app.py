@@ -21,6 +21,7 @@ import functools
 import hashlib
 import hmac
 import io
+import itertools
 import json
 import os
 import re
@@ -32,6 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
+import yaml
 from fastapi import FastAPI, File, Form, Query, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
@@ -170,7 +172,8 @@ class WritePolicy:
         self.upload_body = int((config.max_upload_mb + 1) * 1024 * 1024)
         self.upload_limit = f"upload larger than the limit of {config.max_upload_mb:g} MB"
         self.routes = {("POST", "/api/ingest"): "bearer", ("POST", "/ingest"): "session",
-                       ("POST", "/ingest/session"): "form", ("POST", "/review"): "session"}
+                       ("POST", "/ingest/session"): "form", ("POST", "/review"): "session",
+                       ("POST", "/review/codebooks"): "session"}
 
     def token_ok(self, given: str | None) -> bool:
         return bool(self.token and given and hmac.compare_digest(given.encode(), self.token.encode()))
@@ -232,8 +235,8 @@ class WritePolicy:
         kind = self.routes.get((scope["method"], scope["path"]))
         if kind is None and scope["method"] == "POST" and _REVIEW_PATH_RE.match(scope["path"]):
             return "review-bearer"  # a review decision: the server's token or a reviewer's
-        if kind == "session" and scope["path"] == "/review":
-            return "review-session"
+        if kind == "session" and scope["path"] in ("/review", "/review/codebooks"):
+            return "review-session"  # a reviewer's session opens reviews and codebooks, the server's everything
         return kind
 
     def refusal(self, scope: dict[str, Any]) -> tuple[int, str] | None:
@@ -414,6 +417,8 @@ def create_app(store: str | WebConfig, token: str | None = None, **options: Any)
 
     def category_title(framework: str, code: str) -> str:
         fw = frameworks_by_id().get(framework)
+        if fw is None and framework not in FRAMEWORKS:  # a codebook kept with the store
+            fw = next((c for c in conns.cached(("codebooks",), lambda: conns.read().codebooks()) if c.id == framework), None)
         try:
             return fw.category(code).title if fw else code
         except EvimapError:
@@ -671,8 +676,9 @@ def create_app(store: str | WebConfig, token: str | None = None, **options: Any)
     @app.get("/map", response_class=HTMLResponse, include_in_schema=False)
     def map_page(request: Request, columns: int = Query(40, ge=1, le=500)) -> Response:
         form = map_form(request)
-        if form["framework"] not in FRAMEWORKS:
-            raise EvimapError(f"unknown framework {form['framework']!r} (choose from: {', '.join(FRAMEWORKS)})")
+        known = list(FRAMEWORKS) + [c.id for c in conns.cached(("codebooks",), lambda: conns.read().codebooks())]
+        if form["framework"] not in known:
+            raise EvimapError(f"unknown framework {form['framework']!r} (choose from: {', '.join(known)})")
         cmap = build_map(conns.read(), form["framework"], form["by"], form["theme"], form["level"], float(form["weak"]))
         groups = cmap.shown_groups(columns)
         top = max((c.passages for (code, g), c in cmap.cells.items() if code != "*"), default=0)
@@ -769,8 +775,9 @@ def create_app(store: str | WebConfig, token: str | None = None, **options: Any)
         check_csrf(request, csrf)
         check_writer(request)
         reviewer = None if policy.token_ok(token) else policy.reviewer_of(token)
-        if reviewer:  # a reviewer's token: the review page opens for them, nothing else
-            response = RedirectResponse("/review", status_code=303)
+        after = request.query_params.get("next")
+        if reviewer:  # a reviewer's token: the review page (and codebooks) open for them, nothing else
+            response = RedirectResponse("/review/codebooks" if after == "codebooks" else "/review", status_code=303)
             response.set_cookie(REVIEW_SESSION_COOKIE, policy.reviewer_cookie(reviewer), max_age=SESSION_SECONDS,
                                 path="/review", httponly=True, samesite="strict")
             return response
@@ -781,8 +788,8 @@ def create_app(store: str | WebConfig, token: str | None = None, **options: Any)
         for path in ("/ingest", "/review"):  # the upload form and the review page, nothing else
             response.set_cookie(SESSION_COOKIE, session, max_age=SESSION_SECONDS, path=path, httponly=True,
                                 samesite="strict")
-        if request.query_params.get("next") == "review":
-            response.headers["location"] = "/review"
+        if after in ("review", "codebooks"):
+            response.headers["location"] = "/review" if after == "review" else "/review/codebooks"
         return response
 
     @app.get("/review", response_class=HTMLResponse, include_in_schema=False)
@@ -803,7 +810,8 @@ def create_app(store: str | WebConfig, token: str | None = None, **options: Any)
         response = templates.TemplateResponse(request, "review.html", {
             "csrf": csrf, "unlocked": unlocked, "writable": bool(config.token) or policy.has_reviewers(), "item": item,
             "left": left, "framework": framework, "skip": skip[-50:], "signed_in": signed_in,
-            "reviewer": signed_in or request.cookies.get(REVIEWER_COOKIE, ""), "frameworks": list(FRAMEWORKS)})
+            "reviewer": signed_in or request.cookies.get(REVIEWER_COOKIE, ""),
+            "frameworks": list(FRAMEWORKS) + [c.id for c in conns.cached(("codebooks",), lambda: conns.read().codebooks())]})
         response.set_cookie(CSRF_COOKIE, csrf, httponly=True, samesite="strict")
         return response
 
@@ -844,6 +852,79 @@ def create_app(store: str | WebConfig, token: str | None = None, **options: Any)
         if reviewer and not signed_in:
             response.set_cookie(REVIEWER_COOKIE, reviewer, max_age=SESSION_SECONDS, httponly=True, samesite="strict")
         return response
+
+    def codebooks_page(request: Request, form: dict[str, Any] | None = None, error: str | None = None,
+                       saved: str | None = None, status: int = 200) -> Response:
+        csrf = csrf_token(request)
+        signed_in = policy.session_reviewer(request.cookies.get(REVIEW_SESSION_COOKIE, ""))
+        unlocked = bool(signed_in) or (bool(config.token) and policy.session_ok(request.cookies.get(SESSION_COOKIE, "")))
+        reader = conns.read()
+        books = [{"id": fw.id, "name": fw.name, "codes": len(fw.categories), "labelled": reader.store.count_labelled(fw.id)}
+                 for fw in reader.codebooks()]
+        if form is None:
+            edit = request.query_params.get("edit", "")
+            fw = next((c for c in reader.codebooks() if c.id == edit), None)
+            form = {"id": fw.id, "name": fw.name, "threshold": fw.threshold, "rows": [
+                {"code": c.code, "title": c.title, "description": c.description or "", "examples": "\n".join(c.examples)}
+                for c in fw.categories]} if fw else {"id": "", "name": "", "threshold": 0.3, "rows": []}
+        blank = {"code": "", "title": "", "description": "", "examples": ""}
+        try:
+            more = max(0, min(50, int(request.query_params.get("rows", "3"))))
+        except ValueError:
+            more = 3
+        form = {**form, "rows": list(form["rows"]) + [dict(blank) for _ in range(more)]}
+        response = templates.TemplateResponse(request, "codebooks.html", {
+            "csrf": csrf, "unlocked": unlocked, "writable": bool(config.token) or policy.has_reviewers(),
+            "books": books, "form": form, "error": error, "saved": saved, "signed_in": signed_in}, status_code=status)
+        response.set_cookie(CSRF_COOKIE, csrf, httponly=True, samesite="strict")
+        return response
+
+    @app.get("/review/codebooks", response_class=HTMLResponse, include_in_schema=False)
+    def codebooks_form(request: Request, saved: str = "") -> Response:
+        """The store's own codebooks, and a form to make or change one (codes, titles, descriptions, examples)."""
+        return codebooks_page(request, saved=saved or None)
+
+    @app.post("/review/codebooks", include_in_schema=False)
+    async def codebooks_submit(request: Request, id: str = Form(""), name: str = Form(""),  # noqa: A002
+                               threshold: str = Form("0.3"), code: list[str] = Form([]), title: list[str] = Form([]),
+                               description: list[str] = Form([]), examples: list[str] = Form([]),
+                               csrf: str = Form("")) -> Response:
+        """A codebook from the form: validated like a framework file, kept with the store, and the store mapped with
+        it (as ``evimap map --framework ID``); its problems come back on the form, with what was typed."""
+        check_csrf(request, csrf)
+        rows = [{"code": c.strip(), "title": t.strip(), "description": d.strip(), "examples": e.strip()}
+                for c, t, d, e in itertools.zip_longest(code, title, description, examples, fillvalue="")]
+        rows = [r for r in rows if any(r.values())]
+        form = {"id": id.strip(), "name": name.strip(), "threshold": threshold.strip(), "rows": rows}
+        try:
+            value = float(threshold)
+        except ValueError:
+            return codebooks_page(request, form, f"threshold {threshold!r} is not a number between 0 and 1", status=400)
+        doc: dict[str, Any] = {"id": form["id"], "name": form["name"], "threshold": value, "categories": [
+            {"code": r["code"], "title": r["title"],
+             **({"description": r["description"]} if r["description"] else {}),
+             **({"examples": [x.strip() for x in r["examples"].splitlines() if x.strip()]} if r["examples"] else {})}
+            for r in rows]}
+        text = yaml.safe_dump(doc, allow_unicode=True, sort_keys=False, width=100)
+
+        def save() -> int:
+            with conns.write_lock:
+                writer = Corpus(config.store, settings=config.settings)
+                try:
+                    fw = writer.save_codebook(text)
+                    return writer.map([fw.id], workers=1).get(fw.id, 0)
+                finally:
+                    writer.close()
+
+        import anyio
+
+        try:
+            scored = await anyio.to_thread.run_sync(save)
+        except EvimapError as exc:
+            return codebooks_page(request, form, str(exc), status=400)
+        from urllib.parse import urlencode
+
+        return RedirectResponse("/review/codebooks?" + urlencode({"saved": f"{form['id']}:{scored}"}), status_code=303)
 
     @app.post("/ingest", response_class=HTMLResponse, include_in_schema=False)
     async def ingest_submit(request: Request, files: list[UploadFile] = File(...), csrf: str = Form("")) -> Response:
