@@ -119,3 +119,17 @@ def test_the_passage_page_says_a_label_came_from_the_multilingual_model(bilingua
         pid = c.search("travailleurs", mode="lexical")[0].passage_id
     page = TestClient(create_app(str(bilingual_store))).get(f"/passages/{pid}").text
     assert "scored by the multilingual model (fr)" in page
+
+
+def test_a_query_in_another_language_finds_english_passages_and_both_spaces_rank_french_ones(bilingual_store):
+    from evimap.map.embed import get_embedder
+    from evimap.search.semantic import VectorIndex
+
+    with Corpus(bilingual_store) as c:
+        hits = c.search("les changements climatiques et les catastrophes poussent les gens à quitter leur foyer",
+                        mode="semantic", limit=1)
+        assert hits and hits[0].text.startswith("Climate change and disasters")
+        # French passages also sit in the English space, carried there by the fitted map
+        assert "fr" in get_embedder("multilingual").projected()
+        main = VectorIndex.current(c.store)
+        assert len(main) == c.store.vectors_state()[0] + c.store.vectors_state(multilingual=True)[0]

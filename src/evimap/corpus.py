@@ -898,16 +898,21 @@ class Corpus:
             keep = self.store.filter_rowids(q, list(found))
             semantic.append([rid for rid in found if rid in keep][:pool])
             sims.update(found)
+        def spaces(rid: int) -> int:  # how many vector spaces hold the passage (two: a projected foreign one)
+            return sum(index.holds(rid) for index in indexes)
+
         if mode == "semantic":
             if len(semantic) == 1:
                 return [(rid, -sims[rid]) for rid in semantic[0]]
-            return [(rid, -score) for rid, score in fuse(*semantic)]
+            return [(rid, -score) for rid, score in fuse(*semantic, lists=spaces)]
         lexical_q = SearchQuery(**{**vars(q), "limit": pool, "offset": 0})
         try:
             lexical = [rid for rid, _ in self._run(self.store.ranked, lexical_q, query, any_terms)]
         except QueryError:
             lexical = []
-        return [(rid, -score) for rid, score in fuse(lexical, *semantic)]
+        if len(semantic) == 1:
+            return [(rid, -score) for rid, score in fuse(lexical, *semantic)]
+        return [(rid, -score) for rid, score in fuse(lexical, *semantic, lists=lambda rid: 1 + spaces(rid))]
 
     def _add_statements(self, hits: list[Hit], actors: list[str]) -> None:
         """Each hit of a search by actor gets the span of the passage that actor says, when it is not all of it."""

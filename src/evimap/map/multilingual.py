@@ -148,13 +148,24 @@ class MultilingualEmbedder(Embedder):
                     out[k] = v / n
         return out
 
+    def _load_projection(self) -> np.ndarray | None:
+        if not hasattr(self, "_to_static"):
+            path = MODEL_DIR / "to-static.npz"
+            data = np.load(path) if path.exists() else None
+            self._to_static = data["map"].astype(np.float32) if data is not None else None
+            self.projected_languages = tuple(str(x) for x in data["languages"]) if data is not None else ()
+        return self._to_static
+
+    def projected(self) -> tuple[str, ...]:
+        """The languages whose passages are also searched in the English space (chosen on a development set by
+        scripts/fit_crosslingual.py)."""
+        self._load_projection()
+        return self.projected_languages
+
     def to_static(self, vecs: np.ndarray) -> np.ndarray | None:
         """Vectors of this space carried into the English static model's (unit length), by the linear map
         scripts/fit_crosslingual.py fitted on English passages embedded by both; None without that map."""
-        if not hasattr(self, "_to_static"):
-            path = MODEL_DIR / "to-static.npy"
-            self._to_static = np.load(path).astype(np.float32) if path.exists() else None
-        if self._to_static is None:
+        if self._load_projection() is None:
             return None
         out = np.asarray(vecs, dtype=np.float32) @ self._to_static
         return out / (np.linalg.norm(out, axis=-1, keepdims=True) + 1e-12)

@@ -23,7 +23,7 @@ import os
 import shutil
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 
@@ -43,6 +43,13 @@ class VectorIndex:
     def __len__(self) -> int:
         return len(self.rowids)
 
+    def holds(self, rowid: int) -> bool:
+        """Whether this index has a vector for the passage (a sorted copy of the rowids is made on first use)."""
+        if not hasattr(self, "_sorted"):
+            self._sorted = np.sort(np.asarray(self.rowids))
+        i = int(np.searchsorted(self._sorted, rowid))
+        return i < len(self._sorted) and int(self._sorted[i]) == rowid
+
     @staticmethod
     def folder_for(store_path: str, multilingual: bool = False) -> Path:
         return Path(f"{store_path}.vec" + ("-multilingual" if multilingual else ""))
@@ -53,6 +60,10 @@ class VectorIndex:
         multilingual model read) as they are now: loaded when the folder matches them, rebuilt when not; None when
         there are no vectors or the folder cannot be written (searches are then lexical)."""
         state = list(store.vectors_state(multilingual))
+        if not multilingual and _projection(state[3]) is not None:
+            foreign = list(store.vectors_state(True))
+            if foreign[0]:  # the passages of other languages join the main space, carried into it (see build)
+                state += ["projected", *foreign, ",".join(_projected_languages())]
         if state[0] == 0:
             return None
         folder = cls.folder_for(store.path, multilingual)
@@ -94,6 +105,29 @@ class VectorIndex:
         return [(int(self.rowids[i]), float(sims[i])) for i in part]
 
 
+def _projected_languages() -> tuple[str, ...]:
+    from ..map.multilingual import get_multilingual
+
+    return get_multilingual().projected()
+
+
+def _projection(main_model: str):
+    """The map of multilingual vectors into the main space (a function), when the main model is the static one and
+    the multilingual model ships that map; else None."""
+    if main_model not in ("", "static"):  # the map was fitted into the static model's space
+        return None
+    try:
+        from ..map.multilingual import available, get_multilingual
+    except ImportError:
+        return None
+    if not available():
+        return None
+    multi = get_multilingual()
+    if multi.to_static(np.zeros((1, multi.dim), dtype=np.float32)) is None:
+        return None
+    return multi.to_static
+
+
 def read_meta(folder: Path) -> dict[str, Any] | None:
     """The index's description (state of the vectors it was built from, model, approximate index), or None."""
     try:
@@ -111,6 +145,14 @@ def build(store: Any, folder: Path, state: list[Any], multilingual: bool = False
     for ids, blobs in store.iter_vectors(multilingual=multilingual):
         rowids.append(np.asarray(ids, dtype=np.int64))
         chunks.append(np.frombuffer(b"".join(blobs), dtype=np.float16).reshape(len(ids), -1).astype(np.float32))
+    if "projected" in state:
+        # passages the multilingual model read, carried into the English static space by the map fitted for it
+        # (scripts/fit_crosslingual.py): an English query then ranks them with the English passages in one list
+        to_static = _projection(state[3])
+        for ids, blobs in store.iter_vectors(multilingual=True, languages=_projected_languages()):
+            rowids.append(np.asarray(ids, dtype=np.int64))
+            multi = np.frombuffer(b"".join(blobs), dtype=np.float16).reshape(len(ids), -1).astype(np.float32)
+            chunks.append(to_static(multi))
     vectors = np.concatenate(chunks) if chunks else np.zeros((0, 1), dtype=np.float32)
     ids_all = np.concatenate(rowids) if rowids else np.zeros(0, dtype=np.int64)
     tmp = folder.with_name(folder.name + f".tmp{os.getpid()}")
@@ -145,11 +187,15 @@ def build(store: Any, folder: Path, state: list[Any], multilingual: bool = False
     return meta
 
 
-def fuse(*rankings: list[int], k: int = RRF_K) -> list[tuple[int, float]]:
+def fuse(*rankings: list[int], k: int = RRF_K, lists: Callable[[int], int] | None = None) -> list[tuple[int, float]]:
     """Reciprocal rank fusion of rankings (lists of rowids, best first): (rowid, score), best first; ties by
-    the order of first appearance."""
+    the order of first appearance. ``lists(rowid)``: how many of the rankings could hold that passage at all —
+    its score is then divided by it, so that a passage two vector spaces rank (a French one, in the English space
+    and the multilingual one) is not ahead of one only a single space can rank for that reason alone."""
     scores: dict[int, float] = {}
     for ranking in rankings:
         for rank, rid in enumerate(ranking, 1):
             scores[rid] = scores.get(rid, 0.0) + 1.0 / (k + rank)
+    if lists is not None:
+        scores = {rid: score / max(1, lists(rid)) for rid, score in scores.items()}
     return sorted(scores.items(), key=lambda kv: -kv[1])

@@ -1490,14 +1490,19 @@ class SQLiteStore:
             f"SELECT DISTINCT model FROM passage_vectors WHERE {where} ORDER BY 1"))
         return n, total, top, models
 
-    def iter_vectors(self, batch: int = 20_000, multilingual: bool = False):
+    def iter_vectors(self, batch: int = 20_000, multilingual: bool = False, languages: tuple[str, ...] | None = None):
         """(rowids, float16 bytes) of every stored vector of one space (see :meth:`vectors_state`), in rowid
-        order, a batch at a time."""
+        order, a batch at a time; with ``languages``, only those of passages in these languages."""
         last = 0
         where = self._vector_space(multilingual)
+        langs: list[str] = []
+        if languages is not None:
+            where += (f" AND rowid IN (SELECT rowid FROM passages WHERE language IN ({','.join('?' * len(languages))}))"
+                      if languages else " AND 0")
+            langs = list(languages)
         while True:
             rows = self.db.execute(f"SELECT rowid, vec FROM passage_vectors WHERE rowid > ? AND {where} "
-                                   "ORDER BY rowid LIMIT ?", (last, batch)).fetchall()
+                                   "ORDER BY rowid LIMIT ?", (last, *langs, batch)).fetchall()
             if not rows:
                 return
             last = rows[-1][0]
