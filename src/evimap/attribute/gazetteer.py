@@ -333,8 +333,9 @@ class Gazetteer:
     def _load_leaders(self, path: Path) -> None:
         """Heads of state and government and foreign ministers who spoke for their state in the General Debate
         (data/leaders.tsv, scripts/build_leaders.py): a text naming one by title and surname ("President Biden",
-        "Prime Minister Trudeau") or by first name and surname ("Joe Biden") names that state, as its government.
-        A surname alone is no name here, and a name two states' leaders share is left out."""
+        "Prime Minister Trudeau") names that state, as its government. A surname alone or a full name is no name
+        here (the full name of a former minister is often that of a Secretary-General or a President of the General
+        Assembly), and a form two states' leaders share is left out."""
         keys: dict[tuple[str, ...], set[str]] = {}
         for line in path.read_text(encoding="utf-8").splitlines():
             if not line.strip() or line.startswith("#"):
@@ -344,9 +345,9 @@ class Gazetteer:
                 continue
             words = [w for w in re.split(r"[\s,]+", name) if w and not _SUFFIX_RE.match(w)]
             names = {" ".join(words[-2:]), words[-1]} if len(words) > 2 else {words[-1]}
+            # by title and surname only: a full name alone ("Ban Ki-moon", "Miroslav Lajčák") often stands for a
+            # UN office its holder took later, not for the state they once spoke for
             forms = {f"{title} {n}" for title in _titles(post) for n in names}
-            if len(words) >= 2:
-                forms |= {" ".join(words), f"{words[0]} {words[-1]}"}
             for form in forms:
                 key = _tokens(form)
                 if len(key) >= 2:
