@@ -953,11 +953,11 @@ class Corpus:
              theme: str | None = None, limit: int = 20, offset: int = 0) -> list[dict[str, Any]]:
         """The passages behind one cell of an evidence map: assigned ``framework:code`` and (with ``group``)
         whose ``by`` value is ``group``, best score first, duplicates left out as the map counts them."""
-        from .report.coverage import group_sql, parse_theme
+        from .report.coverage import grouping, parse_theme
 
         fw = self.frameworks(framework)[0]
         fw.category(code)  # raises for an unknown code
-        return self.store.labelled_passages(fw.id, code, limit=limit, offset=offset, group_sql=group_sql(by, self),
+        return self.store.labelled_passages(fw.id, code, limit=limit, offset=offset, grouping=grouping(by, self),
                                             group=group, theme=parse_theme(theme))
 
     @staticmethod

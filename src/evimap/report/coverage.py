@@ -13,37 +13,12 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import EvimapError
+from ..store.groups import NAMES, Grouping
 from .base import HTML_HEAD, Provenance, Report, counted, esc, md_cell, require_mapped, xml_safe
 
 
-def _said(column: str) -> str:
-    """Who said a passage, as SQL: the claim of its whole document (doc_claims: a UNGDC speech is its state's),
-    else the passage's first claim with that column set (most passages have one actor)."""
-    return (f"COALESCE((SELECT dc.{column} FROM doc_claims dc WHERE dc.doc_id = p.doc_id), "
-            f"(SELECT c.{column} FROM claims c WHERE c.passage_id = p.id AND c.{column} IS NOT NULL "
-            "ORDER BY c.rowid LIMIT 1))")
-
-
-_MENTIONED_COUNTRY = ("(SELECT m.code FROM mentions m WHERE m.passage_id = p.id AND m.kind = 'country' "
-                      "ORDER BY m.rowid LIMIT 1)")
-
-# Group dimensions → SQL over documents d / passages p.
-GROUPS = {
-    "document": "d.name",
-    "year": "CAST(d.year AS TEXT)",
-    "format": "d.format",
-    "language": "COALESCE(p.language, d.language)",
-    "actor": _said("actor"),
-    "actor-type": _said("actor_type"),
-    # the country a passage is from or about: the state that said it, else the country it names, else the
-    # country its document is about (country_sql adds that last step, which needs the store's documents)
-    "country": f"COALESCE({_said('country')}, {_MENTIONED_COUNTRY})",
-    "region": _said("region"),
-    # the country a passage names first (what it is about, rather than who said it)
-    "mentioned-country": _MENTIONED_COUNTRY,
-    "event": "(SELECT e.name FROM event_passages ep JOIN events e ON e.id = ep.event_id "
-             "WHERE ep.passage_id = p.id LIMIT 1)",
-}
+# Group dimensions (the store turns each into its query: store/groups.py).
+GROUPS = NAMES
 # What each grouping means, for help texts and docs (every key of GROUPS has one).
 GROUP_MEANINGS = {
     "document": "the document, near-duplicates merged into the one they copy",
@@ -69,41 +44,14 @@ COUNTRY_RULES = {
 }
 
 
-def group_sql(by: str, corpus: Any = None) -> str:
-    """SQL for the ``by`` value of a passage p of document d. ``country`` needs ``corpus`` to fall back on
-    the country each document is about; without it, passages that name no country have none."""
+def grouping(by: str, corpus: Any = None) -> Grouping:
+    """The ``by`` grouping of passages. ``country`` needs ``corpus`` to fall back on the country each document
+    is about; without it, passages that name no country have none."""
     if by not in GROUPS:
         raise EvimapError(f"--by {by!r}: unknown grouping (choose from: {', '.join(GROUPS)})")
     if by == "country" and corpus is not None:
-        return country_sql(document_countries(corpus))
-    return GROUPS[by]
-
-
-def _sql_text(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
-
-
-def _document_country_case(doc_countries: dict[str, tuple[str, str]], value: str) -> str:
-    """CASE over document ids giving, per document, its country (``value="code"``) or its rule."""
-    by_answer: dict[str, list[str]] = {}
-    for doc_id, (code, rule) in doc_countries.items():
-        by_answer.setdefault(code if value == "code" else rule, []).append(doc_id)
-    if not by_answer:
-        return "NULL"
-    whens = " ".join(f"WHEN p.doc_id IN ({', '.join(_sql_text(d) for d in sorted(ids))}) THEN {_sql_text(answer)}"
-                     for answer, ids in sorted(by_answer.items()))
-    return f"(CASE {whens} END)"
-
-
-def country_sql(doc_countries: dict[str, tuple[str, str]]) -> str:
-    """The ``country`` grouping with each document's country (``document_countries``) as the last resort."""
-    return f"COALESCE({_said('country')}, {_MENTIONED_COUNTRY}, {_document_country_case(doc_countries, 'code')})"
-
-
-def country_rule_sql(doc_countries: dict[str, tuple[str, str]]) -> str:
-    """Which of COUNTRY_RULES gave a passage its country, as SQL (same order as country_sql)."""
-    return (f"CASE WHEN {_said('country')} IS NOT NULL THEN 'said' WHEN {_MENTIONED_COUNTRY} IS NOT NULL THEN 'named' "
-            f"ELSE COALESCE({_document_country_case(doc_countries, 'rule')}, 'none') END")
+        return Grouping("country", document_countries(corpus))
+    return Grouping(by)
 
 
 def document_countries(corpus: Any, min_passages: int = 3) -> dict[str, tuple[str, str]]:
@@ -121,8 +69,7 @@ def document_countries(corpus: Any, min_passages: int = 3) -> dict[str, tuple[st
         if len(countries) == 1:
             found[d.id] = (countries.pop(), "title")
     counts: dict[str, dict[str, int]] = {}
-    spoken = "EXISTS (SELECT 1 FROM doc_claims dc WHERE dc.doc_id = d.id AND dc.country IS NOT NULL)"
-    for row in corpus.store.group_sizes(f"CASE WHEN {spoken} THEN NULL ELSE d.id || ' ' || {_MENTIONED_COUNTRY} END"):
+    for row in corpus.store.group_sizes(Grouping("document-mentioned-country")):
         if row["grp"] is not None:
             doc_id, code = str(row["grp"]).split(" ", 1)
             counts.setdefault(doc_id, {})[code] = row["passages"]
@@ -465,7 +412,7 @@ def build(corpus: Any, framework: str = "gcm", by: str = "document", *, theme: s
     fw = frameworks_of(corpus, framework)[0]  # a built-in, a file, or a codebook kept with the store
     check_share(weak)  # a bad share fails before any work
     doc_countries = document_countries(corpus) if by == "country" else {}
-    gsql = country_sql(doc_countries) if by == "country" else group_sql(by)
+    grp = Grouping("country", doc_countries) if by == "country" else grouping(by)
     level = level or (fw.levels[0] if fw.levels else None)
     main_facet = next(iter(fw.facets), None) if fw.facets else None
     cats = map_categories(fw, level)
@@ -477,8 +424,8 @@ def build(corpus: Any, framework: str = "gcm", by: str = "document", *, theme: s
     doc_ids = [corpus.document(d).id for d in documents] if documents else None
     wanted = {c.code for c in cats}
     cells = {(r["code"], str(r["grp"]) if r["grp"] is not None else "(none)"): Cell(r["passages"], r["documents"], r["mean_score"])
-             for r in store.coverage(fw.id, gsql, theme=theme_key, doc_ids=doc_ids) if r["code"] in wanted}
-    sizes = store.group_sizes(gsql, theme=theme_key, doc_ids=doc_ids)
+             for r in store.coverage(fw.id, grp, theme=theme_key, doc_ids=doc_ids) if r["code"] in wanted}
+    sizes = store.group_sizes(grp, theme=theme_key, doc_ids=doc_ids)
     covered: dict[str, int] = {}
     for (_, g), c in cells.items():
         covered[g] = covered.get(g, 0) + c.passages
@@ -503,13 +450,13 @@ def build(corpus: Any, framework: str = "gcm", by: str = "document", *, theme: s
                 by_name[m["into"]].setdefault("merged", []).append(m["document"])
     country_rules: dict[str, int] = {}
     if by == "country":
-        counts = {str(r["grp"]): r["passages"] for r in store.group_sizes(country_rule_sql(doc_countries),
+        counts = {str(r["grp"]): r["passages"] for r in store.group_sizes(Grouping("country-rule", doc_countries),
                                                                            theme=theme_key, doc_ids=doc_ids)}
         country_rules = {k: counts.get(k, 0) for k in COUNTRY_RULES}
     cmap = CoverageMap(
         framework={**framework_info(fw, model), "level": level, "facet": main_facet}, by=by,
         categories=[{"code": c.code, "title": c.title} for c in cats], groups=groups, cells=cells, gaps=[],
-        cell_passages=[p for p in store.cell_passages(fw.id, gsql, per_cell, theme=theme_key, doc_ids=doc_ids)
+        cell_passages=[p for p in store.cell_passages(fw.id, grp, per_cell, theme=theme_key, doc_ids=doc_ids)
                        if p["code"] in wanted],
         provenance=Provenance(str(corpus.path), [framework_info(fw, model)],
                               {"by": by, "theme": theme, "level": level, "documents": documents, "weak": weak}),

@@ -19,7 +19,7 @@ import numpy as np
 
 from ..frameworks.rules import _WORD, stem
 from .base import HTML_HEAD, Provenance, Report, citation, counted, esc, framework_info, frameworks_of, require_mapped, xml_safe
-from .coverage import parse_theme, group_sql
+from .coverage import grouping, parse_theme
 from .substance import is_recommendation, load_lexicon, recommendation_phrase, substance
 
 STOP = frozenset("""a about above after again against all also am an and any are as at be because been before being
@@ -339,7 +339,7 @@ def build(corpus: Any, theme: str = "data", *, framework: str | None = None, by:
     code = cat.code  # as the framework spells it ("DATA" → "data")
     store = corpus.store
     require_mapped(store, fw.id)
-    rows = [r for r in store.labelled_passages(fw.id, code, limit=max_passages * 3, group_sql=group_sql(by, corpus))
+    rows = [r for r in store.labelled_passages(fw.id, code, limit=max_passages * 3, grouping=grouping(by, corpus))
             if len(r["text"]) >= min_chars and r["kind"] != "reference"][:max_passages]  # bibliographies are no findings
     lex = load_lexicon(lexicon)
     _features(store, fw.id, code, rows, set(lex.data["claim"]["methods"]))

@@ -24,6 +24,7 @@ from ..errors import QueryError, StoreError
 from ..records import ProcessedDocument
 from . import postings
 from .facets import SAID_FACETS, passage_codes
+from .groups import Grouping, sqlite_expression
 from .facets import arrays as facet_arrays
 from .base import SearchQuery, StoredDocument
 
@@ -1585,11 +1586,12 @@ class SQLiteStore:
             params += doc_ids
         return sql, params
 
-    def coverage(self, framework: str, group_sql: str, *, theme: tuple[str, str] | None = None,
+    def coverage(self, framework: str, grouping: Grouping, *, theme: tuple[str, str] | None = None,
                  doc_ids: list[str] | None = None) -> list[dict[str, Any]]:
         """Assigned labels of ``framework`` per (code, group): passages, distinct documents, mean score.
         Duplicate passages and near-duplicate documents are counted once (their original)."""
         where, params = self._report_filter(theme, doc_ids)
+        group_sql = sqlite_expression(grouping)
         return [dict(r) for r in self.db.execute(
             f"""SELECT l.code AS code, {group_sql} AS grp, COUNT(*) AS passages, COUNT(DISTINCT p.doc_id) AS documents,
                        AVG(l.score) AS mean_score
@@ -1597,19 +1599,21 @@ class SQLiteStore:
                 WHERE l.framework = ? AND l.assigned = 1 {where}
                 GROUP BY l.code, grp""", [framework, *params])]
 
-    def group_sizes(self, group_sql: str, *, theme: tuple[str, str] | None = None,
+    def group_sizes(self, grouping: Grouping, *, theme: tuple[str, str] | None = None,
                     doc_ids: list[str] | None = None) -> list[dict[str, Any]]:
         """Passages and documents per group (the denominators of a coverage map)."""
         where, params = self._report_filter(theme, doc_ids)
+        group_sql = sqlite_expression(grouping)
         return [dict(r) for r in self.db.execute(
             f"""SELECT {group_sql} AS grp, COUNT(*) AS passages, COUNT(DISTINCT p.doc_id) AS documents
                 FROM passages p JOIN documents d ON d.id = p.doc_id
                 WHERE p.kind != 'heading' {where} GROUP BY grp""", params)]
 
-    def cell_passages(self, framework: str, group_sql: str, per_cell: int, *, theme: tuple[str, str] | None = None,
+    def cell_passages(self, framework: str, grouping: Grouping, per_cell: int, *, theme: tuple[str, str] | None = None,
                       doc_ids: list[str] | None = None) -> list[dict[str, Any]]:
         """The best ``per_cell`` passages behind each (code, group) cell, with provenance."""
         where, params = self._report_filter(theme, doc_ids)
+        group_sql = sqlite_expression(grouping)
         return [dict(r) for r in self.db.execute(
             f"""SELECT * FROM (
                   SELECT l.code AS code, {group_sql} AS grp, l.score AS score, p.id AS passage_id, d.name AS document,
@@ -1621,12 +1625,14 @@ class SQLiteStore:
                 WHERE rank <= ? ORDER BY code, grp, rank""", [framework, *params, per_cell])]
 
     def labelled_passages(self, framework: str, code: str, *, limit: int, doc_ids: list[str] | None = None,
-                          group_sql: str = "d.name", originals: bool = True, group: str | None = None,
+                          grouping: Grouping | None = None, originals: bool = True, group: str | None = None,
                           theme: tuple[str, str] | None = None, offset: int = 0) -> list[dict[str, Any]]:
         """Passages assigned ``framework:code``, best first, with provenance and document metadata
         (``originals``: leave out duplicate passages and near-duplicate documents; ``group``: only those
-        whose ``group_sql`` value is this — "(none)" for no value — i.e. one cell of an evidence map)."""
+        whose ``grouping`` value — by document unless given — is this, "(none)" for no value: one cell of an
+        evidence map)."""
         where, params = self._report_filter(theme, doc_ids, originals)
+        group_sql = sqlite_expression(grouping or Grouping("document"))
         if group is not None:
             where += f" AND {group_sql} IS NULL" if group == "(none)" else f" AND CAST({group_sql} AS TEXT) = ?"
             params += [] if group == "(none)" else [group]
