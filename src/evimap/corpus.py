@@ -720,7 +720,7 @@ class Corpus:
         machine, scores, decisions = self.store.label_matrix(fw.id, codes, rowids)
         if not decisions:
             raise EvimapError(f"no review decisions on {fw.id} labels yet: `evimap review` some passages first")
-        info = {r[0]: (r[1], r[2]) for r in self.store.db.execute("SELECT rowid, id, doc_id FROM passages")}
+        info = self.store.passage_keys()
         doc_ids = sorted({info[r][1] for r in rowids if r in info})
         doc_of = {d: i for i, d in enumerate(doc_ids)}
         docs = np.array([doc_of.get(info.get(r, (None, None))[1], -1) for r in rowids])

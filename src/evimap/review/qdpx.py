@@ -74,12 +74,7 @@ def export_qdpx(corpus: Any, out: Path, frameworks: list[str], project: str = "e
                                                              "plainTextPath": f"internal://{src_guid}.txt"})
             n_docs += 1
             for fw in fws:
-                rows = store.db.execute(
-                    "SELECT p.id, p.start, p.end, l.code, l.reviewed, (SELECT reviewer FROM reviews r WHERE "
-                    "r.passage_id = p.id AND r.framework = l.framework AND r.code = l.code ORDER BY r.id DESC LIMIT 1) "
-                    "FROM labels l JOIN passages p ON p.id = l.passage_id WHERE p.doc_id = ? AND l.framework = ? "
-                    "AND l.assigned = 1 ORDER BY p.start, l.code", (doc.id, fw.id)).fetchall()
-                for pid, start, end, code, reviewed, reviewer in rows:
+                for pid, start, end, code, reviewed, reviewer in store.coded_segments(doc.id, fw.id):
                     key = (fw.id, code, reviewed is not None)
                     if key not in code_guid:
                         continue

@@ -1646,6 +1646,19 @@ class SQLiteStore:
                 WHERE l.framework = ? AND l.code = ? AND l.assigned = 1 {where}
                 ORDER BY l.score DESC, p.id LIMIT ? OFFSET ?""", [framework, code, *params, limit, offset])]
 
+    def coded_segments(self, doc_id: str, framework: str) -> list[tuple[str, int, int, str, Any, str | None]]:
+        """The assigned labels of ``framework`` in one document, in reading order, as (passage id, start, end, code,
+        reviewed — None for the machine's —, the reviewer of the last decision on it)."""
+        return [tuple(r) for r in self.db.execute(
+            "SELECT p.id, p.start, p.end, l.code, l.reviewed, (SELECT reviewer FROM reviews r WHERE "
+            "r.passage_id = p.id AND r.framework = l.framework AND r.code = l.code ORDER BY r.id DESC LIMIT 1) "
+            "FROM labels l JOIN passages p ON p.id = l.passage_id WHERE p.doc_id = ? AND l.framework = ? "
+            "AND l.assigned = 1 ORDER BY p.start, l.code", (doc_id, framework))]
+
+    def passage_keys(self) -> dict[int, tuple[str, str]]:
+        """Every passage's rowid → (passage id, document id)."""
+        return {r[0]: (r[1], r[2]) for r in self.db.execute("SELECT rowid, id, doc_id FROM passages")}
+
     def assigned_codes(self, passage_ids: list[str], framework: str) -> dict[str, list[str]]:
         out: dict[str, list[str]] = {}
         for i in range(0, len(passage_ids), 900):
