@@ -20,8 +20,8 @@ Training data for ``gcm`` (objectives, multi-label):
   its objective (used as training text only; nothing of it is shipped but the fitted weights);
 - the blind-annotated training pools benchmarks/data/gcm-train-blind.jsonl (1,781 passages read by helpers under one
   written convention: the 881 of gcm-train.jsonl and gcm-dev.jsonl read again, and 900 UN General Debate paragraphs)
-  and gcm-train-blind2.jsonl (1,053 more: 153 of the seeds and IOM evaluations, 900 General Debate paragraphs;
-  --first-pool leaves it out);
+  gcm-train-blind2.jsonl (1,053 more: 153 of the seeds and IOM evaluations, 900 General Debate paragraphs) and
+  gcm-train-blind3.jsonl (1,000 General Debate paragraphs dense in migration); --pools N trains on the first N;
   with --our-labels, gcm-train.jsonl and gcm-dev.jsonl as we labelled them (the design shipped until 2026-12-06) —
   never gcm-test.jsonl nor gcm-blind.jsonl.
 The GCM classifier also gets a lexical layer (stem tf-idf, one-vs-rest; --lexical-C, --no-lexical): in 5-fold
@@ -127,6 +127,10 @@ def gcm_actions() -> list[tuple[str, list[str]]]:
         if m and objective:
             out.append((m.group(1), [objective]))
     return out
+
+
+# the GCM classifier's blind-annotated training pools, in the order they were made (benchmarks/data/README.md)
+BLIND_POOLS = ["gcm-train-blind.jsonl", "gcm-train-blind2.jsonl", "gcm-train-blind3.jsonl"]
 
 
 def annotated(name: str) -> list[tuple[str, list[str]]]:
@@ -269,8 +273,8 @@ def main() -> None:
                     help="the embeddings to train on (transformer: writes NAME-transformer.npz, for the framework's "
                          "models: transformer: entry)")
     ap.add_argument("--out", default=None)
-    ap.add_argument("--first-pool", action="store_true", help="gcm: the first blind pool alone (gcm-train-blind.jsonl), "
-                    "without the second (gcm-train-blind2.jsonl)")
+    ap.add_argument("--pools", type=int, default=len(BLIND_POOLS), help="gcm: train on the first N blind pools "
+                    f"({', '.join(BLIND_POOLS)}; default all)")
     ap.add_argument("--our-labels", action="store_true", help="gcm: train on gcm-train + gcm-dev as we labelled them "
                     "instead of the blind-annotated pool")
     ap.add_argument("--legacy", action="store_true", help="sdg: the earlier design (framework texts, --no-scopus, "
@@ -284,7 +288,7 @@ def main() -> None:
         c = args.C or 2.0
         codes, base = gcm_training_base(fw)
         pool = (annotated("gcm-train.jsonl") + annotated("gcm-dev.jsonl") if args.our_labels
-                else annotated("gcm-train-blind.jsonl") + ([] if args.first_pool else annotated("gcm-train-blind2.jsonl")))
+                else [pair for name in BLIND_POOLS[:args.pools] for pair in annotated(name)])
         lexical_c = None if args.no_lexical else args.lexical_C
         if args.calibrate:
             calibrate_gcm(fw, base, pool, c, emb, lexical_c)

@@ -1,6 +1,6 @@
 """Join the blind annotation sheets into benchmarks/data/gcm-blind.jsonl and sdg-blind.jsonl (test sets: documents no
 model was shaped by) and gcm-train-blind.jsonl (GCM training pool), and report the agreement of each second
-annotation (sheet c: 50 passages of each half; tc: 150 passages across t1-t6; uc: 150 across u1-u5) with the first.
+annotation (sheet c: 50 passages of each half; tc: 150 passages across t1-t6; uc: 150 across u1-u5; vc: 150 across v1-v5) with the first.
 
     python benchmarks/data/blind-src/make_blind.py
 
@@ -74,6 +74,14 @@ def main() -> None:
             f.write(json.dumps({"id": r["id"], "source": r["source"], "labels": first[i], "text": r["text"]},
                                ensure_ascii=False) + "\n")
     report("gcm training pool 2", first, sheet("gcm", "uc"), 23)
+    # the third (sample_gcm_train3.py): sheets v1-v5, second annotation vc (150 across them)
+    sample = [json.loads(ln) for ln in open(HERE / "gcm-train3-sample.jsonl", encoding="utf-8")]
+    first = {k: v for b in ("v1", "v2", "v3", "v4", "v5") for k, v in sheet("gcm", b).items()}
+    with open(DATA / "gcm-train-blind3.jsonl", "w", encoding="utf-8") as f:
+        for i, r in enumerate(sample):
+            f.write(json.dumps({"id": r["id"], "source": r["source"], "labels": first[i], "text": r["text"]},
+                               ensure_ascii=False) + "\n")
+    report("gcm training pool 3", first, sheet("gcm", "vc"), 23)
 
 
 def report(kind: str, first: dict[int, list[str]], second: dict[int, list[str]], n_codes: int) -> None:
