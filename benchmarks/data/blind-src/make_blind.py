@@ -59,29 +59,24 @@ def main() -> None:
                 f.write(json.dumps({"id": r["id"], "source": r["source"], key: first[i], "text": r["text"]},
                                    ensure_ascii=False) + "\n")
         report(kind, first, second, n_codes)
-    sample = [json.loads(ln) for ln in open(HERE / "gcm-train-sample.jsonl", encoding="utf-8")]
-    first = {k: v for b in ("t1", "t2", "t3", "t4", "t5", "t6") for k, v in sheet("gcm", b).items()}
-    with open(DATA / "gcm-train-blind.jsonl", "w", encoding="utf-8") as f:
+    pool("gcm-train-sample.jsonl", ("t1", "t2", "t3", "t4", "t5", "t6"), "tc", "gcm-train-blind.jsonl",
+         "gcm training pool")
+    # the second and third training pools (sample_gcm_train2.py, sample_gcm_train3.py)
+    pool("gcm-train2-sample.jsonl", ("u1", "u2", "u3", "u4", "u5"), "uc", "gcm-train-blind2.jsonl",
+         "gcm training pool 2")
+    pool("gcm-train3-sample.jsonl", ("v1", "v2", "v3", "v4", "v5"), "vc", "gcm-train-blind3.jsonl",
+         "gcm training pool 3")
+
+
+def pool(sample_file: str, batches: tuple[str, ...], second: str, out: str, name: str) -> None:
+    """One GCM training pool: the first annotation of its sheets written out, the second one's agreement printed."""
+    sample = [json.loads(ln) for ln in open(HERE / sample_file, encoding="utf-8")]
+    first = {k: v for b in batches for k, v in sheet("gcm", b).items()}
+    with open(DATA / out, "w", encoding="utf-8") as f:
         for i, r in enumerate(sample):
             f.write(json.dumps({"id": r["id"], "source": r["source"], "labels": first[i], "text": r["text"]},
                                ensure_ascii=False) + "\n")
-    report("gcm training pool", first, sheet("gcm", "tc"), 23)
-    # the second training pool (sample_gcm_train2.py): sheets u1-u5, second annotation uc (150 across them)
-    sample = [json.loads(ln) for ln in open(HERE / "gcm-train2-sample.jsonl", encoding="utf-8")]
-    first = {k: v for b in ("u1", "u2", "u3", "u4", "u5") for k, v in sheet("gcm", b).items()}
-    with open(DATA / "gcm-train-blind2.jsonl", "w", encoding="utf-8") as f:
-        for i, r in enumerate(sample):
-            f.write(json.dumps({"id": r["id"], "source": r["source"], "labels": first[i], "text": r["text"]},
-                               ensure_ascii=False) + "\n")
-    report("gcm training pool 2", first, sheet("gcm", "uc"), 23)
-    # the third (sample_gcm_train3.py): sheets v1-v5, second annotation vc (150 across them)
-    sample = [json.loads(ln) for ln in open(HERE / "gcm-train3-sample.jsonl", encoding="utf-8")]
-    first = {k: v for b in ("v1", "v2", "v3", "v4", "v5") for k, v in sheet("gcm", b).items()}
-    with open(DATA / "gcm-train-blind3.jsonl", "w", encoding="utf-8") as f:
-        for i, r in enumerate(sample):
-            f.write(json.dumps({"id": r["id"], "source": r["source"], "labels": first[i], "text": r["text"]},
-                               ensure_ascii=False) + "\n")
-    report("gcm training pool 3", first, sheet("gcm", "vc"), 23)
+    report(name, first, sheet("gcm", second), 23)
 
 
 def report(kind: str, first: dict[int, list[str]], second: dict[int, list[str]], n_codes: int) -> None:
